@@ -1,0 +1,168 @@
+// The only place that builds tmux argv or control-mode lines. Every user string passes through here.
+//
+// Two transports, two quoting rules:
+//  - control mode: each line is parsed as tmux command language, so every word is single-quoted
+//    with quoteWord() (tmux-control-mode.md §5);
+//  - argv (CLI bootstrapping): words arrive as-is, except that a word ending in ';' is taken as a
+//    command separator by tmux, so a final ';' is escaped as '\;' (cmd-parse.y
+//    cmd_parse_from_arguments).
+// Arguments that tmux format-expands (-c, -n, -s, display-message text) also get '#' doubled.
+
+/** Which tmux server to talk to: exactly one of tmux's own -L / -S, or the default. */
+export interface TmuxServer {
+  socketName?: string;
+  socketPath?: string;
+  /** Config file for a server that this call may start (tests pass /dev/null). */
+  configFile?: string;
+}
+
+/** A tmux command as words. Built only by the functions below, so quoting cannot be skipped. */
+export interface TmuxCommand {
+  readonly words: readonly string[];
+}
+
+declare const formatSafe: unique symbol;
+/** A string already escaped for an argument that tmux format-expands. */
+export type FormatLiteral = string & { readonly [formatSafe]: true };
+
+/** Quotes one word for tmux's command parser so that it parses back to exactly s. */
+export function quoteWord(s: string): string {
+  if (s.includes('\0')) throw new Error('tmux cannot carry a NUL byte in an argument');
+  let out = "'";
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === "'") out += "'\\''"; // close, escaped quote, reopen
+    else if (c < 0x20 || c === 0x7f) out += "'\\" + c.toString(8).padStart(3, '0') + "'"; // octal escape outside quotes
+    else out += ch;
+  }
+  return out + "'";
+}
+
+/** Escapes '#' so that a format-expanded argument shows s literally. */
+export function literalForFormat(s: string): FormatLiteral {
+  return s.replaceAll('#', '##') as FormatLiteral;
+}
+
+/** Renders a command as one control-mode line (no trailing newline). */
+export function toControlLine(command: TmuxCommand): string {
+  return command.words.map(quoteWord).join(' ');
+}
+
+/** Escapes one argv word: tmux treats a word ending in ';' as a command separator. */
+function argvWord(s: string): string {
+  if (s.includes('\0')) throw new Error('tmux cannot carry a NUL byte in an argument');
+  return s.endsWith(';') ? s.slice(0, -1) + '\\;' : s;
+}
+
+/** Global tmux flags for a server: -u always (keeps UTF-8 intact), then -L/-S and -f. */
+export function serverFlags(server: TmuxServer): string[] {
+  const flags = ['-u'];
+  if (server.socketPath) flags.push('-S', server.socketPath);
+  else if (server.socketName) flags.push('-L', server.socketName);
+  if (server.configFile) flags.push('-f', server.configFile);
+  return flags;
+}
+
+/** The full argv (after the tmux binary) for running command as a separate tmux client. */
+export function toArgv(server: TmuxServer, command: TmuxCommand): string[] {
+  return [...serverFlags(server), ...command.words.map(argvWord)];
+}
+
+/** The argv for a control-mode client attached to session. */
+export function controlClientArgv(server: TmuxServer, session: string): string[] {
+  return [...serverFlags(server), '-C', 'attach-session', '-f', 'no-output,ignore-size', '-t', exactSession(session)];
+}
+
+/** The argv for a person's client: attach, read-only if asked. */
+export function attachArgv(server: TmuxServer, session: string, readonly: boolean): string[] {
+  return [...serverFlags(server), 'attach-session', ...(readonly ? ['-r'] : []), '-t', exactSession(session)];
+}
+
+/** A target that matches the session named exactly name (not a prefix or pattern). */
+export function exactSession(name: string): string {
+  return `=${name}`;
+}
+
+/** A target for a session's window by index, or the session's current window. */
+function sessionTarget(session: string): string {
+  return `=${session}:`;
+}
+
+const c = (...words: string[]): TmuxCommand => ({ words });
+
+/** Environment words for new panes: -e K=V for each entry. */
+function envWords(env: Readonly<Record<string, string>>): string[] {
+  return Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+}
+
+/**
+ * The command words that start a program. tmux runs a single word through /bin/sh -c and several
+ * words with execvp, so a program given as argv always goes through `env` to be exec'd directly.
+ */
+function programWords(program: ProgramSpec | undefined): string[] {
+  if (!program) return [];
+  if (program.kind === 'shell') return [program.command];
+  return ['env', '--', ...program.argv];
+}
+
+/** What a pane runs: an argv exec'd directly, or a shell command line the user wrote. */
+export type ProgramSpec = { kind: 'argv'; argv: readonly string[] } | { kind: 'shell'; command: string };
+
+export const tmux = {
+  version: (): TmuxCommand => c('-V'),
+  hasSession: (session: string) => c('has-session', '-t', exactSession(session)),
+  /** A detached session of size width x height whose first window runs program. */
+  newSession(o: { session: string; windowName: string; cwd: string; width: number; height: number; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
+    return c('new-session', '-d', '-P', '-F', o.format, '-s', literalForFormat(o.session), '-n', literalForFormat(o.windowName),
+      '-c', literalForFormat(o.cwd), '-x', String(o.width), '-y', String(o.height), ...envWords(o.env ?? {}), ...programWords(o.program));
+  },
+  newWindow(o: { session: string; windowName: string; cwd: string; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
+    return c('new-window', '-d', '-a', '-P', '-F', o.format, '-t', sessionTarget(o.session), '-n', literalForFormat(o.windowName),
+      '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
+  },
+  splitWindow(o: { target: string; cwd: string; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
+    return c('split-window', '-d', '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
+  },
+  respawnPane: (pane: string, cwd: string, program: ProgramSpec, env: Record<string, string> = {}) =>
+    c('respawn-pane', '-k', '-t', pane, '-c', literalForFormat(cwd), ...envWords(env), ...programWords(program)),
+  /** Sets a user option on a pane. Plain set-option: the value is stored as given, never expanded. */
+  setPaneOption: (pane: string, name: string, value: string) => c('set-option', '-p', '-t', pane, name, value),
+  unsetPaneOption: (pane: string, name: string) => c('set-option', '-p', '-u', '-t', pane, name),
+  showPaneOption: (pane: string, name: string) => c('show-options', '-p', '-v', '-t', pane, name),
+  setWindowOption: (window: string, name: string, value: string) => c('set-option', '-w', '-t', window, name, value),
+  setSessionOption: (session: string, name: string, value: string) => c('set-option', '-t', exactSession(session), name, value),
+  setServerOption: (name: string, value: string) => c('set-option', '-s', name, value),
+  setGlobalOption: (name: string, value: string) => c('set-option', '-g', name, value),
+  listPanesInSession: (session: string, format: string) => c('list-panes', '-s', '-t', exactSession(session), '-F', format),
+  listPanesOfWindow: (window: string, format: string) => c('list-panes', '-t', window, '-F', format),
+  listAllPanes: (format: string) => c('list-panes', '-a', '-F', format),
+  listWindows: (session: string, format: string) => c('list-windows', '-t', exactSession(session), '-F', format),
+  listClients: (format: string) => c('list-clients', '-F', format),
+  listSessions: (format: string) => c('list-sessions', '-F', format),
+  /** Prints format expanded for target (a format we wrote, never user text). */
+  display: (target: string, format: string) => c('display-message', '-p', '-t', target, format),
+  selectLayout: (window: string, layout: string) => c('select-layout', '-t', window, layout),
+  killPane: (pane: string) => c('kill-pane', '-t', pane),
+  killWindow: (window: string) => c('kill-window', '-t', window),
+  killSession: (session: string) => c('kill-session', '-t', exactSession(session)),
+  killServer: () => c('kill-server'),
+  selectPane: (pane: string) => c('select-pane', '-t', pane),
+  selectWindow: (window: string) => c('select-window', '-t', window),
+  switchClient: (pane: string, client?: string) => c('switch-client', ...(client ? ['-c', client] : []), '-t', pane),
+  /** Types text into a pane literally (-l: no key-name lookup); `--` keeps a leading '-' as text. */
+  sendText: (pane: string, text: string) => c('send-keys', '-t', pane, '-l', '--', text),
+  sendEnter: (pane: string) => c('send-keys', '-t', pane, 'Enter'),
+  capturePane: (pane: string, lines: number) => c('capture-pane', '-p', '-J', '-t', pane, '-S', String(-lines)),
+  renameWindow: (window: string, name: string) => c('rename-window', '-t', window, '--', literalForFormat(name)),
+  setPaneTitle: (pane: string, title: string) => c('select-pane', '-t', pane, '-T', literalForFormat(title)),
+  resizeWindow: (window: string, width: number, height: number) => c('resize-window', '-t', window, '-x', String(width), '-y', String(height)),
+  /** Sets control-client flags (no-output keeps pane output off the connection). */
+  setClientFlags: (flags: string) => c('refresh-client', '-f', flags),
+  /** Subscribes to a format on panes (`%*`), windows (`@*`) or the session (''); reported at most once a second. */
+  subscribe: (name: string, what: string, format: string) => c('refresh-client', '-B', `${name}:${what}:${format}`),
+  unsubscribe: (name: string) => c('refresh-client', '-B', name),
+  detachClient: (client: string) => c('detach-client', '-t', client),
+  setHook: (target: string, hook: string, command: TmuxCommand) => c('set-hook', '-t', target, hook, toControlLine(command)),
+  /** Arbitrary words for the hostile-string tests and the bench harness: still quoted on the way out. */
+  raw: (...words: string[]) => c(...words),
+};
