@@ -98,3 +98,12 @@ export function startDetached(file: string, args: readonly string[], opts: { env
   child.unref();
   return child.pid;
 }
+
+/** Runs a program on this terminal (attach): stdio inherited; resolves with its exit code. */
+export function runInteractive(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: 'inherit', env: opts.env });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}

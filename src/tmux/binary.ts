@@ -44,17 +44,18 @@ export function tmuxSocketDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Resolves the -L/-S choice (or $TMUX, or tmux's default) to one explicit socket path, so that the
- * daemon, the CLI and every child tmux agree on the server whatever $TMUX says later.
+ * Resolves the -L/-S choice (or $TMUX, or tmux's default) to an explicit server: always a socket
+ * path (the daemon's key), plus the -L name when there is one, so that the daemon, the CLI and every
+ * child tmux agree on the server whatever $TMUX says later.
  */
 export function resolveServer(opts: { socketName?: string; socketPath?: string }, env: NodeJS.ProcessEnv = process.env): TmuxServer & { socketPath: string } {
   const configFile = env.TMUXCODEX_TMUX_CONFIG || undefined;
   if (opts.socketPath) return { socketPath: opts.socketPath, configFile };
   if (opts.socketName) {
     if (opts.socketName.includes('/')) throw usageError('BAD_SOCKET_NAME', `tmux socket name "${opts.socketName}" contains '/'.`, 'Use -S PATH for a socket path, -L NAME for a name.');
-    return { socketPath: join(tmuxSocketDir(env), opts.socketName), configFile };
+    return { socketName: opts.socketName, socketPath: join(tmuxSocketDir(env), opts.socketName), configFile };
   }
   const inside = env.TMUX?.split(',')[0];
   if (inside) return { socketPath: inside, configFile };
-  return { socketPath: join(tmuxSocketDir(env), 'default'), configFile };
+  return { socketName: 'default', socketPath: join(tmuxSocketDir(env), 'default'), configFile };
 }

@@ -40,7 +40,8 @@ export function quoteWord(s: string): string {
 
 /** Escapes '#' so that a format-expanded argument shows s literally. */
 export function literalForFormat(s: string): FormatLiteral {
-  return s.replaceAll('#', '##') as FormatLiteral;
+  // tmux copies a run of '#' that ends in '[' through verbatim (style syntax), so those stay single.
+  return s.replace(/#(?!#*\[)/g, '##') as FormatLiteral;
 }
 
 /** Renders a command as one control-mode line (no trailing newline). */
@@ -57,8 +58,9 @@ function argvWord(s: string): string {
 /** Global tmux flags for a server: -u always (keeps UTF-8 intact), then -L/-S and -f. */
 export function serverFlags(server: TmuxServer): string[] {
   const flags = ['-u'];
-  if (server.socketPath) flags.push('-S', server.socketPath);
-  else if (server.socketName) flags.push('-L', server.socketName);
+  // -L when we have a name: tmux then creates and checks its own socket folder, which it does not for -S.
+  if (server.socketName) flags.push('-L', server.socketName);
+  else if (server.socketPath) flags.push('-S', server.socketPath);
   if (server.configFile) flags.push('-f', server.configFile);
   return flags;
 }
@@ -120,8 +122,8 @@ export const tmux = {
     return c('new-window', '-d', '-a', '-P', '-F', o.format, '-t', sessionTarget(o.session), '-n', literalForFormat(o.windowName),
       '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
   },
-  splitWindow(o: { target: string; cwd: string; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
-    return c('split-window', '-d', '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
+  splitWindow(o: { target: string; cwd: string; horizontal: boolean; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
+    return c('split-window', o.horizontal ? '-h' : '-v', '-d', '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
   },
   respawnPane: (pane: string, cwd: string, program: ProgramSpec, env: Record<string, string> = {}) =>
     c('respawn-pane', '-k', '-t', pane, '-c', literalForFormat(cwd), ...envWords(env), ...programWords(program)),

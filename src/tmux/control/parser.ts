@@ -3,6 +3,13 @@ import type { ControlEvent, Notification } from './events.js';
 
 const BEGIN = /^%begin (\d+) (\d+) (\d+)$/;
 const END = /^%(end|error) (\d+) (\d+) (\d+)$/;
+/**
+ * The only notifications tmux 3.3a writes inside a reply block: %pause/%continue caused by the
+ * refresh-client -A being answered (seen). Commands run synchronously, so other notifications
+ * queue until after %end; any other line inside a block is reply text, even one that looks like
+ * a notification (a multi-line option value may contain "%sessions-changed").
+ */
+const IN_BLOCK_NOTIFICATION = /^%(pause|continue) %\d+$/;
 
 /** Notification forms, strict enough that reply output (e.g. `%0` pane ids) is never taken for one. */
 const NOTIFICATIONS: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Notification]> = [
@@ -74,17 +81,17 @@ export function parseNotification(line: string): Notification | null {
 
 /**
  * Stateful framing: feed it lines (without the trailing newline) and get events.
- * A reply block ends only on %end/%error with the same command number as its %begin, because
- * reply output lines are raw and may themselves start with '%'. Notifications that tmux 3.3a
- * interleaves inside a block (%pause/%continue, hooks) are emitted at once, not kept as output.
+ * A reply block ends only on %end/%error with the same time, command number and flags as its
+ * %begin, because reply output lines are raw and may themselves start with '%'. The %pause and
+ * %continue that tmux 3.3a interleaves inside a block are emitted at once, not kept as output.
  */
 export class ControlParser {
   private block: { time: number; commandNumber: number; flags: number; lines: string[] } | null = null;
 
   /** Feeds one line as bytes; returns the events it completes. */
   pushLine(raw: Buffer): ControlEvent[] {
-    if (raw.length > 0 && raw[raw.length - 1] === 0x0d) raw = raw.subarray(0, -1);
-    if (raw[0] === 0x25 /* % */) {
+    // Output lines carry raw bytes; inside a reply block a line is reply text, whatever it starts with.
+    if (!this.block && raw[0] === 0x25 /* % */) {
       const output = parseOutputLine(raw);
       if (output) return [output];
     }
@@ -95,12 +102,12 @@ export class ControlParser {
   pushText(line: string): ControlEvent[] {
     if (this.block) {
       const end = END.exec(line);
-      if (end && Number(end[3]) === this.block.commandNumber) {
+      if (end && Number(end[2]) === this.block.time && Number(end[3]) === this.block.commandNumber && Number(end[4]) === this.block.flags) {
         const b = this.block;
         this.block = null;
         return [{ type: 'reply', time: b.time, commandNumber: b.commandNumber, flags: b.flags, ok: end[1] === 'end', lines: b.lines }];
       }
-      const note = line.startsWith('%') && !line.startsWith('%exit') ? parseNotification(line) : null;
+      const note = IN_BLOCK_NOTIFICATION.test(line) ? parseNotification(line) : null;
       if (note) return [note];
       this.block.lines.push(line);
       return [];

@@ -1,0 +1,88 @@
+// Managed windows: each has a sidebar at pane index 0 and up to N agent panes tiled beside it.
+import { ROLE_OPTION } from '../core/agent.js';
+import { describeLayout, layoutShape, sidebarLayout } from '../core/layout.js';
+import { tmux, type ProgramSpec } from '../tmux/command.js';
+import { failure } from '../errors.js';
+import type { PaneInfo, TmuxRunner } from './pane-query.js';
+
+/** Window option that marks the windows tmuxcodex lays out. */
+export const MANAGED_WINDOW_OPTION = '@tmuxcodex-window';
+
+export interface LayoutSettings {
+  sidebarWidth: number;
+  maxAgentsPerWindow: number;
+}
+
+/** The options every managed window gets: dead agents stay visible, their exit status readable. */
+export async function markManagedWindow(runner: TmuxRunner, windowId: string, sidebarPaneId: string): Promise<void> {
+  await Promise.all([
+    runner.run(tmux.setWindowOption(windowId, MANAGED_WINDOW_OPTION, '1')),
+    runner.run(tmux.setWindowOption(windowId, 'remain-on-exit', 'on')),
+    runner.run(tmux.setPaneOption(sidebarPaneId, ROLE_OPTION, 'sidebar')),
+  ]);
+}
+
+/** Window name for the n-th managed window: agents, agents-2, ... */
+export function windowName(session: string, index: number): string {
+  return index <= 1 ? session : `${session}-${index}`;
+}
+
+export interface WindowSlot { windowId: string; splitTarget: string; splitHorizontally: boolean }
+
+/** Groups panes by managed window (a window is managed when its index-0 pane is a sidebar). */
+export function managedWindows(panes: readonly PaneInfo[]): Map<string, PaneInfo[]> {
+  const byWindow = new Map<string, PaneInfo[]>();
+  for (const p of panes) {
+    const list = byWindow.get(p.windowId) ?? [];
+    list.push(p);
+    byWindow.set(p.windowId, list);
+  }
+  for (const [w, list] of byWindow) if (!list.some((p) => p.role === 'sidebar')) byWindow.delete(w);
+  return byWindow;
+}
+
+/** Picks where a new agent pane goes: the first managed window with room, split from its largest agent. */
+export function chooseSlot(panes: readonly PaneInfo[], maxAgents: number): WindowSlot | null {
+  for (const [windowId, list] of managedWindows(panes)) {
+    const agents = list.filter((p) => p.role !== 'sidebar');
+    if (agents.length >= maxAgents) continue;
+    const source = agents.length ? [...agents].sort((a, b) => b.width * b.height - a.width * a.height || b.paneIndex - a.paneIndex)[0]! : list[0]!;
+    // Split along the longer side (a terminal cell is about twice as tall as wide).
+    return { windowId, splitTarget: source.paneId, splitHorizontally: source.width >= source.height * 2 };
+  }
+  return null;
+}
+
+/** Opens a new managed window whose first pane runs the sidebar; returns its ids. */
+export async function openManagedWindow(runner: TmuxRunner, o: { session: string; index: number; cwd: string; sidebar: ProgramSpec }): Promise<{ windowId: string; paneId: string }> {
+  const [line] = await runner.run(tmux.newWindow({ session: o.session, windowName: windowName(o.session, o.index), cwd: o.cwd, program: o.sidebar, format: '#{window_id} #{pane_id}' }));
+  const [windowId, paneId] = (line ?? '').split(' ');
+  if (!windowId || !paneId) throw failure('TMUX_UNEXPECTED', `tmux did not report the new window (got "${line}").`);
+  await markManagedWindow(runner, windowId, paneId);
+  return { windowId, paneId };
+}
+
+/**
+ * Keeps the sidebar layout of managed windows: given a %layout-change, returns the layout to apply,
+ * or null when the window already has it. Re-applying at the same size is a no-op, so this cannot
+ * loop; a layout tmux rejects or alters is not retried until the size or pane count changes.
+ */
+export class LayoutKeeper {
+  private readonly lastApplied = new Map<string, string>();
+
+  constructor(private readonly settings: LayoutSettings) {}
+
+  desiredFor(windowId: string, reported: string): string | null {
+    const d = describeLayout(reported);
+    if (!d) return null;
+    const want = sidebarLayout(d.width, d.height, this.settings.sidebarWidth, Math.max(0, d.panes - 1));
+    if (layoutShape(want) === layoutShape(reported)) return null;
+    if (this.lastApplied.get(windowId) === want) return null;
+    this.lastApplied.set(windowId, want);
+    return want;
+  }
+
+  forget(windowId: string): void {
+    this.lastApplied.delete(windowId);
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// CLI entry: parse global flags and the command, run it, turn errors into messages and exit codes.
+import { GLOBAL_OPTIONS, findCommandWord, parseArgv, type OptionSpecs } from '../cli/args.js';
+import { allCommands, loadCommand, COMMAND_NAMES } from '../cli/registry.js';
+import { reportError } from '../cli/output.js';
+import { usageError } from '../errors.js';
+import { resolveServer } from '../tmux/binary.js';
+import { DaemonClient } from '../cli/client.js';
+import type { Command, CommandContext } from '../cli/command.js';
+import { VERSION } from '../version.js';
+
+function optionHelp(specs: OptionSpecs): string {
+  return Object.entries(specs).map(([name, s]) => `  ${s.short ? `-${s.short}, ` : '    '}--${name}${s.arg ? ` ${s.arg}` : ''}`.padEnd(34) + s.help).join('\n');
+}
+
+async function help(command: Command | null): Promise<string> {
+  if (command) return `usage: tmuxcodex ${command.usage}\n\n${command.summary}\n${Object.keys(command.options).length ? `\n${optionHelp(command.options)}\n` : ''}\nglobal options:\n${optionHelp(GLOBAL_OPTIONS)}\n`;
+  const cmds = await allCommands();
+  return `tmuxcodex ${VERSION}: run many coding agents side by side in tmux\n\nusage: tmuxcodex [-L NAME | -S PATH] [--config FILE] [--json] COMMAND ...\n\n` +
+    cmds.map((c) => `  ${c.usage.split(' ')[0]!.padEnd(10)}${c.summary}`).join('\n') + `\n\nglobal options:\n${optionHelp(GLOBAL_OPTIONS)}\n\nRun \`tmuxcodex COMMAND --help\` for a command's options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const first = findCommandWord(argv);
+  const command = first ? await loadCommand(first) : null;
+  const parsed = parseArgv(argv, () => command?.options ?? null);
+  if (argv[0] === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (parsed.options.help || parsed.command === 'help' || parsed.command === null) {
+    process.stdout.write(await help(parsed.command === 'help' ? await loadCommand(parsed.positionals[0] ?? '') : command));
+    return parsed.command === null && !parsed.options.help ? 2 : 0;
+  }
+  if (!command) throw usageError('UNKNOWN_COMMAND', `Unknown command "${parsed.command}".`, `Commands: ${COMMAND_NAMES.join(', ')}. Run \`tmuxcodex --help\`.`);
+  const o = parsed.options;
+  if (o['socket-name'] && o['socket-path']) throw usageError('TWO_SERVERS', 'Give either -L NAME or -S PATH, not both.');
+  const env = process.env;
+  const server = resolveServer({ socketName: o['socket-name'] as string | undefined, socketPath: o['socket-path'] as string | undefined }, env);
+  const target = { server, configFile: (o.config as string | undefined) ?? null, session: (o.session as string | undefined) ?? null, env };
+  const ctx: CommandContext = {
+    options: o, positionals: parsed.positionals, json: o.json === true, target, cwd: process.cwd(), env,
+    daemon: (opts) => DaemonClient.connect(target, { autostart: opts?.autostart ?? true }),
+  };
+  return (await command.run(ctx)) ?? 0;
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
+  (code) => { process.exitCode = code; },
+  (e) => { process.exitCode = reportError(e, argv.includes('--json')); },
+);

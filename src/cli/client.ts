@@ -1,0 +1,159 @@
+// The CLI's side of the daemon socket: connect (starting the daemon on demand), request, stream events.
+import { connect, type Socket } from 'node:net';
+import { openSync, readFileSync, mkdirSync, closeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorFromJSON, failure, usageError } from '../errors.js';
+import { startDetached } from '../proc/run.js';
+import { checkTmux } from '../tmux/binary.js';
+import { daemonPaths, ensurePrivateDir, type DaemonPaths } from '../daemon/paths.js';
+import { LineSplitter, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
+import { DAEMON_ENTRY, VERSION } from '../version.js';
+import type { TmuxServer } from '../tmux/command.js';
+
+export interface ClientTarget {
+  server: TmuxServer & { socketPath: string };
+  configFile: string | null;
+  session: string | null;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Opens the unix socket, or null if nothing listens there (missing or stale). */
+function openSocket(path: string): Promise<Socket | null> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => resolve(s));
+    s.once('error', () => resolve(null));
+  });
+}
+
+function readToken(paths: DaemonPaths): string | null {
+  try {
+    return readFileSync(paths.token, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The last lines of the daemon log, for start failures. */
+function logTail(paths: DaemonPaths, lines = 5): string {
+  try {
+    return readFileSync(paths.log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no daemon log)';
+  }
+}
+
+export class DaemonClient {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly eventHandlers: Array<(e: DaemonEvent) => void> = [];
+  private readonly closedPromise: Promise<void>;
+
+  private constructor(private readonly socket: Socket, readonly paths: DaemonPaths) {
+    socket.setEncoding('utf8');
+    const splitter = new LineSplitter();
+    socket.on('data', (chunk: string) => {
+      for (const line of splitter.push(chunk)) this.onLine(line);
+    });
+    this.closedPromise = new Promise((resolve) => socket.once('close', () => {
+      for (const w of this.waiting.values()) w.reject(failure('DAEMON_HUNG_UP', 'The daemon closed the connection before answering.', `See the daemon log: ${paths.log}`));
+      this.waiting.clear();
+      resolve();
+    }));
+    socket.on('error', () => {});
+  }
+
+  /** Connects to the daemon of target's tmux server, starting it first when autostart is set. */
+  static async connect(target: ClientTarget, opts: { autostart: boolean }): Promise<DaemonClient> {
+    const paths = daemonPaths(target.server.socketPath, target.env);
+    let client = await DaemonClient.tryConnect(paths);
+    if (!client) {
+      if (!opts.autostart) throw failure('DAEMON_NOT_RUNNING', 'The tmuxcodex daemon is not running for this tmux server.', 'Start it with `tmuxcodex daemon start` (any other command starts it too).');
+      await DaemonClient.start(target, paths);
+      client = await DaemonClient.waitForDaemon(paths);
+    }
+    const hello = await client.request('hello', { token: readToken(paths) ?? '', version: VERSION });
+    if (hello.version !== VERSION) {
+      client.close();
+      throw usageError('DAEMON_VERSION_MISMATCH', `A tmuxcodex daemon of version ${hello.version} (pid ${hello.pid}) runs for this tmux server; this CLI is version ${VERSION}.`,
+        'Stop it with `tmuxcodex daemon stop` (agents keep running; the new daemon rebuilds its registry from tmux).');
+    }
+    return client;
+  }
+
+  private static async tryConnect(paths: DaemonPaths): Promise<DaemonClient | null> {
+    if (!readToken(paths)) return null;
+    const socket = await openSocket(paths.socket);
+    return socket ? new DaemonClient(socket, paths) : null;
+  }
+
+  /** Starts the daemon in the background with its output going to the daemon log. */
+  private static async start(target: ClientTarget, paths: DaemonPaths): Promise<void> {
+    await checkTmux(target.env); // a missing or old tmux is the user's to fix: say so here, not in a log
+    ensurePrivateDir(paths.runtimeDir);
+    mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+    const args = [DAEMON_ENTRY, ...(target.server.socketName ? ['-L', target.server.socketName] : ['-S', target.server.socketPath])];
+    if (target.session) args.push('--session', target.session);
+    if (target.configFile) args.push('--config', target.configFile);
+    const fd = openSync(paths.log, 'a', 0o600);
+    try {
+      startDetached(process.execPath, args, { env: target.env, logFd: fd });
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Waits (with a deadline) until a daemon answers on the socket; ours or a racing starter's. */
+  private static async waitForDaemon(paths: DaemonPaths): Promise<DaemonClient> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const c = await DaemonClient.tryConnect(paths);
+      if (c) return c;
+      await sleep(20);
+    }
+    throw failure('DAEMON_START_FAILED', `The daemon did not start within 10 s. Its log ends with:\n${logTail(paths)}`, `Full log: ${paths.log}`);
+  }
+
+  /** Sends one request and resolves with its result; daemon errors come back as TmuxcodexError. */
+  request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+    const id = this.nextId++;
+    return new Promise<Result<M>>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.socket.write(JSON.stringify({ id, method, params }) + '\n');
+    });
+  }
+
+  /** Registers a handler for pushed events (after a `subscribe` request). */
+  onEvent(handler: (e: DaemonEvent) => void): void {
+    this.eventHandlers.push(handler);
+  }
+
+  get closed(): Promise<void> {
+    return this.closedPromise;
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  private onLine(line: string): void {
+    let msg: Response | DaemonEvent;
+    try {
+      msg = JSON.parse(line) as Response | DaemonEvent;
+    } catch {
+      return;
+    }
+    if ('event' in msg) {
+      for (const h of this.eventHandlers) h(msg);
+      return;
+    }
+    const w = this.waiting.get(msg.id);
+    if (!w) {
+      if ('error' in msg) for (const x of this.waiting.values()) x.reject(errorFromJSON(msg.error));
+      return;
+    }
+    this.waiting.delete(msg.id);
+    if ('error' in msg) w.reject(errorFromJSON(msg.error));
+    else w.resolve(msg.result);
+  }
+}

@@ -1,0 +1,124 @@
+// Commands that act on one agent or list them: list, kill, focus, send, capture, wait.
+import type { Command, CommandContext } from '../command.js';
+import { flag } from '../command.js';
+import { usageError } from '../../errors.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { age, printJson, table } from '../output.js';
+import { switchToPane } from '../session-attach.js';
+
+/** The single AGENT positional, or a usage error. */
+function agentArg(ctx: CommandContext, extra = 0): string {
+  const ref = ctx.positionals[0];
+  if (!ref) throw usageError('MISSING_AGENT', 'Which agent? Give its name or id.', 'Run `tmuxcodex list` to see them.');
+  if (ctx.positionals.length > 1 + extra) throw usageError('TOO_MANY_ARGS', `Unexpected argument "${ctx.positionals[1 + extra]}".`, 'Quote text that contains spaces.');
+  return ref;
+}
+
+function stateText(a: AgentRecord): string {
+  return a.state === 'exited' ? `exited(${a.exitCode ?? '?'})` : a.state;
+}
+
+export const list: Command = {
+  name: 'list',
+  aliases: ['ls'],
+  usage: 'list',
+  summary: 'one row per agent: name, id, profile, state, pane, branch, age, folder',
+  options: {},
+  async run(ctx) {
+    const client = await ctx.daemon();
+    const res = await client.request('list', {});
+    client.close();
+    if (ctx.json) return printJson(res);
+    if (!res.agents.length) return void process.stdout.write('no agents (start one with: tmuxcodex spawn)\n');
+    process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH', 'AGE', 'WORKTREE'],
+      res.agents.map((a) => [a.name, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ?? '-', age(a.createdAt), a.worktree ? `${a.worktree.path} (${a.worktree.mode})` : a.cwd])));
+  },
+};
+
+export const kill: Command = {
+  name: 'kill',
+  usage: 'kill AGENT [--keep-worktree] [--force]',
+  summary: 'stop an agent and close its pane',
+  options: {
+    'keep-worktree': { type: 'boolean', help: 'leave the agent\'s worktree in place' },
+    force: { type: 'boolean', help: 'also when its branch is not merged' },
+  },
+  async run(ctx) {
+    const agent = agentArg(ctx);
+    const client = await ctx.daemon();
+    const res = await client.request('kill', { agent, force: flag(ctx, 'force'), keepWorktree: flag(ctx, 'keep-worktree') });
+    client.close();
+    if (ctx.json) printJson(res);
+    else process.stdout.write(`killed ${res.agent.name} (${res.agent.id})\n`);
+  },
+};
+
+export const focus: Command = {
+  name: 'focus',
+  usage: 'focus AGENT',
+  summary: 'select the agent\'s window and pane (and switch to it when run inside tmux)',
+  options: {},
+  async run(ctx) {
+    const client = await ctx.daemon();
+    const res = await client.request('focus', { agent: agentArg(ctx) });
+    client.close();
+    if (res.agent.paneId) await switchToPane(ctx.target.server, res.agent.paneId, ctx.env);
+    if (ctx.json) printJson(res);
+  },
+};
+
+export const send: Command = {
+  name: 'send',
+  usage: 'send AGENT TEXT [--no-enter]',
+  summary: 'type TEXT into the agent\'s pane, then Enter',
+  options: { 'no-enter': { type: 'boolean', help: 'type the text without pressing Enter' } },
+  async run(ctx) {
+    const agent = agentArg(ctx, 1);
+    const text = ctx.positionals[1];
+    if (text === undefined) throw usageError('MISSING_TEXT', 'send needs the TEXT to type.', 'Example: tmuxcodex send a1 "run the tests"');
+    const client = await ctx.daemon();
+    const res = await client.request('send', { agent, text, enter: !flag(ctx, 'no-enter') });
+    client.close();
+    if (ctx.json) printJson(res);
+  },
+};
+
+export const capture: Command = {
+  name: 'capture',
+  usage: 'capture AGENT [--lines N]',
+  summary: 'print the agent\'s screen and the last N lines of its history',
+  options: { lines: { type: 'number', arg: 'N', help: 'lines of history above the screen (default 0)' } },
+  async run(ctx) {
+    const lines = (ctx.options.lines as number | undefined) ?? 0;
+    if (!Number.isInteger(lines) || lines < 0) throw usageError('BAD_NUMBER', `--lines needs a whole number of 0 or more, not ${lines}.`);
+    const client = await ctx.daemon();
+    const res = await client.request('capture', { agent: agentArg(ctx), lines });
+    client.close();
+    if (ctx.json) printJson(res);
+    else process.stdout.write(res.text + '\n');
+  },
+};
+
+export const wait: Command = {
+  name: 'wait',
+  usage: 'wait AGENT --exit [--timeout SEC]',
+  summary: 'wait until the agent exits; exit code 1 on timeout',
+  options: {
+    exit: { type: 'boolean', help: 'wait for the agent\'s process to exit' },
+    idle: { type: 'boolean', help: 'wait until the agent is idle (needs transcript state)' },
+    timeout: { type: 'number', arg: 'SEC', help: 'give up after SEC seconds' },
+  },
+  async run(ctx) {
+    const agent = agentArg(ctx);
+    if (flag(ctx, 'idle')) throw usageError('IDLE_UNAVAILABLE', '`wait --idle` needs agent state read from transcripts, which this version does not track yet.', 'Use `wait --exit`.');
+    if (!flag(ctx, 'exit')) throw usageError('MISSING_CONDITION', 'wait needs a condition: --exit.', 'Example: tmuxcodex wait a1 --exit --timeout 600');
+    const timeout = ctx.options.timeout as number | undefined;
+    if (timeout !== undefined && !(timeout > 0)) throw usageError('BAD_NUMBER', `--timeout needs a number of seconds above 0, not ${timeout}.`);
+    const client = await ctx.daemon();
+    const res = await client.request('wait', { agent, until: 'exit', timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
+    client.close();
+    if (ctx.json) printJson(res);
+    else process.stdout.write(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`);
+    return res.timedOut ? 1 : 0;
+  },
+};

@@ -1,0 +1,61 @@
+import type { Command } from '../command.js';
+import { usageError } from '../../errors.js';
+import { runDaemon } from '../../daemon/main.js';
+import { daemonPaths } from '../../daemon/paths.js';
+import { isOurDaemon, readLockPid } from '../../daemon/lock.js';
+import { VERSION } from '../../version.js';
+import { printJson } from '../output.js';
+
+export const daemon: Command = {
+  name: 'daemon',
+  usage: 'daemon start|stop|status|run',
+  summary: 'manage the background daemon of this tmux server (run = in the foreground)',
+  options: { session: { type: 'string', arg: 'NAME', help: 'agents session name' } },
+  async run(ctx) {
+    const action = ctx.positionals[0];
+    const paths = daemonPaths(ctx.target.server.socketPath, ctx.env);
+    switch (action) {
+      case 'start': {
+        const client = await ctx.daemon();
+        const status = await client.request('status', {});
+        client.close();
+        if (ctx.json) printJson(status);
+        else process.stdout.write(`daemon running, pid ${status.pid}, socket ${status.socket}\n`);
+        return 0;
+      }
+      case 'status': {
+        const client = await ctx.daemon({ autostart: false }).catch(() => null);
+        if (!client) {
+          if (ctx.json) printJson({ running: false, pid: null, socket: paths.socket, version: VERSION, tmux: { socket: ctx.target.server.socketPath, version: null } });
+          else process.stdout.write(`daemon not running (socket ${paths.socket})\n`);
+          return 1;
+        }
+        const status = await client.request('status', {});
+        client.close();
+        if (ctx.json) printJson(status);
+        else process.stdout.write(`daemon running, pid ${status.pid}, version ${status.version}\n  socket ${status.socket}\n  tmux ${status.tmux.socket} (${status.tmux.version}, ${status.tmux.connected ? 'attached' : 'not attached'}), session ${status.session}, ${status.agents} agents\n  log ${paths.log}\n`);
+        return 0;
+      }
+      case 'stop': {
+        const client = await ctx.daemon({ autostart: false }).catch(() => null);
+        if (!client) {
+          if (!ctx.json) process.stdout.write('daemon not running\n');
+          else printJson({ stopped: false });
+          return 0;
+        }
+        const pid = readLockPid(paths.lock);
+        await client.request('stop', {});
+        await client.closed;
+        const deadline = Date.now() + 5000;
+        while (pid !== null && isOurDaemon(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        if (ctx.json) printJson({ stopped: true, pid });
+        else process.stdout.write(`daemon stopped (pid ${pid ?? '?'}); agents keep running\n`);
+        return 0;
+      }
+      case 'run':
+        return runDaemon({ server: ctx.target.server, session: (ctx.options.session as string | undefined) ?? null, configFile: ctx.target.configFile, env: ctx.env });
+      default:
+        throw usageError('BAD_DAEMON_ACTION', action ? `Unknown daemon action "${action}".` : 'daemon needs an action.', 'Use one of: start, stop, status, run.');
+    }
+  },
+};

@@ -1,0 +1,35 @@
+// The command table: names and aliases -> lazily imported command modules (keeps start-up fast).
+import type { Command } from './command.js';
+
+type Loader = () => Promise<Command>;
+
+const LOADERS: Record<string, Loader> = {
+  up: async () => (await import('./commands/up.js')).up,
+  attach: async () => (await import('./commands/attach.js')).attach,
+  spawn: async () => (await import('./commands/spawn.js')).spawn,
+  list: async () => (await import('./commands/agents.js')).list,
+  kill: async () => (await import('./commands/agents.js')).kill,
+  focus: async () => (await import('./commands/agents.js')).focus,
+  send: async () => (await import('./commands/agents.js')).send,
+  capture: async () => (await import('./commands/agents.js')).capture,
+  wait: async () => (await import('./commands/agents.js')).wait,
+  events: async () => (await import('./commands/events.js')).events,
+  sidebar: async () => (await import('./commands/sidebar.js')).sidebar,
+  daemon: async () => (await import('./commands/daemon.js')).daemon,
+  config: async () => (await import('./commands/config.js')).config,
+};
+
+const ALIASES: Record<string, string> = { ls: 'list' };
+
+export const COMMAND_NAMES: readonly string[] = Object.keys(LOADERS);
+
+/** The command called name (or an alias of it), or null. */
+export async function loadCommand(name: string): Promise<Command | null> {
+  const loader = LOADERS[ALIASES[name] ?? name];
+  return loader ? loader() : null;
+}
+
+/** Every command, for the help text. */
+export async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(LOADERS).map((l) => l()));
+}

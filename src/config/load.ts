@@ -1,0 +1,70 @@
+// Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { usageError } from '../errors.js';
+import { DEFAULT_CONFIG, applyConfig, validateConfig, type Config } from './schema.js';
+
+/** The user's config file: $XDG_CONFIG_HOME/tmuxcodex/config.yaml. */
+export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CONFIG_HOME || join(env.HOME ?? '', '.config'), 'tmuxcodex', 'config.yaml');
+}
+
+/** Finds the YAML node at path, for its position. */
+function nodeAt(root: Node | null, path: (string | number)[]): Node | null {
+  let node: Node | null = root;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) return node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') node = (node.items[key] as Node | undefined) ?? node;
+    else return node;
+  }
+  return node;
+}
+
+/** Reads and validates one file; null if it does not exist. Errors name file:line:col and the rule. */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw usageError('CONFIG_UNREADABLE', `Cannot read ${path}: ${(e as Error).message}`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const where = (offset: number | undefined) => {
+    const p = lc.linePos(offset ?? 0);
+    return `${path}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    throw usageError('CONFIG_SYNTAX', `${where(e.pos[0])}: ${e.message.split('\n')[0]}`, 'Fix the YAML syntax at that place.');
+  }
+  const value = doc.toJS() as unknown;
+  const problems = validateConfig(value);
+  if (problems.length) {
+    const lines = problems.map((p) => `${where(nodeAt(doc.contents, p.path)?.range?.[0])}: ${p.message}`);
+    throw usageError('CONFIG_INVALID', lines.join('\n'), 'Fix these settings; `tmuxcodex config check` re-checks the file.');
+  }
+  return value;
+}
+
+/** The effective config: defaults, then the user file (or --config), then the repository's .tmuxcodex.yaml. */
+export function loadConfig(opts: { configFile?: string | null; repoRoot?: string | null; env?: NodeJS.ProcessEnv }): { config: Config; files: string[] } {
+  const files: string[] = [];
+  let config = DEFAULT_CONFIG;
+  const sources = [opts.configFile ?? userConfigPath(opts.env), ...(opts.repoRoot ? [join(opts.repoRoot, '.tmuxcodex.yaml')] : [])];
+  for (const path of sources) {
+    const doc = readConfigFile(path);
+    if (doc === null) {
+      if (path === opts.configFile) throw usageError('CONFIG_NOT_FOUND', `The config file ${path} does not exist.`, 'Check the --config path.');
+      continue;
+    }
+    files.push(path);
+    config = applyConfig(config, doc);
+  }
+  return { config, files };
+}

@@ -1,0 +1,111 @@
+// The agent record: what list --json prints and the journal keeps. Pure data, no I/O.
+
+export type AgentState = 'starting' | 'running' | 'working' | 'idle' | 'waiting' | 'exited' | 'gone' | 'unknown';
+export type WorktreeMode = 'new' | 'shared' | 'existing';
+
+export interface AgentRecord {
+  id: string;
+  name: string;
+  profile: string;
+  paneId: string | null;
+  windowId: string | null;
+  session: string | null;
+  cwd: string;
+  worktree: { path: string; mode: WorktreeMode } | null;
+  branch: string | null;
+  base: string | null;
+  target: string | null;
+  parentId: string | null;
+  task: string | null;
+  createdAt: string;
+  sessionId: string | null;
+  transcriptPath: string | null;
+  /** 'running' = the process is alive and no transcript says more; 'gone' = its pane was killed outside tmuxcodex. */
+  state: AgentState;
+  exitCode: number | null;
+  context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
+  git: { ahead: number; behind: number; dirty: number; merged: boolean } | null;
+}
+
+/** The pane options that carry an agent's metadata; tmux is the source of truth for live agents. */
+export const PANE_META = {
+  id: '@tmuxcodex-id',
+  name: '@tmuxcodex-name',
+  profile: '@tmuxcodex-profile',
+  branch: '@tmuxcodex-branch',
+  worktree: '@tmuxcodex-worktree',
+  worktreeMode: '@tmuxcodex-worktree-mode',
+  base: '@tmuxcodex-base',
+  target: '@tmuxcodex-target',
+  created: '@tmuxcodex-created',
+  sessionId: '@tmuxcodex-session-id',
+  parent: '@tmuxcodex-parent',
+  task: '@tmuxcodex-task',
+  cwd: '@tmuxcodex-cwd',
+} as const;
+
+export type PaneMetaKey = keyof typeof PANE_META;
+
+/** Marks the sidebar pane of a managed window, so layouts know which pane is not an agent. */
+export const ROLE_OPTION = '@tmuxcodex-role';
+
+/**
+ * Encodes a value for a pane option: control characters, '%' and the field separator become %XX.
+ * Why: subscription and list output are line-based and unescaped, so a newline in a task text
+ * would otherwise break framing (tmux-control-mode.md §4).
+ */
+export function encodeOptionValue(v: string): string {
+  return v.replace(/[\x00-\x1f\x7f%\u241e]/g, (ch) => encodeURIComponent(ch));
+}
+
+/** Reverses encodeOptionValue. */
+export function decodeOptionValue(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+/** The metadata to store on a pane for record (only non-null fields). */
+export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, string>> {
+  const m: Partial<Record<PaneMetaKey, string>> = {
+    id: r.id, name: r.name, profile: r.profile, created: r.createdAt, cwd: r.cwd,
+  };
+  if (r.branch) m.branch = r.branch;
+  if (r.worktree) { m.worktree = r.worktree.path; m.worktreeMode = r.worktree.mode; }
+  if (r.base) m.base = r.base;
+  if (r.target) m.target = r.target;
+  if (r.sessionId) m.sessionId = r.sessionId;
+  if (r.parentId) m.parent = r.parentId;
+  if (r.task) m.task = r.task;
+  return m;
+}
+
+/** Builds a record from pane metadata plus what tmux says of the pane; null if the pane is not an agent. */
+export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane: { paneId: string; windowId: string; session: string; dead: boolean; deadStatus: number | null }): AgentRecord | null {
+  if (!meta.id || !meta.name) return null;
+  const mode = meta.worktreeMode === 'new' || meta.worktreeMode === 'existing' ? meta.worktreeMode : 'shared';
+  return {
+    id: meta.id,
+    name: meta.name,
+    profile: meta.profile ?? 'shell',
+    paneId: pane.paneId,
+    windowId: pane.windowId,
+    session: pane.session,
+    cwd: meta.cwd ?? meta.worktree ?? '',
+    worktree: meta.worktree ? { path: meta.worktree, mode } : null,
+    branch: meta.branch ?? null,
+    base: meta.base ?? null,
+    target: meta.target ?? null,
+    parentId: meta.parent ?? null,
+    task: meta.task ?? null,
+    createdAt: meta.created ?? new Date(0).toISOString(),
+    sessionId: meta.sessionId ?? null,
+    transcriptPath: null,
+    state: pane.dead ? 'exited' : 'running',
+    exitCode: pane.dead ? pane.deadStatus : null,
+    context: null,
+    git: null,
+  };
+}

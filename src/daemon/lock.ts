@@ -1,0 +1,67 @@
+// One daemon per tmux server: an exclusive lock file holding the owner's pid.
+import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** True if pid is a live process (signal 0 probes without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True if pid is alive and its command line looks like one of our daemons (not a recycled pid). */
+export function isOurDaemon(pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tmuxcodex');
+  } catch {
+    return true; // no /proc (macOS): trust liveness
+  }
+}
+
+/** The pid recorded in a lock file, or null. */
+export function readLockPid(path: string): number | null {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes the lock for this process. Returns null on success, or the pid of the live daemon that
+ * holds it. A lock left by a dead process is taken over; two processes racing over the same stale
+ * lock settle it by re-reading after a pause: the last writer wins, the other backs off.
+ */
+export async function acquireLock(path: string): Promise<number | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      await sleep(30);
+      const now = readLockPid(path);
+      if (now === process.pid) return null;
+      if (now !== null && isOurDaemon(now)) return now;
+      continue;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = readLockPid(path);
+    if (holder !== null && holder !== process.pid && isOurDaemon(holder)) return holder;
+    try { unlinkSync(path); } catch { /* someone else removed it first */ }
+  }
+  const holder = readLockPid(path);
+  return holder ?? -1;
+}
+
+/** Releases the lock if this process still holds it. */
+export function releaseLock(path: string): void {
+  if (readLockPid(path) === process.pid) {
+    try { unlinkSync(path); } catch { /* already gone */ }
+  }
+}

@@ -1,0 +1,93 @@
+// The daemon process: lock, token, socket, control connection, registry; graceful shutdown on SIGTERM.
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { checkTmux } from '../tmux/binary.js';
+import type { TmuxServer } from '../tmux/command.js';
+import { loadConfig } from '../config/load.js';
+import { TmuxcodexError, usageError } from '../errors.js';
+import { CLI_ENTRY, VERSION } from '../version.js';
+import { acquireLock, releaseLock } from './lock.js';
+import { daemonPaths, ensurePrivateDir } from './paths.js';
+import { writeFileAtomic } from './atomic.js';
+import { Registry } from './registry.js';
+import { DaemonServer } from './server.js';
+import { AgentService } from './service.js';
+import type { Method, Params } from './protocol.js';
+
+export interface DaemonOptions {
+  server: TmuxServer & { socketPath: string };
+  session: string | null;
+  configFile: string | null;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs the daemon until SIGTERM/SIGINT or a stop request. Returns the exit code. */
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const paths = daemonPaths(opts.server.socketPath, opts.env);
+  ensurePrivateDir(paths.runtimeDir);
+  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`); } catch { /* log is best effort */ } };
+
+  const holder = await acquireLock(paths.lock);
+  if (holder !== null) {
+    log(`not starting: daemon pid ${holder} already holds ${paths.lock}`);
+    return 3;
+  }
+  let server: DaemonServer | null = null;
+  let service: AgentService | null = null;
+  let stopping: Promise<void> | null = null;
+  const shutdown = (why: string) => {
+    stopping ??= (async () => {
+      log(`stopping: ${why}`);
+      server?.broadcast({ event: 'daemon-stopping' });
+      await service?.close().catch(() => {});
+      await server?.close().catch(() => {});
+      try { unlinkSync(paths.token); } catch { /* gone */ }
+      releaseLock(paths.lock);
+    })();
+    return stopping;
+  };
+  try {
+    const tmuxVersion = await checkTmux(opts.env);
+    const { config } = loadConfig({ configFile: opts.configFile, env: opts.env });
+    const session = opts.session ?? config.session;
+    const token = randomBytes(24).toString('hex');
+    const registry = new Registry(paths.journal);
+    service = new AgentService(registry, {
+      server: opts.server, session, env: opts.env, layout: config.layout, log,
+      sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
+    });
+    const svc = service;
+    const handle = async (method: Method, params: unknown, client: Parameters<ConstructorParameters<typeof DaemonServer>[2]>[2]): Promise<unknown> => {
+      switch (method) {
+        case 'hello': return { version: VERSION, pid: process.pid };
+        case 'status': return { running: true, pid: process.pid, socket: paths.socket, version: VERSION, session, tmux: { socket: opts.server.socketPath, version: tmuxVersion, connected: svc.link.connected }, agents: registry.all().length };
+        case 'stop': setImmediate(() => void shutdown('stop request').then(() => process.exit(0))); return { stopping: true };
+        case 'ensureSession': return svc.ensureSession(params as Params<'ensureSession'>);
+        case 'spawn': return svc.spawn(params as Params<'spawn'>);
+        case 'list': return svc.list();
+        case 'kill': return svc.kill(params as Params<'kill'>);
+        case 'focus': return svc.focus(params as Params<'focus'>);
+        case 'send': return svc.send(params as Params<'send'>);
+        case 'capture': return svc.capture(params as Params<'capture'>);
+        case 'wait': return svc.wait(params as Params<'wait'>, client);
+        case 'subscribe': client.subscribed = true; return svc.list();
+        default: throw usageError('UNKNOWN_METHOD', `Unknown method ${String(method)}.`);
+      }
+    };
+    server = new DaemonServer(paths.socket, token, handle, log);
+    for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, (agent) => server!.broadcast({ event: `agent-${ev}`, agent }));
+    await server.listen();
+    // The token is published last: a client that can read it finds a socket ready to answer.
+    writeFileAtomic(paths.token, token);
+    log(`daemon ${VERSION} listening on ${paths.socket} for tmux ${opts.server.socketPath} (${tmuxVersion}), session ${session}`);
+    await service.start();
+  } catch (e) {
+    log(`start failed: ${e instanceof TmuxcodexError ? e.message : (e as Error).stack}`);
+    await shutdown('start failed');
+    throw e;
+  }
+  return new Promise<number>((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig).then(() => resolve(0)));
+  });
+}

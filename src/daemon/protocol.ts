@@ -1,0 +1,87 @@
+// The daemon's socket API: JSON lines. The CLI and the sidebar reach the daemon only through these types.
+import type { AgentRecord, WorktreeMode } from '../core/agent.js';
+import type { ProgramSpec } from '../tmux/command.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface SpawnParams {
+  profile: string;
+  name: string | null;
+  cwd: string;
+  program: ProgramSpec | null;
+  env: Record<string, string>;
+  worktree: { path: string; mode: WorktreeMode };
+  branch: string | null;
+  base: string | null;
+  target: string | null;
+  task: string | null;
+  parentId: string | null;
+  session: string | null;
+}
+
+export interface DaemonStatus {
+  running: true;
+  pid: number;
+  socket: string;
+  version: string;
+  session: string;
+  tmux: { socket: string; version: string; connected: boolean };
+  agents: number;
+}
+
+/** Method name -> [params, result]. */
+export interface Methods {
+  hello: [{ token: string; version: string }, { version: string; pid: number }];
+  status: [Record<string, never>, DaemonStatus];
+  stop: [Record<string, never>, { stopping: true }];
+  ensureSession: [{ session: string | null; cwd: string; width: number | null; height: number | null }, { session: string; windowId: string }];
+  spawn: [SpawnParams, AgentRecord];
+  list: [Record<string, never>, { agents: AgentRecord[] }];
+  kill: [{ agent: string; force: boolean; keepWorktree: boolean }, { agent: AgentRecord }];
+  focus: [{ agent: string }, { agent: AgentRecord }];
+  send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
+  capture: [{ agent: string; lines: number }, { text: string }];
+  wait: [{ agent: string; until: 'exit'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean }];
+  subscribe: [Record<string, never>, { agents: AgentRecord[] }];
+}
+
+export type Method = keyof Methods;
+export type Params<M extends Method> = Methods[M][0];
+export type Result<M extends Method> = Methods[M][1];
+
+export interface Request<M extends Method = Method> {
+  id: number;
+  method: M;
+  params: Params<M>;
+}
+
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  hint: string | null;
+  kind: 'usage' | 'failed';
+}
+
+export type Response = { id: number; result: unknown } | { id: number; error: ErrorPayload };
+
+export type DaemonEvent =
+  | { event: 'agent-added'; agent: AgentRecord }
+  | { event: 'agent-updated'; agent: AgentRecord }
+  | { event: 'agent-removed'; agent: AgentRecord }
+  | { event: 'daemon-stopping' };
+
+export const METHODS: ReadonlySet<string> = new Set<Method>(['hello', 'status', 'stop', 'ensureSession', 'spawn', 'list', 'kill', 'focus', 'send', 'capture', 'wait', 'subscribe']);
+
+/** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
+export class LineSplitter {
+  private buf = '';
+  constructor(private readonly maxLine = 16 * 1024 * 1024) {}
+
+  push(chunk: string): string[] {
+    this.buf += chunk;
+    const lines = this.buf.split('\n');
+    this.buf = lines.pop()!;
+    if (this.buf.length > this.maxLine) throw new Error(`a request line is longer than ${this.maxLine} bytes`);
+    return lines.filter((l) => l.trim().length > 0);
+  }
+}

@@ -1,0 +1,109 @@
+// The daemon's registry of agents: rebuilt from tmux pane options, kept in a journal on disk.
+import { readFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import type { AgentRecord } from '../core/agent.js';
+import { usageError } from '../errors.js';
+import { writeFileAtomic } from './atomic.js';
+
+const JOURNAL_VERSION = 1;
+
+export interface RegistryEvents {
+  added: [AgentRecord];
+  updated: [AgentRecord];
+  removed: [AgentRecord];
+}
+
+/** Reads the journal; a missing or unreadable journal is an empty one (tmux is the truth for live agents). */
+export function readJournal(path: string): AgentRecord[] {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; agents?: AgentRecord[] };
+    return data.version === JOURNAL_VERSION && Array.isArray(data.agents) ? data.agents : [];
+  } catch {
+    return [];
+  }
+}
+
+export class Registry extends EventEmitter<RegistryEvents> {
+  private readonly agents = new Map<string, AgentRecord>();
+
+  constructor(private readonly journalPath: string) {
+    super();
+    for (const a of readJournal(journalPath)) this.agents.set(a.id, a);
+  }
+
+  all(): AgentRecord[] {
+    return [...this.agents.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+  }
+
+  get(id: string): AgentRecord | undefined {
+    return this.agents.get(id);
+  }
+
+  byPane(paneId: string): AgentRecord | undefined {
+    for (const a of this.agents.values()) if (a.paneId === paneId && a.state !== 'gone') return a;
+    return undefined;
+  }
+
+  /** Names held by agents that still occupy them (a gone agent's name is held until it is killed). */
+  names(): Set<string> {
+    return new Set([...this.agents.values()].map((a) => a.name));
+  }
+
+  ids(): Set<string> {
+    return new Set(this.agents.keys());
+  }
+
+  /** Finds an agent by id, or by unique name; a clear usage error otherwise. */
+  resolve(ref: string): AgentRecord {
+    const byId = this.agents.get(ref);
+    if (byId) return byId;
+    const matches = [...this.agents.values()].filter((a) => a.name === ref);
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) throw usageError('AMBIGUOUS_AGENT', `More than one agent is named "${ref}".`, `Use the id instead: ${matches.map((a) => a.id).join(', ')}.`);
+    throw usageError('AGENT_NOT_FOUND', `No agent is called "${ref}".`, 'Run `tmuxcodex list` to see the agents and their ids.');
+  }
+
+  /** Adds or replaces a record, emits the change and writes the journal. */
+  put(record: AgentRecord): void {
+    const existed = this.agents.has(record.id);
+    const before = this.agents.get(record.id);
+    if (before && JSON.stringify(before) === JSON.stringify(record)) return;
+    this.agents.set(record.id, record);
+    this.save();
+    this.emit(existed ? 'updated' : 'added', record);
+  }
+
+  /** Applies a change to one record if it exists. */
+  patch(id: string, change: Partial<AgentRecord>): void {
+    const a = this.agents.get(id);
+    if (a) this.put({ ...a, ...change });
+  }
+
+  remove(id: string): void {
+    const a = this.agents.get(id);
+    if (!a) return;
+    this.agents.delete(id);
+    this.save();
+    this.emit('removed', a);
+  }
+
+  /**
+   * Reconciles with the agent panes tmux has now: those are the truth; a journal record whose pane
+   * is no longer there is marked gone (killed by hand, or the server died) but kept for resurrect.
+   */
+  reconcile(live: readonly AgentRecord[]): void {
+    const liveIds = new Set(live.map((a) => a.id));
+    for (const rec of live) {
+      const known = this.agents.get(rec.id);
+      // Fields tmux does not carry (transcript, context, git) survive from what we knew.
+      this.put(known ? { ...known, ...rec, transcriptPath: known.transcriptPath, context: known.context, git: known.git } : rec);
+    }
+    for (const a of this.agents.values()) {
+      if (!liveIds.has(a.id) && a.state !== 'gone') this.put({ ...a, state: 'gone', paneId: a.paneId });
+    }
+  }
+
+  private save(): void {
+    writeFileAtomic(this.journalPath, JSON.stringify({ version: JOURNAL_VERSION, agents: this.all() }, null, 2) + '\n');
+  }
+}

@@ -1,0 +1,266 @@
+// The daemon's request handlers and its reactions to tmux events.
+import type { AgentRecord } from '../core/agent.js';
+import { sessionNameProblem } from '../core/naming.js';
+import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
+import type { Notification } from '../tmux/control/events.js';
+import { TmuxCommandError } from '../tmux/control/connection.js';
+import { failure, usageError } from '../errors.js';
+import { agentsFromPanes, listSessionPanes } from '../agents/pane-query.js';
+import { LayoutKeeper, managedWindows, markManagedWindow, type LayoutSettings } from '../agents/windows.js';
+import { spawnAgent } from '../agents/spawn.js';
+import { Registry } from './registry.js';
+import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
+import type { Params, Result } from './protocol.js';
+import type { ClientConn } from './server.js';
+
+/** Subscription that reports every pane's death (remain-on-exit keeps dead panes; no notification is sent). */
+export const PANE_STATE_SUBSCRIPTION = { name: 'tmuxcodex-panes', what: '%*', format: '#{pane_dead}|#{pane_dead_status}' };
+
+export interface ServiceOptions {
+  server: TmuxServer;
+  session: string;
+  env: NodeJS.ProcessEnv;
+  layout: LayoutSettings;
+  sidebar: ProgramSpec;
+  log: (m: string) => void;
+  now?: () => Date;
+}
+
+/** Runs tasks one at a time (spawns must not pick the same window slot). */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => {});
+    return next;
+  }
+}
+
+export class AgentService {
+  readonly link: TmuxLink;
+  private readonly keeper: LayoutKeeper;
+  private readonly mutex = new Mutex();
+  private reconcileTimer: NodeJS.Timeout | null = null;
+
+  constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
+    this.keeper = new LayoutKeeper(o.layout);
+    this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
+    this.link.on('notification', (n) => this.onNotification(n));
+    this.link.on('connected', () => void this.afterConnect());
+    this.link.on('disconnected', () => void this.afterDisconnect());
+  }
+
+  /** Attaches to the session if it exists already (daemon start); rebuilds the registry from tmux. */
+  async start(): Promise<void> {
+    if (await sessionExists(this.o.server, this.o.session, this.o.env)) await this.link.connect();
+    else this.registry.reconcile([]);
+  }
+
+  /** Creates the agents session with its sidebar window when missing, then attaches. */
+  ensureSession(p: Params<'ensureSession'>): Promise<Result<'ensureSession'>> {
+    return this.mutex.run(async () => {
+      if (p.session !== null && p.session !== this.o.session) {
+        const problem = sessionNameProblem(p.session);
+        if (problem) throw usageError('BAD_SESSION_NAME', `Session name "${p.session}" is not allowed: ${problem}.`);
+        throw usageError('OTHER_SESSION', `This tmux server's daemon manages the session "${this.o.session}", not "${p.session}".`, `Use --session ${this.o.session}, or stop the daemon (tmuxcodex daemon stop) and start again with the new session.`);
+      }
+      if (!(await sessionExists(this.o.server, this.o.session, this.o.env))) {
+        const out = await tmuxOnce(this.o.server, tmux.newSession({
+          session: this.o.session, windowName: this.o.session, cwd: p.cwd, width: p.width ?? 200, height: p.height ?? 50,
+          program: this.o.sidebar, format: '#{window_id} #{pane_id}',
+        }), this.o.env);
+        const [windowId, paneId] = out.trim().split(' ');
+        await this.link.connect();
+        await markManagedWindow(this.link, windowId!, paneId!);
+        return { session: this.o.session, windowId: windowId! };
+      }
+      await this.link.connect();
+      const panes = await listSessionPanes(this.link, this.o.session);
+      const first = [...managedWindows(panes).keys()][0] ?? panes[0]?.windowId ?? '';
+      return { session: this.o.session, windowId: first };
+    });
+  }
+
+  async spawn(p: Params<'spawn'>): Promise<AgentRecord> {
+    await this.ensureSession({ session: p.session, cwd: p.cwd, width: null, height: null });
+    return this.mutex.run(async () => {
+      const record = await spawnAgent({
+        runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar,
+        takenNames: this.registry.names(), takenIds: this.registry.ids(), now: this.o.now ?? (() => new Date()),
+      }, p);
+      this.registry.put(record);
+      return record;
+    });
+  }
+
+  list(): Result<'list'> {
+    return { agents: this.registry.all() };
+  }
+
+  /** Kills the agent's pane and forgets it; closes an extra window left with only its sidebar. */
+  async kill(p: Params<'kill'>): Promise<Result<'kill'>> {
+    return this.mutex.run(async () => {
+      const agent = this.registry.resolve(p.agent);
+      if (agent.paneId && agent.state !== 'gone') {
+        await this.link.run(tmux.killPane(agent.paneId)).catch((e) => { if (!(e instanceof TmuxCommandError)) throw e; });
+      }
+      this.registry.remove(agent.id);
+      await this.closeEmptyWindows();
+      return { agent: { ...agent, state: 'gone' } };
+    });
+  }
+
+  /** Closes managed windows other than the first once their last agent is gone. */
+  private async closeEmptyWindows(): Promise<void> {
+    if (!this.link.connected) return;
+    const windows = [...managedWindows(await listSessionPanes(this.link, this.o.session))];
+    for (const [windowId, panes] of windows.slice(1)) {
+      if (panes.every((p) => p.role === 'sidebar')) {
+        await this.link.run(tmux.killWindow(windowId)).catch(() => {});
+        this.keeper.forget(windowId);
+      }
+    }
+  }
+
+  /** The live pane of an agent, or a clear error if it has none. */
+  private livePane(ref: string): { agent: AgentRecord; paneId: string } {
+    const agent = this.registry.resolve(ref);
+    if (!agent.paneId || agent.state === 'gone') throw usageError('AGENT_GONE', `Agent "${agent.name}" has no pane any more.`, `Remove it with \`tmuxcodex kill ${agent.name}\`.`);
+    return { agent, paneId: agent.paneId };
+  }
+
+  async focus(p: Params<'focus'>): Promise<Result<'focus'>> {
+    const { agent, paneId } = this.livePane(p.agent);
+    if (agent.windowId) await this.link.run(tmux.selectWindow(agent.windowId));
+    await this.link.run(tmux.selectPane(paneId));
+    return { agent };
+  }
+
+  async send(p: Params<'send'>): Promise<Result<'send'>> {
+    const { agent, paneId } = this.livePane(p.agent);
+    if (agent.state === 'exited') throw usageError('AGENT_EXITED', `Agent "${agent.name}" has exited (status ${agent.exitCode ?? '?'}); nothing reads its input.`, 'Spawn it again, or `tmuxcodex kill` it.');
+    if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
+    if (p.enter) {
+      // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md).
+      if (p.text.length) await new Promise((r) => setTimeout(r, 120));
+      await this.link.run(tmux.sendEnter(paneId));
+    }
+    return { agent };
+  }
+
+  async capture(p: Params<'capture'>): Promise<Result<'capture'>> {
+    const { paneId } = this.livePane(p.agent);
+    const lines = await this.link.run(tmux.capturePane(paneId, p.lines));
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    return { text: lines.join('\n') };
+  }
+
+  /** Resolves when the agent has exited or gone, the timeout passes, or the client hangs up. */
+  async wait(p: Params<'wait'>, client: ClientConn): Promise<Result<'wait'>> {
+    const start = this.registry.resolve(p.agent);
+    const done = (a: AgentRecord) => a.state === 'exited' || a.state === 'gone';
+    if (done(start)) return { agent: start, timedOut: false };
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (agent: AgentRecord, timedOut: boolean) => {
+        clearTimeout(timer);
+        this.registry.off('updated', onUpdate);
+        this.registry.off('removed', onRemove);
+        resolve({ agent, timedOut });
+      };
+      const onUpdate = (a: AgentRecord) => { if (a.id === start.id && done(a)) finish(a, false); };
+      const onRemove = (a: AgentRecord) => { if (a.id === start.id) finish({ ...a, state: 'gone' }, false); };
+      this.registry.on('updated', onUpdate);
+      this.registry.on('removed', onRemove);
+      if (p.timeoutMs !== null) timer = setTimeout(() => finish(this.registry.get(start.id) ?? start, true), p.timeoutMs);
+      void client.closed.then(() => finish(this.registry.get(start.id) ?? start, true));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    await this.link.close();
+  }
+
+  private onNotification(n: Notification): void {
+    switch (n.type) {
+      case 'layout-change':
+        this.keepLayout(n.windowId, n.layout);
+        this.scheduleReconcile();
+        break;
+      case 'window-add':
+      case 'window-close':
+      case 'sessions-changed':
+        this.scheduleReconcile();
+        break;
+      case 'subscription-changed':
+        if (n.name === PANE_STATE_SUBSCRIPTION.name && n.paneId) this.onPaneState(n.paneId, n.value);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A pane's dead flag changed (reported by the subscription within a second). */
+  private onPaneState(paneId: string, value: string): void {
+    const agent = this.registry.byPane(paneId);
+    if (!agent) return;
+    const [dead, status] = value.split('|');
+    if (dead === '1') this.registry.patch(agent.id, { state: 'exited', exitCode: status ? Number(status) : null });
+    else if (agent.state === 'exited') this.registry.patch(agent.id, { state: 'running', exitCode: null });
+  }
+
+  private keepLayout(windowId: string, reported: string): void {
+    const want = this.keeper.desiredFor(windowId, reported);
+    if (!want) return;
+    // Only managed windows (sidebar at index 0) get the sidebar layout.
+    void listSessionPanes(this.link, this.o.session).then(async (panes) => {
+      if (!managedWindows(panes).has(windowId)) { this.keeper.forget(windowId); return; }
+      await this.link.run(tmux.selectLayout(windowId, want));
+    }).catch((e) => this.o.log(`layout for ${windowId} failed: ${(e as Error).message}`));
+  }
+
+  /** Re-reads the panes a moment after a burst of changes, and reconciles the registry with them. */
+  private scheduleReconcile(): void {
+    if (this.reconcileTimer) return;
+    this.reconcileTimer = setTimeout(() => {
+      this.reconcileTimer = null;
+      void this.reconcile();
+    }, 20);
+  }
+
+  private async reconcile(): Promise<void> {
+    try {
+      if (!this.link.connected && !(await sessionExists(this.o.server, this.o.session, this.o.env))) {
+        this.registry.reconcile([]);
+        return;
+      }
+      this.registry.reconcile(agentsFromPanes(await listSessionPanes(this.link, this.o.session)));
+    } catch (e) {
+      this.o.log(`reconcile failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** After (re)attaching: rebuild the registry from pane options and fix every managed window's layout. */
+  private async afterConnect(): Promise<void> {
+    await this.reconcile();
+    try {
+      const lines = await this.link.run(tmux.listWindows(this.o.session, '#{window_id} #{window_layout}'));
+      for (const line of lines) {
+        const [w, layout] = line.split(' ');
+        if (w && layout) this.keepLayout(w, layout);
+      }
+    } catch (e) {
+      this.o.log(`layout check failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async afterDisconnect(): Promise<void> {
+    if (!(await sessionExists(this.o.server, this.o.session, this.o.env))) this.registry.reconcile([]);
+  }
+
+  /** Fails unless the daemon can reach tmux; used by requests that need a live session. */
+  requireConnected(): void {
+    if (!this.link.connected) throw failure('TMUX_DISCONNECTED', `The agents session "${this.o.session}" does not exist on this tmux server.`, 'Run `tmuxcodex up` to create it.');
+  }
+}

@@ -1,0 +1,151 @@
+// The daemon's one control-mode connection: attach, subscribe, reap stale clients, reconnect.
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { run } from '../proc/run.js';
+import { tmux, toArgv, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
+import { tmuxBinary } from '../tmux/binary.js';
+import { ControlConnection, CONTROL_OWNER_ENV } from '../tmux/control/connection.js';
+import type { Notification } from '../tmux/control/events.js';
+import { failure } from '../errors.js';
+import { processAlive } from './lock.js';
+
+export interface Subscription { name: string; what: string; format: string }
+
+export interface LinkEvents {
+  notification: [Notification];
+  connected: [];
+  disconnected: [string | null];
+}
+
+/** Runs a bootstrapping tmux command as its own client process (only before/around attach). */
+export async function tmuxOnce(server: TmuxServer, command: TmuxCommand, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<string> {
+  const clean = { ...env };
+  delete clean.TMUX;
+  delete clean.TMUX_PANE;
+  return (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs, env: clean })).stdout;
+}
+
+/** True if the server is running and has session. */
+export async function sessionExists(server: TmuxServer, session: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    await tmuxOnce(server, tmux.hasSession(session), env, 5000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The owner pid recorded in a process's environment, if it is a control client of ours. */
+function controlOwner(pid: number): number | null {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const entry = env.find((e) => e.startsWith(`${CONTROL_OWNER_ENV}=`));
+    return entry ? Number(entry.slice(CONTROL_OWNER_ENV.length + 1)) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Kills control clients left by a dead daemon of ours. Why: in tmux < 3.7 a control client whose
+ * reader died while output was queued lingers and freezes its panes (tmux-control-mode.md §3).
+ */
+export async function reapStaleControlClients(server: TmuxServer, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<number> {
+  let out: string;
+  try {
+    out = await tmuxOnce(server, tmux.listClients('#{client_pid} #{client_control_mode}'), env, 5000);
+  } catch {
+    return 0;
+  }
+  let reaped = 0;
+  for (const line of out.split('\n')) {
+    const [pidText, control] = line.split(' ');
+    const pid = Number(pidText);
+    if (control !== '1' || !Number.isInteger(pid) || pid <= 0) continue;
+    const owner = controlOwner(pid);
+    if (owner === null || owner === process.pid || processAlive(owner)) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+      reaped++;
+      log(`reaped stale control client pid ${pid} (owner ${owner} is gone)`);
+    } catch { /* already gone */ }
+  }
+  return reaped;
+}
+
+export class TmuxLink extends EventEmitter<LinkEvents> {
+  private conn: ControlConnection | null = null;
+  private connecting: Promise<void> | null = null;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelay = 250;
+
+  constructor(readonly server: TmuxServer, readonly session: string, private readonly env: NodeJS.ProcessEnv,
+    private readonly subscriptions: readonly Subscription[], private readonly log: (m: string) => void) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.conn?.isOpen ?? false;
+  }
+
+  /** Attaches to the session (which must exist); idempotent while connected. */
+  connect(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    this.connecting ??= this.doConnect().finally(() => { this.connecting = null; });
+    return this.connecting;
+  }
+
+  private async doConnect(): Promise<void> {
+    await reapStaleControlClients(this.server, this.env, this.log);
+    const conn = await ControlConnection.open(this.server, this.session, { env: this.env });
+    conn.on('notification', (n) => this.emit('notification', n));
+    conn.on('exit', (reason) => this.onExit(conn, reason));
+    for (const s of this.subscriptions) await conn.run(tmux.subscribe(s.name, s.what, s.format));
+    this.conn = conn;
+    this.retryDelay = 250;
+    this.log(`attached control client pid ${conn.pid} to session ${this.session}`);
+    this.emit('connected');
+  }
+
+  /** Runs one command over the control connection. */
+  async run(command: TmuxCommand): Promise<string[]> {
+    if (!this.connected) await this.connect();
+    if (!this.conn) throw failure('TMUX_DISCONNECTED', 'The daemon is not connected to tmux.', 'Check that the tmux server is running.');
+    return this.conn.run(command);
+  }
+
+  /** Detaches cleanly and stops reconnecting. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.conn?.close();
+  }
+
+  private onExit(conn: ControlConnection, reason: string | null): void {
+    if (conn !== this.conn) return;
+    this.conn = null;
+    this.log(`control client exited${reason ? `: ${reason}` : ''}`);
+    this.emit('disconnected', reason);
+    this.scheduleReconnect();
+  }
+
+  /** Re-attaches once the session is back (server restart); never creates a server by itself. */
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(async () => {
+      this.retryTimer = null;
+      if (this.stopped || this.connected) return;
+      if (await sessionExists(this.server, this.session, this.env)) {
+        try {
+          await this.connect();
+          return;
+        } catch (e) {
+          this.log(`reconnect failed: ${(e as Error).message}`);
+        }
+      }
+      this.retryDelay = Math.min(this.retryDelay * 2, 5000);
+      this.scheduleReconnect();
+    }, this.retryDelay);
+  }
+}
