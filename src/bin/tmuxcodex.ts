@@ -38,11 +38,21 @@ async function main(argv: string[]): Promise<number> {
   const env = process.env;
   const server = resolveServer({ socketName: o['socket-name'] as string | undefined, socketPath: o['socket-path'] as string | undefined }, env);
   const target = { server, configFile: (o.config as string | undefined) ?? null, session: (o.session as string | undefined) ?? null, env };
+  const clients: DaemonClient[] = [];
   const ctx: CommandContext = {
     options: o, positionals: parsed.positionals, json: o.json === true, target, cwd: process.cwd(), env,
-    daemon: (opts) => DaemonClient.connect(target, { autostart: opts?.autostart ?? true }),
+    daemon: async (opts) => {
+      const client = await DaemonClient.connect(target, { autostart: opts?.autostart ?? true });
+      clients.push(client);
+      return client;
+    },
   };
-  return (await command.run(ctx)) ?? 0;
+  try {
+    return (await command.run(ctx)) ?? 0;
+  } finally {
+    // An open socket would keep the process alive after an error.
+    for (const c of clients) c.close();
+  }
 }
 
 const argv = process.argv.slice(2);

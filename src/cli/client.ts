@@ -49,7 +49,7 @@ export class DaemonClient {
   private readonly eventHandlers: Array<(e: DaemonEvent) => void> = [];
   private readonly closedPromise: Promise<void>;
 
-  private constructor(private readonly socket: Socket, readonly paths: DaemonPaths) {
+  private constructor(private readonly socket: Socket, readonly paths: DaemonPaths, readonly token: string) {
     socket.setEncoding('utf8');
     const splitter = new LineSplitter();
     socket.on('data', (chunk: string) => {
@@ -72,7 +72,7 @@ export class DaemonClient {
       await DaemonClient.start(target, paths);
       client = await DaemonClient.waitForDaemon(paths);
     }
-    const hello = await client.request('hello', { token: readToken(paths) ?? '', version: VERSION });
+    const hello = await client.request('hello', { token: client.token, version: VERSION });
     if (hello.version !== VERSION) {
       client.close();
       throw usageError('DAEMON_VERSION_MISMATCH', `A tmuxcodex daemon of version ${hello.version} (pid ${hello.pid}) runs for this tmux server; this CLI is version ${VERSION}.`,
@@ -82,9 +82,11 @@ export class DaemonClient {
   }
 
   private static async tryConnect(paths: DaemonPaths): Promise<DaemonClient | null> {
-    if (!readToken(paths)) return null;
+    // The token is read before connecting: a daemon publishes it only once it listens.
+    const token = readToken(paths);
+    if (!token) return null;
     const socket = await openSocket(paths.socket);
-    return socket ? new DaemonClient(socket, paths) : null;
+    return socket ? new DaemonClient(socket, paths, token) : null;
   }
 
   /** Starts the daemon in the background with its output going to the daemon log. */

@@ -75,6 +75,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         default: throw usageError('UNKNOWN_METHOD', `Unknown method ${String(method)}.`);
       }
     };
+    // A token left by a daemon that was killed must not be read as ours while we start listening.
+    try { unlinkSync(paths.token); } catch { /* none left */ }
     server = new DaemonServer(paths.socket, token, handle, log);
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, (agent) => server!.broadcast({ event: `agent-${ev}`, agent }));
     await server.listen();

@@ -206,8 +206,34 @@ export class AgentService {
     const agent = this.registry.byPane(paneId);
     if (!agent) return;
     const [dead, status] = value.split('|');
-    if (dead === '1') this.registry.patch(agent.id, { state: 'exited', exitCode: status ? Number(status) : null });
-    else if (agent.state === 'exited') this.registry.patch(agent.id, { state: 'running', exitCode: null });
+    if (dead === '1') {
+      this.registry.patch(agent.id, { state: 'exited', exitCode: status ? Number(status) : null });
+      if (!status) void this.reapLostExit(paneId);
+    } else if (agent.state === 'exited') this.registry.patch(agent.id, { state: 'running', exitCode: null });
+  }
+
+  /**
+   * tmux 3.3a sometimes misses the SIGCHLD of a pane's process: the pane reads dead, but its exit
+   * status stays empty (the child is an unreaped zombie) until some other child exits. A SIGCHLD
+   * sent to the server makes it run its waitpid loop; then the status is read back.
+   */
+  private async reapLostExit(paneId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const [pid] = await this.link.run(tmux.display(paneId, '#{pid}'));
+        process.kill(Number(pid), 'SIGCHLD');
+        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+        const [status] = await this.link.run(tmux.display(paneId, '#{pane_dead_status}'));
+        const agent = this.registry.byPane(paneId);
+        if (status && agent) {
+          this.registry.patch(agent.id, { exitCode: Number(status) });
+          return;
+        }
+      } catch (e) {
+        this.o.log(`reading the exit status of ${paneId} failed: ${(e as Error).message}`);
+        return;
+      }
+    }
   }
 
   private keepLayout(windowId: string, reported: string): void {

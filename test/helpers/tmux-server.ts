@@ -53,7 +53,7 @@ export function createTestServer(label = 'x'): TestServer {
     tmux: exec,
     async dispose() {
       await exec(tmux.killServer()).catch(() => {});
-      rmSync(root, { recursive: true, force: true });
+      if (!process.env.TMUXCODEX_TEST_KEEP) rmSync(root, { recursive: true, force: true });
     },
   };
 }
