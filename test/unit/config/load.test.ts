@@ -1,0 +1,255 @@
+// Config loading: YAML files in a temp folder (never the real HOME), merged over the defaults;
+// every broken rule and every syntax error names file:line:col of the place to fix.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, readConfigFile, userConfigPath } from '../../../src/config/load.js';
+import { DEFAULT_CONFIG, applyConfig, validateConfig } from '../../../src/config/schema.js';
+import { TmuxcodexError } from '../../../src/errors.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-config-'));
+  env = { HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg') };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(rel: string, text: string): string {
+  const path = join(dir, rel);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(fn: () => unknown): TmuxcodexError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TmuxcodexError);
+    return e as TmuxcodexError;
+  }
+  throw new Error('expected an error');
+}
+
+/** The line numbers named by `path:LINE:COL: ` prefixes in a message, one per problem line. */
+function linesNamed(message: string, path: string): number[] {
+  return message.split('\n').map((l) => {
+    expect(l.startsWith(`${path}:`), l).toBe(true);
+    const m = /^:(\d+):(\d+): /.exec(l.slice(path.length));
+    expect(m, l).not.toBeNull();
+    return Number(m![1]);
+  });
+}
+
+describe('userConfigPath', () => {
+  it('uses $XDG_CONFIG_HOME, else ~/.config', () => {
+    expect(userConfigPath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/x/home' })).toBe('/x/cfg/tmuxcodex/config.yaml');
+    expect(userConfigPath({ HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
+    expect(userConfigPath({ XDG_CONFIG_HOME: '', HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
+  });
+});
+
+describe('loadConfig: merging', () => {
+  it('gives the defaults when no file exists', () => {
+    expect(loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [] });
+    expect(loadConfig({ env, repoRoot: join(dir, 'repo') })).toEqual({ config: DEFAULT_CONFIG, files: [] });
+  });
+
+  it('merges a valid user file over the defaults, key by key', () => {
+    const path = write('xdg/tmuxcodex/config.yaml', [
+      'session: work',
+      'layout:',
+      '  sidebarWidth: 40',
+      'profiles:',
+      '  claude:',
+      '    command: [claude, --verbose]',
+      '  codex:',
+      '    command: [codex]',
+      '    taskArgs: ["--"]',
+      'targets: [main, release/1.0]',
+      '# keys reserved for later are accepted',
+      'worktrees: {}',
+      'thresholds: {}',
+      '',
+    ].join('\n'));
+    const { config, files } = loadConfig({ env });
+    expect(files).toEqual([path]);
+    expect(config).toEqual({
+      session: 'work',
+      layout: { sidebarWidth: 40, maxAgentsPerWindow: DEFAULT_CONFIG.layout.maxAgentsPerWindow },
+      profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null }, codex: { command: ['codex'], taskArgs: ['--'] } },
+      targets: ['main', 'release/1.0'],
+    });
+    expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [] });
+  });
+
+  it('lets the repository file override the user file, keeping what it does not set', () => {
+    const user = write('xdg/tmuxcodex/config.yaml', [
+      'session: mine',
+      'layout: {sidebarWidth: 40, maxAgentsPerWindow: 4}',
+      'profiles:',
+      '  a: {command: [a-user]}',
+      '  b: {command: [b-user], taskArgs: [x]}',
+      'targets: [main]',
+    ].join('\n'));
+    const repo = write('repo/.tmuxcodex.yaml', [
+      'session: project',
+      'layout:',
+      '  sidebarWidth: 50',
+      'profiles:',
+      '  b: {command: [b-repo]}',
+    ].join('\n'));
+    const { config, files } = loadConfig({ env, repoRoot: join(dir, 'repo') });
+    expect(files).toEqual([user, repo]);
+    expect(config).toEqual({
+      session: 'project',
+      layout: { sidebarWidth: 50, maxAgentsPerWindow: 4 },
+      profiles: { a: { command: ['a-user'], taskArgs: null }, b: { command: ['b-repo'], taskArgs: null } },
+      targets: ['main'],
+    });
+  });
+
+  it('reads --config instead of the user file', () => {
+    write('xdg/tmuxcodex/config.yaml', 'session: [broken\n'); // never read
+    const explicit = write('elsewhere/c.yaml', 'session: explicit\n');
+    expect(loadConfig({ env, configFile: explicit })).toEqual({ config: { ...DEFAULT_CONFIG, session: 'explicit' }, files: [explicit] });
+  });
+
+  it('fails when the --config file does not exist', () => {
+    const missing = join(dir, 'nope.yaml');
+    const e = errorOf(() => loadConfig({ env, configFile: missing }));
+    expect(e.code).toBe('CONFIG_NOT_FOUND');
+    expect(e.message).toBe(`The config file ${missing} does not exist.`);
+    expect(e.exitCode).toBe(2);
+  });
+
+  it('fails on a config path it cannot read', () => {
+    const folder = join(dir, 'a-folder.yaml');
+    mkdirSync(folder);
+    const e = errorOf(() => loadConfig({ env, configFile: folder }));
+    expect(e.code).toBe('CONFIG_UNREADABLE');
+    expect(e.message).toContain(folder);
+  });
+
+  it('takes an empty --config file as an empty config, not a missing one', () => {
+    const empty = write('empty.yaml', '');
+    expect(loadConfig({ env, configFile: empty })).toEqual({ config: DEFAULT_CONFIG, files: [empty] });
+  });
+
+  it('lists a user file holding only comments among the files read', () => {
+    const path = write('xdg/tmuxcodex/config.yaml', '# nothing set yet\n');
+    expect(loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [path] });
+  });
+
+  it('names the repository file when that is the broken one', () => {
+    write('xdg/tmuxcodex/config.yaml', 'session: fine\n');
+    const repo = write('repo/.tmuxcodex.yaml', 'session: fine\nlayout: {sidebarWidth: 7}\n');
+    const e = errorOf(() => loadConfig({ env, repoRoot: join(dir, 'repo') }));
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(linesNamed(e.message, repo)).toEqual([2]);
+  });
+});
+
+describe('readConfigFile: broken rules point at their line', () => {
+  const CASES: { rule: string; yaml: string[]; line: number; says: string }[] = [
+    { rule: 'root must be a mapping', yaml: ['- a', '- b'], line: 1, says: 'the config must be a mapping' },
+    { rule: 'unknown key with a scalar', yaml: ['session: ok', 'bogus: 1'], line: 2, says: 'unknown key "bogus"' },
+    { rule: 'unknown key with a mapping below it', yaml: ['session: ok', 'bogus:', '  x: 1'], line: 2, says: 'unknown key "bogus"' },
+    { rule: 'session with a space', yaml: ['layout:', '  sidebarWidth: 40', 'session: "a b"'], line: 3, says: 'session must be 1-64' },
+    { rule: 'session not a string', yaml: ['session: 12'], line: 1, says: 'session must be 1-64' },
+    { rule: 'session too long', yaml: ['', `session: ${'s'.repeat(65)}`], line: 2, says: 'session must be 1-64' },
+    { rule: 'layout not a mapping', yaml: ['session: ok', 'layout: 5'], line: 2, says: 'layout must be a mapping' },
+    { rule: 'unknown layout key', yaml: ['layout:', '  sidebarWidth: 40', '  extra: 1'], line: 3, says: 'unknown layout key "extra"' },
+    { rule: 'unknown layout key with a mapping below it', yaml: ['layout:', '  extra:', '    a: 1', '  sidebarWidth: 40'], line: 2, says: 'unknown layout key "extra"' },
+    { rule: 'sidebarWidth too small', yaml: ['session: ok', 'layout:', '  sidebarWidth: 5'], line: 3, says: 'sidebarWidth must be a whole number from 10 to 120' },
+    { rule: 'sidebarWidth too large', yaml: ['layout:', '  maxAgentsPerWindow: 2', '  sidebarWidth: 121'], line: 3, says: 'sidebarWidth' },
+    { rule: 'sidebarWidth fractional', yaml: ['layout:', '  sidebarWidth: 30.5'], line: 2, says: 'sidebarWidth' },
+    { rule: 'sidebarWidth quoted', yaml: ['layout:', '  sidebarWidth: "30"'], line: 2, says: 'sidebarWidth' },
+    { rule: 'maxAgentsPerWindow zero', yaml: ['layout:', '  sidebarWidth: 30', '  maxAgentsPerWindow: 0'], line: 3, says: 'maxAgentsPerWindow must be a whole number from 1 to 16' },
+    { rule: 'maxAgentsPerWindow 17 in a flow map', yaml: ['session: ok', 'layout: {maxAgentsPerWindow: 17}'], line: 2, says: 'maxAgentsPerWindow' },
+    { rule: 'targets not a list', yaml: ['session: ok', 'targets: main'], line: 2, says: 'targets must be a list of branch names' },
+    { rule: 'targets with an empty name', yaml: ['session: ok', 'targets: [main, ""]'], line: 2, says: 'targets must be a list' },
+    { rule: 'profiles not a mapping', yaml: ['session: ok', 'profiles: [a]'], line: 2, says: 'profiles must be a mapping' },
+    { rule: 'profile name with capitals', yaml: ['profiles:', '  Bad:', '    command: [x]'], line: 2, says: 'a profile name is lowercase' },
+    { rule: 'profile name in a flow value', yaml: ['profiles:', '  ok: {command: [x]}', '  9lives: {command: [x]}'], line: 3, says: 'a profile name is lowercase' },
+    { rule: 'profile without a body', yaml: ['profiles:', '  p:'], line: 2, says: 'a profile needs command' },
+    { rule: 'profile command empty', yaml: ['profiles:', '  p:', '    command: []'], line: 3, says: 'a profile needs command' },
+    { rule: 'profile command not strings', yaml: ['profiles:', '  p:', '    taskArgs: []', '    command: [x, 3]'], line: 4, says: 'a profile needs command' },
+    { rule: 'profile command a string', yaml: ['profiles:', '  p:', '    command: "claude --x"'], line: 3, says: 'a profile needs command' },
+    { rule: 'taskArgs not a list', yaml: ['profiles:', '  p:', '    command: [x]', '    taskArgs: 3'], line: 4, says: 'taskArgs must be a list of strings' },
+  ];
+
+  it.each(CASES)('$rule: line $line', ({ yaml, line, says }) => {
+    const path = write('c.yaml', yaml.join('\n') + '\n');
+    const e = errorOf(() => readConfigFile(path));
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(says);
+    expect(linesNamed(e.message, path)).toEqual([line]);
+    expect(e.hint).toContain('tmuxcodex config check');
+  });
+
+  it('reports every broken rule, one line each, in document order', () => {
+    const path = write('c.yaml', ['session: "no good"', 'layout:', '  sidebarWidth: 1', '  maxAgentsPerWindow: 99', 'targets: 5', ''].join('\n'));
+    const e = errorOf(() => readConfigFile(path));
+    expect(linesNamed(e.message, path)).toEqual([1, 3, 4, 5]);
+  });
+
+  it('points at the value\'s column', () => {
+    const path = write('c.yaml', 'layout:\n  sidebarWidth: 5\n');
+    expect(errorOf(() => readConfigFile(path)).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:17: `));
+  });
+});
+
+describe('readConfigFile: syntax errors', () => {
+  it.each([
+    { what: 'a misindented key', yaml: ['session: ok', 'layout:', '  sidebarWidth: 40', ' maxAgentsPerWindow: 3'], line: 4 },
+    { what: 'a tab as indentation', yaml: ['session: ok', 'layout:', '\tsidebarWidth: 40'], line: 3 },
+    { what: 'a duplicated key', yaml: ['session: ok', 'layout:', '  sidebarWidth: 40', '  sidebarWidth: 50'], line: 4 },
+  ])('locates $what at line $line', ({ yaml, line }) => {
+    const path = write('c.yaml', yaml.join('\n') + '\n');
+    const e = errorOf(() => readConfigFile(path));
+    expect(e.code).toBe('CONFIG_SYNTAX');
+    expect(e.exitCode).toBe(2);
+    expect(linesNamed(e.message, path)).toEqual([line]);
+    expect(e.hint).toBe('Fix the YAML syntax at that place.');
+  });
+});
+
+describe('readConfigFile: values', () => {
+  it('is null for a file that does not exist', () => {
+    expect(readConfigFile(join(dir, 'missing.yaml'))).toBeNull();
+  });
+
+  it('returns the document of a valid file', () => {
+    const path = write('c.yaml', 'session: s1\nlayout:\n  sidebarWidth: 120\n  maxAgentsPerWindow: 16\n');
+    expect(readConfigFile(path)).toEqual({ session: 's1', layout: { sidebarWidth: 120, maxAgentsPerWindow: 16 } });
+  });
+});
+
+describe('validateConfig and applyConfig', () => {
+  it('accepts nothing at all and the boundary values', () => {
+    expect(validateConfig(null)).toEqual([]);
+    expect(validateConfig(undefined)).toEqual([]);
+    expect(validateConfig({ layout: { sidebarWidth: 10, maxAgentsPerWindow: 1 } })).toEqual([]);
+    expect(validateConfig({ layout: { sidebarWidth: 120, maxAgentsPerWindow: 16 }, session: 'a'.repeat(64) })).toEqual([]);
+  });
+
+  it('locates problems by path', () => {
+    expect(validateConfig({ layout: { sidebarWidth: 9 }, profiles: { p: { command: ['x'], taskArgs: [1] } } }).map((p) => p.path)).toEqual([
+      ['layout', 'sidebarWidth'], ['profiles', 'p', 'taskArgs'],
+    ]);
+  });
+
+  it('never changes the base it merges over', () => {
+    const base = structuredClone(DEFAULT_CONFIG);
+    const out = applyConfig(DEFAULT_CONFIG, { layout: { sidebarWidth: 44 }, profiles: { p: { command: ['x'] } }, targets: ['t'] });
+    expect(out.layout.sidebarWidth).toBe(44);
+    expect(out.profiles.p).toEqual({ command: ['x'], taskArgs: null });
+    expect(DEFAULT_CONFIG).toEqual(base);
+    expect(applyConfig(DEFAULT_CONFIG, null)).toEqual(base);
+  });
+});
