@@ -1,6 +1,6 @@
 // Managed windows: each has a sidebar at pane index 0 and up to N agent panes tiled beside it.
 import { ROLE_OPTION } from '../core/agent.js';
-import { describeLayout, layoutShape, sidebarLayout } from '../core/layout.js';
+import { describeLayout, layoutShape, sidebarLayout, sidebarLayoutFits } from '../core/layout.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { failure } from '../errors.js';
 import type { PaneInfo, TmuxRunner } from './pane-query.js';
@@ -75,6 +75,8 @@ export class LayoutKeeper {
   desiredFor(windowId: string, reported: string): string | null {
     const d = describeLayout(reported);
     if (!d) return null;
+    // A window too small for the grid keeps tmux's own layout rather than an invalid one.
+    if (!sidebarLayoutFits(d.width, d.height, this.settings.sidebarWidth, Math.max(0, d.panes - 1))) return null;
     const want = sidebarLayout(d.width, d.height, this.settings.sidebarWidth, Math.max(0, d.panes - 1));
     if (layoutShape(want) === layoutShape(reported)) return null;
     if (this.lastApplied.get(windowId) === want) return null;

@@ -59,11 +59,20 @@ export function parseArgv(argv: readonly string[], commandOptions: (command: str
   };
   for (; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
+    if (a === '--') {
+      const rest = argv.slice(i + 1);
+      if (command === null && rest.length > 0) {
+        command = rest.shift()!;
+        const extra = commandOptions(command);
+        if (extra) specs = { ...GLOBAL_OPTIONS, ...extra };
+      }
+      positionals.push(...rest);
+      break;
+    }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
-      if (!(name in specs)) throw usageError('UNKNOWN_OPTION', `Unknown option --${name}${command ? ` for \`${command}\`` : ''}.`, `Run \`tmuxcodex ${command ?? ''} --help\`.`.replace('  ', ' '));
+      if (!Object.hasOwn(specs, name)) throw usageError('UNKNOWN_OPTION', `Unknown option --${name}${command ? ` for \`${command}\`` : ''}.`, `Run \`tmuxcodex ${command ?? ''} --help\`.`.replace('  ', ' '));
       set(name, eq === -1 ? undefined : a.slice(eq + 1));
     } else if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
       const name = byShort().get(a[1]!);

@@ -11,7 +11,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 /** "45s", "12m", "3h", "2d": how long ago iso was, from now. */
 export function age(iso: string, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '?';
+  const s = Math.max(0, Math.round((now - t) / 1000));
   if (s < 90) return `${s}s`;
   if (s < 90 * 60) return `${Math.round(s / 60)}m`;
   if (s < 36 * 3600) return `${Math.round(s / 3600)}h`;

@@ -11,13 +11,13 @@ export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Finds the YAML node at path, for its position. */
-function nodeAt(root: Node | null, path: (string | number)[]): Node | null {
+function nodeAt(root: Node | null, path: (string | number)[], atKey = false): Node | null {
   let node: Node | null = root;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
       if (!pair) return node;
-      node = (pair.value as Node | null) ?? (pair.key as Node);
+      node = atKey && i === path.length - 1 ? (pair.key as Node) : ((pair.value as Node | null) ?? (pair.key as Node));
     } else if (isSeq(node) && typeof key === 'number') node = (node.items[key] as Node | undefined) ?? node;
     else return node;
   }
@@ -46,10 +46,10 @@ export function readConfigFile(path: string): unknown {
   const value = doc.toJS() as unknown;
   const problems = validateConfig(value);
   if (problems.length) {
-    const lines = problems.map((p) => `${where(nodeAt(doc.contents, p.path)?.range?.[0])}: ${p.message}`);
+    const lines = problems.map((p) => `${where(nodeAt(doc.contents, p.path, p.atKey)?.range?.[0])}: ${p.message}`);
     throw usageError('CONFIG_INVALID', lines.join('\n'), 'Fix these settings; `tmuxcodex config check` re-checks the file.');
   }
-  return value;
+  return value ?? {};
 }
 
 /** The effective config: defaults, then the user file (or --config), then the repository's .tmuxcodex.yaml. */

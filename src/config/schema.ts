@@ -24,6 +24,8 @@ export const DEFAULT_CONFIG: Config = {
 export interface ConfigProblem {
   path: (string | number)[];
   message: string;
+  /** The key itself is wrong (unknown, badly named): point at the key, not at its value. */
+  atKey?: boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -38,7 +40,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
   if (doc === null || doc === undefined) return problems;
   if (!isObject(doc)) return [{ path: [], message: 'the config must be a mapping of keys to values' }];
   const known = new Set(['session', 'layout', 'profiles', 'targets', 'worktrees', 'setup', 'env', 'ports', 'thresholds']);
-  for (const k of Object.keys(doc)) if (!known.has(k)) problems.push({ path: [k], message: `unknown key "${k}" (known: ${[...known].join(', ')})` });
+  for (const k of Object.keys(doc)) if (!known.has(k)) problems.push({ path: [k], atKey: true, message: `unknown key "${k}" (known: ${[...known].join(', ')})` });
   if ('session' in doc && (typeof doc.session !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(doc.session))) {
     problems.push({ path: ['session'], message: 'session must be 1-64 letters, digits, "_" or "-"' });
   }
@@ -46,7 +48,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
     const l = doc.layout;
     if (!isObject(l)) problems.push({ path: ['layout'], message: 'layout must be a mapping' });
     else {
-      for (const k of Object.keys(l)) if (k !== 'sidebarWidth' && k !== 'maxAgentsPerWindow') problems.push({ path: ['layout', k], message: `unknown layout key "${k}" (known: sidebarWidth, maxAgentsPerWindow)` });
+      for (const k of Object.keys(l)) if (k !== 'sidebarWidth' && k !== 'maxAgentsPerWindow') problems.push({ path: ['layout', k], atKey: true, message: `unknown layout key "${k}" (known: sidebarWidth, maxAgentsPerWindow)` });
       if ('sidebarWidth' in l && !intInRange(l.sidebarWidth, 10, 120)) problems.push({ path: ['layout', 'sidebarWidth'], message: 'sidebarWidth must be a whole number from 10 to 120' });
       if ('maxAgentsPerWindow' in l && !intInRange(l.maxAgentsPerWindow, 1, 16)) problems.push({ path: ['layout', 'maxAgentsPerWindow'], message: 'maxAgentsPerWindow must be a whole number from 1 to 16' });
     }
@@ -58,7 +60,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
     if (!isObject(doc.profiles)) problems.push({ path: ['profiles'], message: 'profiles must be a mapping of profile names' });
     else {
       for (const [name, p] of Object.entries(doc.profiles)) {
-        if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) problems.push({ path: ['profiles', name], message: 'a profile name is lowercase letters, digits and "-"' });
+        if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) problems.push({ path: ['profiles', name], atKey: true, message: 'a profile name is lowercase letters, digits and "-"' });
         if (!isObject(p) || !Array.isArray(p.command) || p.command.length === 0 || !p.command.every((a) => typeof a === 'string')) {
           problems.push({ path: ['profiles', name, 'command'], message: 'a profile needs command: a non-empty list of strings (program, then arguments)' });
         } else if ('taskArgs' in p && !(Array.isArray(p.taskArgs) && p.taskArgs.every((a) => typeof a === 'string'))) {

@@ -69,6 +69,15 @@ export function sidebarLayout(width: number, height: number, sidebarWidth: numbe
   return `${layoutChecksum(body)},${body}`;
 }
 
+/** True when every agent cell of sidebarLayout would be at least 2x2 (tmux rejects smaller). */
+export function sidebarLayoutFits(width: number, height: number, sidebarWidth: number, agents: number): boolean {
+  if (agents === 0) return width >= 1 && height >= 1;
+  const side = Math.max(1, Math.min(sidebarWidth, width - 3));
+  const { rows, cols } = gridShape(agents);
+  const areaW = width - side - 1;
+  return splitSizes(areaW, cols).every((w) => w >= 2) && splitSizes(height, rows).every((h) => h >= 2);
+}
+
 /** Reads WxH and the number of panes from a layout string tmux reported. */
 export function describeLayout(layout: string): { width: number; height: number; panes: number } | null {
   const m = /^[0-9a-f]{4},(\d+)x(\d+),/.exec(layout);

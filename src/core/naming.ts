@@ -7,7 +7,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/;
 export function nameProblem(name: string): string | null {
   if (name.length === 0) return 'the name is empty';
   if (!NAME.test(name)) return 'a name is 1-48 characters of letters, digits, ".", "_" and "-", starting with a letter or digit';
-  if (name.endsWith('.lock') || name.includes('..')) return 'a name may not contain ".." or end in ".lock" (it becomes a branch name)';
+  if (name.endsWith('.lock') || name.endsWith('.') || name.includes('..') || name === 'HEAD') return 'a name may not be "HEAD", contain "..", or end in "." or ".lock" (it becomes a branch name)';
   if (/^[0-9a-f]{8}$/.test(name)) return 'a name of 8 hex digits would be mistaken for an agent id';
   return null;
 }

@@ -16,7 +16,9 @@ export function processAlive(pid: number): boolean {
 export function isOurDaemon(pid: number): boolean {
   if (!processAlive(pid)) return false;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tmuxcodex');
+    // The daemon runs as tmuxcodexd.js, or as `tmuxcodex daemon run` in the foreground.
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((a) => a.endsWith('tmuxcodexd.js') || a === 'tmuxcodexd') || (argv.some((a) => a.includes('tmuxcodex')) && argv.includes('daemon') && argv.includes('run'));
   } catch {
     return true; // no /proc (macOS): trust liveness
   }

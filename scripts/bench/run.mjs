@@ -1,0 +1,114 @@
+// npm run bench: measures tmuxcodex against baselines taken in the same run, prints a Markdown table.
+// Scenarios (issue 2): spawn latency vs plain `tmux split-window`; `list --json` with 20 agents vs a
+// plain `tmux list-panes`; daemon idle CPU/RSS with 20 agents; daemon CPU while 6 panes flood output.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { makeEnv, until, median, cpuSeconds, rssMiB, machine, sleep } from './harness.mjs';
+
+const exec = promisify(execFile);
+const rows = [];
+const row = (what, ours, baseline, ratio, note = '') => rows.push({ what, ours, baseline, ratio, note });
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+/** Time from starting `start()` until the file marker exists (the agent's process runs). */
+async function timeUntilRuns(start, marker) {
+  const t0 = performance.now();
+  await start();
+  await until(() => existsSync(marker), 10_000, 1);
+  return performance.now() - t0;
+}
+
+async function benchSpawn(b, n = 12) {
+  await b.cli('up', '--detached');
+  // The plain baseline splits in a window of its own, which tmuxcodex does not manage.
+  await b.tmux('new-window', '-d', '-a', '-t', 'agents:', '-n', 'plain');
+  const ours = [];
+  const plain = [];
+  for (let i = 0; i < n; i++) {
+    // Alternate so disk and cache effects hit both alike; keep the window from filling up.
+    const m1 = join(b.root, `ours-${i}`);
+    ours.push(await timeUntilRuns(() => b.cli('spawn', '--name', `s${i}`, '--cmd', `touch ${m1}; exec sleep 600`), m1));
+    const m2 = join(b.root, `plain-${i}`);
+    plain.push(await timeUntilRuns(() => b.tmux('split-window', '-d', '-t', 'agents:plain', `touch ${m2}; exec sleep 600`), m2));
+    await b.cli('kill', `s${i}`);
+    await b.tmux('kill-pane', '-t', 'agents:plain.1');
+  }
+  const o = median(ours), p = median(plain);
+  row('spawn until the agent process runs (daemon warm), median of ' + n, ms(o), `${ms(p)} (plain \`tmux split-window\`)`, `${(o / p).toFixed(2)}x`, 'ours includes Node CLI start-up');
+}
+
+async function benchList(b, agents = 20, n = 15) {
+  for (let i = 0; i < agents; i++) await b.cli('spawn', '--name', `l${i}`, '--cmd', 'exec sleep 600');
+  const ours = [];
+  const plain = [];
+  const node = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    const out = await b.cli('list', '--json');
+    ours.push(performance.now() - t);
+    if (JSON.parse(out.stdout).agents.length < agents) throw new Error('list lost agents');
+    t = performance.now();
+    await b.tmux('list-panes', '-a', '-F', '#{pane_id} #{@tmuxcodex-id} #{@tmuxcodex-name}');
+    plain.push(performance.now() - t);
+    t = performance.now();
+    await exec(process.execPath, ['-e', '0']);
+    node.push(performance.now() - t);
+  }
+  const o = median(ours), p = median(plain), nd = median(node);
+  row(`\`list --json\` with ${agents} agents, median of ${n}`, ms(o), `${ms(p)} (\`tmux list-panes -a -F\`); bare \`node -e 0\`: ${ms(nd)}`, `${(o / p).toFixed(2)}x`, `${(o / nd).toFixed(2)}x a bare Node start`);
+}
+
+async function daemonAndServerPids(b) {
+  const paths = (await b.cli('daemon', 'status', '--json')).stdout;
+  const daemonPid = JSON.parse(paths).pid;
+  const serverPid = Number((await b.tmux('display', '-p', '#{pid}')).stdout.trim());
+  return { daemonPid, serverPid };
+}
+
+async function benchIdle(b, seconds = 10) {
+  const { daemonPid, serverPid } = await daemonAndServerPids(b);
+  await sleep(1000);
+  const d0 = cpuSeconds(daemonPid), s0 = cpuSeconds(serverPid);
+  await sleep(seconds * 1000);
+  const d = cpuSeconds(daemonPid) - d0, s = cpuSeconds(serverPid) - s0;
+  row(`daemon idle with 20 agents, CPU over ${seconds} s`, `${(d * 1000).toFixed(0)} ms CPU (${((d / seconds) * 100).toFixed(2)} %)`, `tmux server: ${(s * 1000).toFixed(0)} ms CPU`, s > 0 ? `${(d / s).toFixed(2)}x` : 'n/a', '');
+  row('daemon RSS with 20 agents', `${rssMiB(daemonPid).toFixed(1)} MiB`, `tmux server: ${rssMiB(serverPid).toFixed(1)} MiB`, `${(rssMiB(daemonPid) / rssMiB(serverPid)).toFixed(2)}x`, 'Node baseline heap included');
+  return { daemonPid, serverPid };
+}
+
+async function benchFlood(b, pids, seconds = 8) {
+  // Six agents that print as fast as they can for `seconds`.
+  const names = [];
+  for (let i = 0; i < 6; i++) {
+    names.push(`flood${i}`);
+    await b.cli('spawn', '--name', `flood${i}`, '--cmd', `timeout ${seconds} yes tmuxcodex-flood-line`);
+  }
+  const d0 = cpuSeconds(pids.daemonPid), s0 = cpuSeconds(pids.serverPid);
+  const t0 = performance.now();
+  await until(async () => {
+    const list = JSON.parse((await b.cli('list', '--json')).stdout).agents;
+    return names.every((n) => list.find((a) => a.name === n)?.state === 'exited');
+  }, (seconds + 10) * 1000, 250);
+  const wall = (performance.now() - t0) / 1000;
+  const d = cpuSeconds(pids.daemonPid) - d0, s = cpuSeconds(pids.serverPid) - s0;
+  row(`daemon while 6 panes flood output (${wall.toFixed(1)} s)`, `${(d * 1000).toFixed(0)} ms CPU (${((d / wall) * 100).toFixed(2)} %)`, `tmux server: ${(s * 1000).toFixed(0)} ms CPU (${((s / wall) * 100).toFixed(0)} %)`, `${(d / s).toFixed(3)}x`, 'includes the 4 list calls/s this loop makes');
+}
+
+const b = await makeEnv('main');
+try {
+  console.error('bench: spawn latency…');
+  await benchSpawn(b);
+  console.error('bench: list with 20 agents…');
+  await benchList(b);
+  console.error('bench: idle daemon…');
+  const pids = await benchIdle(b);
+  console.error('bench: flood…');
+  await benchFlood(b, pids);
+} finally {
+  await b.dispose();
+}
+console.log(`\nMachine: ${machine()}; tmux ${(await exec('tmux', ['-V'])).stdout.trim()}\n`);
+console.log('| measure | tmuxcodex | baseline (same run) | ratio | note |\n|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.note} |`);
