@@ -1,5 +1,5 @@
 // Reading agent panes and managed windows from tmux through the field tables.
-import { PANE_META, ROLE_OPTION, decodeOptionValue, recordFromPane, type AgentRecord, type PaneMetaKey } from '../core/agent.js';
+import { MANAGED_WINDOW_OPTION, PANE_META, ROLE_OPTION, decodeOptionValue, recordFromPane, type AgentRecord, type PaneMetaKey } from '../core/agent.js';
 import { bool, formatFor, int, parseRows, str, type FieldTable } from '../tmux/formats.js';
 import { tmux, type TmuxCommand } from '../tmux/command.js';
 
@@ -20,6 +20,7 @@ export const PANE_FIELDS = {
   dead: ['pane_dead', bool],
   deadStatus: ['pane_dead_status', int],
   role: [ROLE_OPTION, str],
+  windowManaged: [MANAGED_WINDOW_OPTION, bool],
   ...META_FIELDS,
 } as const satisfies FieldTable;
 
@@ -35,6 +36,8 @@ export interface PaneInfo {
   dead: boolean;
   deadStatus: number | null;
   role: string;
+  /** The pane's window is one tmuxcodex lays out. */
+  windowManaged: boolean;
   meta: Partial<Record<PaneMetaKey, string>>;
 }
 
@@ -47,7 +50,7 @@ function toPaneInfo(row: Record<string, unknown>): PaneInfo {
   return {
     paneId: row.paneId as string, windowId: row.windowId as string, session: row.session as string,
     paneIndex: (row.paneIndex as number | null) ?? 0, width: (row.width as number | null) ?? 0, height: (row.height as number | null) ?? 0,
-    dead: row.dead as boolean, deadStatus: row.deadStatus as number | null, role: row.role as string, meta,
+    dead: row.dead as boolean, deadStatus: row.deadStatus as number | null, role: row.role as string, windowManaged: row.windowManaged as boolean, meta,
   };
 }
 

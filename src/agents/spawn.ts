@@ -6,6 +6,7 @@ import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
 import type { SpawnParams } from '../daemon/protocol.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
+import { resolveWorktree } from './worktree-choice.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
 
 export interface SpawnDeps {
@@ -63,12 +64,13 @@ async function newAgentPane(deps: SpawnDeps, cwd: string, program: ProgramSpec |
 /** Spawns one agent and returns its record (not yet registered). */
 export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<AgentRecord> {
   const name = chooseName(params, deps.takenNames);
+  const { worktree, branch } = await resolveWorktree(params.worktree);
   const id = newAgentId(deps.takenIds);
-  const env = agentEnv(id, name, params.worktree.path, params.env);
-  const { paneId, windowId } = await newAgentPane(deps, params.worktree.path, params.program, env);
+  const env = agentEnv(id, name, worktree.path, params.env);
+  const { paneId, windowId } = await newAgentPane(deps, worktree.path, params.program, env);
   const record: AgentRecord = {
-    id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: params.worktree.path,
-    worktree: params.worktree, branch: params.branch, base: params.base, target: params.target,
+    id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: worktree.path,
+    worktree, branch, base: params.base, target: params.target,
     parentId: params.parentId, task: params.task, createdAt: deps.now().toISOString(), sessionId: null,
     transcriptPath: null, state: 'running', exitCode: null, context: null, git: null,
   };

@@ -1,12 +1,10 @@
 // Managed windows: each has a sidebar at pane index 0 and up to N agent panes tiled beside it.
-import { ROLE_OPTION } from '../core/agent.js';
+import { MANAGED_WINDOW_OPTION, ROLE_OPTION } from '../core/agent.js';
 import { describeLayout, layoutShape, sidebarLayout, sidebarLayoutFits } from '../core/layout.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { failure } from '../errors.js';
 import type { PaneInfo, TmuxRunner } from './pane-query.js';
 
-/** Window option that marks the windows tmuxcodex lays out. */
-export const MANAGED_WINDOW_OPTION = '@tmuxcodex-window';
 
 export interface LayoutSettings {
   sidebarWidth: number;
@@ -62,10 +60,27 @@ export async function openManagedWindow(runner: TmuxRunner, o: { session: string
   return { windowId, paneId };
 }
 
+/** Managed windows whose sidebar pane was killed by hand: window id -> its first pane. */
+export function windowsMissingSidebar(panes: readonly PaneInfo[]): Map<string, PaneInfo> {
+  const missing = new Map<string, PaneInfo>();
+  const withSidebar = new Set(panes.filter((p) => p.role === 'sidebar').map((p) => p.windowId));
+  for (const p of panes) {
+    if (p.windowManaged && !withSidebar.has(p.windowId) && !missing.has(p.windowId)) missing.set(p.windowId, p);
+  }
+  return missing;
+}
+
+/** Puts a sidebar back at index 0 of a managed window: a full-height split before its first pane. */
+export async function restoreSidebar(runner: TmuxRunner, firstPane: PaneInfo, o: { width: number; cwd: string; sidebar: ProgramSpec }): Promise<void> {
+  const [paneId] = await runner.run(tmux.splitSidebar({ target: firstPane.paneId, width: o.width, cwd: o.cwd, program: o.sidebar, format: '#{pane_id}' }));
+  if (paneId) await runner.run(tmux.setPaneOption(paneId, ROLE_OPTION, 'sidebar'));
+}
+
 /**
  * Keeps the sidebar layout of managed windows: given a %layout-change, returns the layout to apply,
  * or null when the window already has it. Re-applying at the same size is a no-op, so this cannot
- * loop; a layout tmux rejects or alters is not retried until the size or pane count changes.
+ * loop; a layout tmux rejects or alters is not retried until the window has been in shape again
+ * or its size or pane count changes.
  */
 export class LayoutKeeper {
   private readonly lastApplied = new Map<string, string>();
@@ -78,7 +93,10 @@ export class LayoutKeeper {
     // A window too small for the grid keeps tmux's own layout rather than an invalid one.
     if (!sidebarLayoutFits(d.width, d.height, this.settings.sidebarWidth, Math.max(0, d.panes - 1))) return null;
     const want = sidebarLayout(d.width, d.height, this.settings.sidebarWidth, Math.max(0, d.panes - 1));
-    if (layoutShape(want) === layoutShape(reported)) return null;
+    if (layoutShape(want) === layoutShape(reported)) {
+      this.lastApplied.delete(windowId); // in shape: the next disturbance gets a fresh try
+      return null;
+    }
     if (this.lastApplied.get(windowId) === want) return null;
     this.lastApplied.set(windowId, want);
     return want;

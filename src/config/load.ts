@@ -1,7 +1,7 @@
 // Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { usageError } from '../errors.js';
 import { DEFAULT_CONFIG, applyConfig, validateConfig, type Config } from './schema.js';
 
@@ -11,7 +11,7 @@ export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Finds the YAML node at path, for its position. */
-function nodeAt(root: Node | null, path: (string | number)[], atKey = false): Node | null {
+function nodeAt(isMap: typeof import('yaml').isMap, isSeq: typeof import('yaml').isSeq, root: Node | null, path: (string | number)[], atKey = false): Node | null {
   let node: Node | null = root;
   for (const [i, key] of path.entries()) {
     if (isMap(node)) {
@@ -25,7 +25,7 @@ function nodeAt(root: Node | null, path: (string | number)[], atKey = false): No
 }
 
 /** Reads and validates one file; null if it does not exist. Errors name file:line:col and the rule. */
-export function readConfigFile(path: string): unknown {
+export async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -33,6 +33,8 @@ export function readConfigFile(path: string): unknown {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw usageError('CONFIG_UNREADABLE', `Cannot read ${path}: ${(e as Error).message}`);
   }
+  // yaml is imported only when a file exists: it costs ~20 ms of start-up for every command otherwise.
+  const { LineCounter, parseDocument, isMap, isSeq } = await import('yaml');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const where = (offset: number | undefined) => {
@@ -46,19 +48,19 @@ export function readConfigFile(path: string): unknown {
   const value = doc.toJS() as unknown;
   const problems = validateConfig(value);
   if (problems.length) {
-    const lines = problems.map((p) => `${where(nodeAt(doc.contents, p.path, p.atKey)?.range?.[0])}: ${p.message}`);
+    const lines = problems.map((p) => `${where(nodeAt(isMap, isSeq, doc.contents, p.path, p.atKey)?.range?.[0])}: ${p.message}`);
     throw usageError('CONFIG_INVALID', lines.join('\n'), 'Fix these settings; `tmuxcodex config check` re-checks the file.');
   }
   return value ?? {};
 }
 
 /** The effective config: defaults, then the user file (or --config), then the repository's .tmuxcodex.yaml. */
-export function loadConfig(opts: { configFile?: string | null; repoRoot?: string | null; env?: NodeJS.ProcessEnv }): { config: Config; files: string[] } {
+export async function loadConfig(opts: { configFile?: string | null; repoRoot?: string | null; env?: NodeJS.ProcessEnv }): Promise<{ config: Config; files: string[] }> {
   const files: string[] = [];
   let config = DEFAULT_CONFIG;
   const sources = [opts.configFile ?? userConfigPath(opts.env), ...(opts.repoRoot ? [join(opts.repoRoot, '.tmuxcodex.yaml')] : [])];
   for (const path of sources) {
-    const doc = readConfigFile(path);
+    const doc = await readConfigFile(path);
     if (doc === null) {
       if (path === opts.configFile) throw usageError('CONFIG_NOT_FOUND', `The config file ${path} does not exist.`, 'Check the --config path.');
       continue;

@@ -49,6 +49,9 @@ export type PaneMetaKey = keyof typeof PANE_META;
 /** Marks the sidebar pane of a managed window, so layouts know which pane is not an agent. */
 export const ROLE_OPTION = '@tmuxcodex-role';
 
+/** Window option that marks the windows tmuxcodex lays out (sidebar at index 0, agents beside it). */
+export const MANAGED_WINDOW_OPTION = '@tmuxcodex-window';
+
 /**
  * Encodes a value for a pane option: control characters, '%' and the field separator become %XX.
  * Why: subscription and list output are line-based and unescaped, so a newline in a task text

@@ -49,7 +49,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   };
   try {
     const tmuxVersion = await checkTmux(opts.env);
-    const { config } = loadConfig({ configFile: opts.configFile, env: opts.env });
+    const { config } = await loadConfig({ configFile: opts.configFile, env: opts.env });
     const session = opts.session ?? config.session;
     const token = randomBytes(24).toString('hex');
     const registry = new Registry(paths.journal);

@@ -1,5 +1,6 @@
 // The daemon's socket API: JSON lines. The CLI and the sidebar reach the daemon only through these types.
-import type { AgentRecord, WorktreeMode } from '../core/agent.js';
+import type { AgentRecord } from '../core/agent.js';
+import type { WorktreeRequest } from '../agents/worktree-choice.js';
 import type { ProgramSpec } from '../tmux/command.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -10,8 +11,7 @@ export interface SpawnParams {
   cwd: string;
   program: ProgramSpec | null;
   env: Record<string, string>;
-  worktree: { path: string; mode: WorktreeMode };
-  branch: string | null;
+  worktree: WorktreeRequest;
   base: string | null;
   target: string | null;
   task: string | null;

@@ -44,9 +44,14 @@ export class Registry extends EventEmitter<RegistryEvents> {
     return undefined;
   }
 
-  /** Names held by agents that still occupy them (a gone agent's name is held until it is killed). */
+  /** Names held by agents with a pane (live or exited). A gone agent's name may be taken again. */
   names(): Set<string> {
-    return new Set([...this.agents.values()].map((a) => a.name));
+    return new Set([...this.agents.values()].filter((a) => a.state !== 'gone').map((a) => a.name));
+  }
+
+  /** Drops gone records named name: a new agent took the name over. */
+  dropGoneNamed(name: string): void {
+    for (const a of [...this.agents.values()]) if (a.name === name && a.state === 'gone') this.remove(a.id);
   }
 
   ids(): Set<string> {

@@ -6,7 +6,8 @@ import type { Notification } from '../tmux/control/events.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
 import { agentsFromPanes, listSessionPanes } from '../agents/pane-query.js';
-import { LayoutKeeper, managedWindows, markManagedWindow, type LayoutSettings } from '../agents/windows.js';
+import { LayoutKeeper, managedWindows, markManagedWindow, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
+import type { PaneInfo } from '../agents/pane-query.js';
 import { spawnAgent } from '../agents/spawn.js';
 import { Registry } from './registry.js';
 import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
@@ -41,6 +42,8 @@ export class AgentService {
   private readonly keeper: LayoutKeeper;
   private readonly mutex = new Mutex();
   private reconcileTimer: NodeJS.Timeout | null = null;
+  /** When each sidebar was last repaired, so a sidebar that keeps dying is not restarted in a loop. */
+  private readonly sidebarRepairs = new Map<string, number>();
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.keeper = new LayoutKeeper(o.layout);
@@ -88,6 +91,7 @@ export class AgentService {
         runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar,
         takenNames: this.registry.names(), takenIds: this.registry.ids(), now: this.o.now ?? (() => new Date()),
       }, p);
+      this.registry.dropGoneNamed(record.name);
       this.registry.put(record);
       return record;
     });
@@ -204,7 +208,10 @@ export class AgentService {
   /** A pane's dead flag changed (reported by the subscription within a second). */
   private onPaneState(paneId: string, value: string): void {
     const agent = this.registry.byPane(paneId);
-    if (!agent) return;
+    if (!agent) {
+      this.scheduleReconcile(); // perhaps a sidebar died: the reconcile repairs it
+      return;
+    }
     const [dead, status] = value.split('|');
     if (dead === '1') {
       this.registry.patch(agent.id, { state: 'exited', exitCode: status ? Number(status) : null });
@@ -239,9 +246,10 @@ export class AgentService {
   private keepLayout(windowId: string, reported: string): void {
     const want = this.keeper.desiredFor(windowId, reported);
     if (!want) return;
-    // Only managed windows (sidebar at index 0) get the sidebar layout.
+    // Only managed windows get the sidebar layout. The window option is set when the window is
+    // made, before any split, so it is already there when the first %layout-change arrives.
     void listSessionPanes(this.link, this.o.session).then(async (panes) => {
-      if (!managedWindows(panes).has(windowId)) { this.keeper.forget(windowId); return; }
+      if (!panes.some((p) => p.windowId === windowId && p.windowManaged)) { this.keeper.forget(windowId); return; }
       await this.link.run(tmux.selectLayout(windowId, want));
     }).catch((e) => this.o.log(`layout for ${windowId} failed: ${(e as Error).message}`));
   }
@@ -261,9 +269,32 @@ export class AgentService {
         this.registry.reconcile([]);
         return;
       }
-      this.registry.reconcile(agentsFromPanes(await listSessionPanes(this.link, this.o.session)));
+      const panes = await listSessionPanes(this.link, this.o.session);
+      this.registry.reconcile(agentsFromPanes(panes));
+      await this.repairSidebars(panes);
     } catch (e) {
       this.o.log(`reconcile failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Restarts a sidebar that died and puts back one that was killed by hand (at most every 10 s each). */
+  private async repairSidebars(panes: readonly PaneInfo[]): Promise<void> {
+    const due = (key: string) => {
+      const last = this.sidebarRepairs.get(key) ?? 0;
+      if (Date.now() - last < 10_000) return false;
+      this.sidebarRepairs.set(key, Date.now());
+      return true;
+    };
+    for (const p of panes) {
+      if (p.role === 'sidebar' && p.dead && due(p.paneId)) {
+        this.o.log(`sidebar ${p.paneId} died (status ${p.deadStatus ?? '?'}); restarting it`);
+        await this.link.run(tmux.respawnPane(p.paneId, '/', this.o.sidebar));
+      }
+    }
+    for (const [windowId, first] of windowsMissingSidebar(panes)) {
+      if (!due(windowId)) continue;
+      this.o.log(`window ${windowId} lost its sidebar; putting it back`);
+      await restoreSidebar(this.link, first, { width: this.o.layout.sidebarWidth, cwd: '/', sidebar: this.o.sidebar });
     }
   }
 

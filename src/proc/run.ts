@@ -1,6 +1,5 @@
 // The one subprocess runner: argv arrays only, a timeout always, a typed error on failure.
 import { spawn } from 'node:child_process';
-import { execa } from 'execa';
 
 export interface RunOptions {
   /** Milliseconds before the child is killed; required so nothing hangs forever. */
@@ -44,6 +43,9 @@ export function describeCommand(file: string, args: readonly string[]): string {
 
 /** Runs file with args (no shell) and returns its output; throws ProcessError on failure. */
 export async function run(file: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  // Imported on first use: execa takes ~60 ms to load, more than Node's own start-up, and most
+  // CLI commands never start a subprocess.
+  const { execa } = await import('execa');
   const res = await execa(file, args, {
     timeout: opts.timeoutMs,
     cwd: opts.cwd,

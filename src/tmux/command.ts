@@ -125,6 +125,10 @@ export const tmux = {
   splitWindow(o: { target: string; cwd: string; horizontal: boolean; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
     return c('split-window', o.horizontal ? '-h' : '-v', '-d', '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
   },
+  /** A full-height pane of width columns placed before target (so it takes pane index 0). */
+  splitSidebar(o: { target: string; width: number; cwd: string; program: ProgramSpec; format: string }) {
+    return c('split-window', '-h', '-b', '-f', '-d', '-l', String(o.width), '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...programWords(o.program));
+  },
   respawnPane: (pane: string, cwd: string, program: ProgramSpec, env: Record<string, string> = {}) =>
     c('respawn-pane', '-k', '-t', pane, '-c', literalForFormat(cwd), ...envWords(env), ...programWords(program)),
   /** Sets a user option on a pane. Plain set-option: the value is stored as given, never expanded. */

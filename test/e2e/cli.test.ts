@@ -131,6 +131,23 @@ describe('tmuxcodex end to end', () => {
     await waitFor(sidebarsAre30, { what: 'sidebar 30 after growth' });
   });
 
+  it('a sidebar killed by hand comes back at index 0, 30 wide, and one that dies is restarted', async () => {
+    const window = (await panes())[0]!.window;
+    const sidebar = (await panes()).find((p) => p.window === window && p.role === 'sidebar')!;
+    await ts.tmux(tmux.killPane(sidebar.pane));
+    await waitFor(async () => {
+      const ps = (await panes()).filter((p) => p.window === window);
+      return ps[0]?.role === 'sidebar' && ps[0].pane !== sidebar.pane && ps[0].width === 30;
+    }, { what: 'sidebar restored' });
+    const restored = (await panes()).find((p) => p.window === window && p.role === 'sidebar')!;
+    const pid = Number((await ts.tmux(tmux.display(restored.pane, '#{pane_pid}'))).trim());
+    process.kill(pid, 'SIGKILL');
+    await waitFor(async () => {
+      const out = (await ts.tmux(tmux.display(restored.pane, '#{pane_dead} #{pane_pid}'))).trim().split(' ');
+      return out[0] === '0' && Number(out[1]) !== pid;
+    }, { what: 'sidebar respawned' });
+  });
+
   it('after kill -9 of the daemon, the next command rebuilds the registry from tmux', async () => {
     const before = await agents();
     const paths = daemonPaths(ts.server.socketPath, ts.env);

@@ -1,11 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import { BUILTIN_PROFILES, programFor, type Profile } from '../../agents/profiles.js';
-import { currentBranch, worktreeRoot } from '../../git/repo.js';
+import { findWorktreeTop } from '../../git/find-top.js';
+import type { WorktreeRequest } from '../../agents/worktree-choice.js';
 import type { SpawnParams } from '../../daemon/protocol.js';
 import { printJson } from '../output.js';
 
@@ -33,25 +34,19 @@ function readTask(ctx: CommandContext): string | null {
   }
 }
 
-/** Where the agent works: the caller's worktree (shared) or an existing worktree folder. */
-async function chooseWorktree(ctx: CommandContext): Promise<{ path: string; mode: 'shared' | 'existing' }> {
+/** What the user asked for: the caller's worktree (shared) or an existing one; the daemon checks it. */
+function worktreeRequest(ctx: CommandContext): WorktreeRequest {
   const choice = str(ctx, 'worktree') ?? 'shared';
   if (choice === 'new') {
     throw usageError('WORKTREE_NEW_UNAVAILABLE', 'Creating a new worktree per agent (--worktree new) is not available in this version.', 'Use --worktree shared (the default) or --worktree PATH of an existing worktree.');
   }
-  if (choice === 'shared') return { path: (await worktreeRoot(ctx.cwd)) ?? ctx.cwd, mode: 'shared' };
-  const path = resolve(ctx.cwd, choice);
-  let isDir = false;
-  try { isDir = statSync(path).isDirectory(); } catch { /* reported below */ }
-  if (!isDir) throw usageError('NO_SUCH_WORKTREE', `--worktree ${choice}: ${path} is not a folder.`, 'Give the path of an existing git worktree, or "shared".');
-  const root = await worktreeRoot(path);
-  if (!root) throw usageError('NOT_IN_GIT_REPO', `--worktree ${choice}: ${path} is not inside a git worktree.`, 'Give the path of an existing git worktree (see `git worktree list`).');
-  return { path: root, mode: 'existing' };
+  if (choice === 'shared') return { mode: 'shared', path: ctx.cwd, given: choice };
+  return { mode: 'existing', path: resolve(ctx.cwd, choice), given: choice };
 }
 
 /** Built-in profiles plus those from the config. */
-function allProfiles(ctx: CommandContext, repoRoot: string | null): Record<string, Profile> {
-  const { config } = loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
+async function allProfiles(ctx: CommandContext, repoRoot: string | null): Promise<Record<string, Profile>> {
+  const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
   const profiles: Record<string, Profile> = { ...BUILTIN_PROFILES };
   for (const [name, p] of Object.entries(config.profiles)) {
     profiles[name] = { name, argv: p.command, taskArgs: (t) => (p.taskArgs ? [...p.taskArgs, t] : []) };
@@ -87,11 +82,10 @@ export const spawn: Command = {
     }
     const task = readTask(ctx);
     const env = parseEnvPairs((ctx.options.env as string[] | undefined) ?? []);
-    const worktree = await chooseWorktree(ctx);
-    const program = programFor({ profile, cmd, task, profiles: allProfiles(ctx, worktree.path), env: ctx.env });
+    const worktree = worktreeRequest(ctx);
+    const program = programFor({ profile, cmd, task, profiles: await allProfiles(ctx, findWorktreeTop(worktree.path)), env: ctx.env });
     const params: SpawnParams = {
-      profile, name, cwd: ctx.cwd, program, env, worktree,
-      branch: await currentBranch(worktree.path), base: null, target: str(ctx, 'target'),
+      profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
       task, parentId: str(ctx, 'parent') ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'),
     };
     const client = await ctx.daemon();

@@ -24,9 +24,9 @@ function write(rel: string, text: string): string {
   return path;
 }
 
-function errorOf(fn: () => unknown): TmuxcodexError {
+async function errorOf(fn: () => Promise<unknown>): Promise<TmuxcodexError> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     expect(e).toBeInstanceOf(TmuxcodexError);
     return e as TmuxcodexError;
@@ -45,7 +45,7 @@ function linesNamed(message: string, path: string): number[] {
 }
 
 describe('userConfigPath', () => {
-  it('uses $XDG_CONFIG_HOME, else ~/.config', () => {
+  it('uses $XDG_CONFIG_HOME, else ~/.config', async () => {
     expect(userConfigPath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/x/home' })).toBe('/x/cfg/tmuxcodex/config.yaml');
     expect(userConfigPath({ HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
     expect(userConfigPath({ XDG_CONFIG_HOME: '', HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
@@ -53,12 +53,12 @@ describe('userConfigPath', () => {
 });
 
 describe('loadConfig: merging', () => {
-  it('gives the defaults when no file exists', () => {
-    expect(loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [] });
-    expect(loadConfig({ env, repoRoot: join(dir, 'repo') })).toEqual({ config: DEFAULT_CONFIG, files: [] });
+  it('gives the defaults when no file exists', async () => {
+    expect(await loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [] });
+    expect(await loadConfig({ env, repoRoot: join(dir, 'repo') })).toEqual({ config: DEFAULT_CONFIG, files: [] });
   });
 
-  it('merges a valid user file over the defaults, key by key', () => {
+  it('merges a valid user file over the defaults, key by key', async () => {
     const path = write('xdg/tmuxcodex/config.yaml', [
       'session: work',
       'layout:',
@@ -75,7 +75,7 @@ describe('loadConfig: merging', () => {
       'thresholds: {}',
       '',
     ].join('\n'));
-    const { config, files } = loadConfig({ env });
+    const { config, files } = await loadConfig({ env });
     expect(files).toEqual([path]);
     expect(config).toEqual({
       session: 'work',
@@ -86,7 +86,7 @@ describe('loadConfig: merging', () => {
     expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [] });
   });
 
-  it('lets the repository file override the user file, keeping what it does not set', () => {
+  it('lets the repository file override the user file, keeping what it does not set', async () => {
     const user = write('xdg/tmuxcodex/config.yaml', [
       'session: mine',
       'layout: {sidebarWidth: 40, maxAgentsPerWindow: 4}',
@@ -102,7 +102,7 @@ describe('loadConfig: merging', () => {
       'profiles:',
       '  b: {command: [b-repo]}',
     ].join('\n'));
-    const { config, files } = loadConfig({ env, repoRoot: join(dir, 'repo') });
+    const { config, files } = await loadConfig({ env, repoRoot: join(dir, 'repo') });
     expect(files).toEqual([user, repo]);
     expect(config).toEqual({
       session: 'project',
@@ -112,42 +112,42 @@ describe('loadConfig: merging', () => {
     });
   });
 
-  it('reads --config instead of the user file', () => {
+  it('reads --config instead of the user file', async () => {
     write('xdg/tmuxcodex/config.yaml', 'session: [broken\n'); // never read
     const explicit = write('elsewhere/c.yaml', 'session: explicit\n');
-    expect(loadConfig({ env, configFile: explicit })).toEqual({ config: { ...DEFAULT_CONFIG, session: 'explicit' }, files: [explicit] });
+    expect(await loadConfig({ env, configFile: explicit })).toEqual({ config: { ...DEFAULT_CONFIG, session: 'explicit' }, files: [explicit] });
   });
 
-  it('fails when the --config file does not exist', () => {
+  it('fails when the --config file does not exist', async () => {
     const missing = join(dir, 'nope.yaml');
-    const e = errorOf(() => loadConfig({ env, configFile: missing }));
+    const e = await errorOf(() => loadConfig({ env, configFile: missing }));
     expect(e.code).toBe('CONFIG_NOT_FOUND');
     expect(e.message).toBe(`The config file ${missing} does not exist.`);
     expect(e.exitCode).toBe(2);
   });
 
-  it('fails on a config path it cannot read', () => {
+  it('fails on a config path it cannot read', async () => {
     const folder = join(dir, 'a-folder.yaml');
     mkdirSync(folder);
-    const e = errorOf(() => loadConfig({ env, configFile: folder }));
+    const e = await errorOf(() => loadConfig({ env, configFile: folder }));
     expect(e.code).toBe('CONFIG_UNREADABLE');
     expect(e.message).toContain(folder);
   });
 
-  it('takes an empty --config file as an empty config, not a missing one', () => {
+  it('takes an empty --config file as an empty config, not a missing one', async () => {
     const empty = write('empty.yaml', '');
-    expect(loadConfig({ env, configFile: empty })).toEqual({ config: DEFAULT_CONFIG, files: [empty] });
+    expect(await loadConfig({ env, configFile: empty })).toEqual({ config: DEFAULT_CONFIG, files: [empty] });
   });
 
-  it('lists a user file holding only comments among the files read', () => {
+  it('lists a user file holding only comments among the files read', async () => {
     const path = write('xdg/tmuxcodex/config.yaml', '# nothing set yet\n');
-    expect(loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [path] });
+    expect(await loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [path] });
   });
 
-  it('names the repository file when that is the broken one', () => {
+  it('names the repository file when that is the broken one', async () => {
     write('xdg/tmuxcodex/config.yaml', 'session: fine\n');
     const repo = write('repo/.tmuxcodex.yaml', 'session: fine\nlayout: {sidebarWidth: 7}\n');
-    const e = errorOf(() => loadConfig({ env, repoRoot: join(dir, 'repo') }));
+    const e = await errorOf(() => loadConfig({ env, repoRoot: join(dir, 'repo') }));
     expect(e.code).toBe('CONFIG_INVALID');
     expect(linesNamed(e.message, repo)).toEqual([2]);
   });
@@ -182,9 +182,9 @@ describe('readConfigFile: broken rules point at their line', () => {
     { rule: 'taskArgs not a list', yaml: ['profiles:', '  p:', '    command: [x]', '    taskArgs: 3'], line: 4, says: 'taskArgs must be a list of strings' },
   ];
 
-  it.each(CASES)('$rule: line $line', ({ yaml, line, says }) => {
+  it.each(CASES)('$rule: line $line', async ({ yaml, line, says }) => {
     const path = write('c.yaml', yaml.join('\n') + '\n');
-    const e = errorOf(() => readConfigFile(path));
+    const e = await errorOf(() => readConfigFile(path));
     expect(e.code).toBe('CONFIG_INVALID');
     expect(e.exitCode).toBe(2);
     expect(e.message).toContain(says);
@@ -192,15 +192,15 @@ describe('readConfigFile: broken rules point at their line', () => {
     expect(e.hint).toContain('tmuxcodex config check');
   });
 
-  it('reports every broken rule, one line each, in document order', () => {
+  it('reports every broken rule, one line each, in document order', async () => {
     const path = write('c.yaml', ['session: "no good"', 'layout:', '  sidebarWidth: 1', '  maxAgentsPerWindow: 99', 'targets: 5', ''].join('\n'));
-    const e = errorOf(() => readConfigFile(path));
+    const e = await errorOf(() => readConfigFile(path));
     expect(linesNamed(e.message, path)).toEqual([1, 3, 4, 5]);
   });
 
-  it('points at the value\'s column', () => {
+  it('points at the value\'s column', async () => {
     const path = write('c.yaml', 'layout:\n  sidebarWidth: 5\n');
-    expect(errorOf(() => readConfigFile(path)).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:17: `));
+    expect((await errorOf(() => readConfigFile(path))).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:17: `));
   });
 });
 
@@ -209,9 +209,9 @@ describe('readConfigFile: syntax errors', () => {
     { what: 'a misindented key', yaml: ['session: ok', 'layout:', '  sidebarWidth: 40', ' maxAgentsPerWindow: 3'], line: 4 },
     { what: 'a tab as indentation', yaml: ['session: ok', 'layout:', '\tsidebarWidth: 40'], line: 3 },
     { what: 'a duplicated key', yaml: ['session: ok', 'layout:', '  sidebarWidth: 40', '  sidebarWidth: 50'], line: 4 },
-  ])('locates $what at line $line', ({ yaml, line }) => {
+  ])('locates $what at line $line', async ({ yaml, line }) => {
     const path = write('c.yaml', yaml.join('\n') + '\n');
-    const e = errorOf(() => readConfigFile(path));
+    const e = await errorOf(() => readConfigFile(path));
     expect(e.code).toBe('CONFIG_SYNTAX');
     expect(e.exitCode).toBe(2);
     expect(linesNamed(e.message, path)).toEqual([line]);
@@ -220,31 +220,31 @@ describe('readConfigFile: syntax errors', () => {
 });
 
 describe('readConfigFile: values', () => {
-  it('is null for a file that does not exist', () => {
-    expect(readConfigFile(join(dir, 'missing.yaml'))).toBeNull();
+  it('is null for a file that does not exist', async () => {
+    expect(await readConfigFile(join(dir, 'missing.yaml'))).toBeNull();
   });
 
-  it('returns the document of a valid file', () => {
+  it('returns the document of a valid file', async () => {
     const path = write('c.yaml', 'session: s1\nlayout:\n  sidebarWidth: 120\n  maxAgentsPerWindow: 16\n');
-    expect(readConfigFile(path)).toEqual({ session: 's1', layout: { sidebarWidth: 120, maxAgentsPerWindow: 16 } });
+    expect(await readConfigFile(path)).toEqual({ session: 's1', layout: { sidebarWidth: 120, maxAgentsPerWindow: 16 } });
   });
 });
 
 describe('validateConfig and applyConfig', () => {
-  it('accepts nothing at all and the boundary values', () => {
+  it('accepts nothing at all and the boundary values', async () => {
     expect(validateConfig(null)).toEqual([]);
     expect(validateConfig(undefined)).toEqual([]);
     expect(validateConfig({ layout: { sidebarWidth: 10, maxAgentsPerWindow: 1 } })).toEqual([]);
     expect(validateConfig({ layout: { sidebarWidth: 120, maxAgentsPerWindow: 16 }, session: 'a'.repeat(64) })).toEqual([]);
   });
 
-  it('locates problems by path', () => {
+  it('locates problems by path', async () => {
     expect(validateConfig({ layout: { sidebarWidth: 9 }, profiles: { p: { command: ['x'], taskArgs: [1] } } }).map((p) => p.path)).toEqual([
       ['layout', 'sidebarWidth'], ['profiles', 'p', 'taskArgs'],
     ]);
   });
 
-  it('never changes the base it merges over', () => {
+  it('never changes the base it merges over', async () => {
     const base = structuredClone(DEFAULT_CONFIG);
     const out = applyConfig(DEFAULT_CONFIG, { layout: { sidebarWidth: 44 }, profiles: { p: { command: ['x'] } }, targets: ['t'] });
     expect(out.layout.sidebarWidth).toBe(44);
