@@ -5,8 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorFromJSON, failure, usageError } from '../errors.js';
 import { startDetached } from '../proc/run.js';
 import { checkTmux } from '../tmux/binary.js';
-import { daemonPaths, ensurePrivateDir, type DaemonPaths } from '../daemon/paths.js';
-import { LineSplitter, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
+import { daemonPaths, ensurePrivateDir, LineSplitter, type DaemonPaths, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
 import { DAEMON_ENTRY, VERSION } from '../version.js';
 import type { TmuxServer } from '../tmux/command.js';
 

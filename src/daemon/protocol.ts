@@ -5,6 +5,10 @@ import type { ProgramSpec } from '../tmux/command.js';
 
 export const PROTOCOL_VERSION = 1;
 
+// Where a daemon listens and who holds its lock are part of how clients reach it.
+export { daemonPaths, ensurePrivateDir, type DaemonPaths } from './paths.js';
+export { isOurDaemon, readLockPid } from './lock.js';
+
 export interface SpawnParams {
   profile: string;
   name: string | null;

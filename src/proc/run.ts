@@ -102,10 +102,17 @@ export function startDetached(file: string, args: readonly string[], opts: { env
 }
 
 /** Runs a program on this terminal (attach): stdio inherited; resolves with its exit code. */
-export function runInteractive(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+export function runInteractive(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; forwardSignals?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: 'inherit', env: opts.env });
+    // SIGTERM/SIGHUP sent to us alone (not to the process group) reach the child too.
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    const signals: NodeJS.Signals[] = opts.forwardSignals ? ['SIGTERM', 'SIGHUP'] : [];
+    for (const s of signals) process.on(s, forward);
     child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.once('exit', (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
 }

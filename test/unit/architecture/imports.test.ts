@@ -1,0 +1,52 @@
+// The import rules of DESIGN.md, checked on the source: core imports nothing of ours; tmux/, git/
+// and proc/ never import agents/, daemon/, ui/ or cli/; ui/ and cli/ reach the daemon only through
+// daemon/protocol.ts; only src/tmux/ names the tmux binary.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+}
+
+/** Every relative import of file, as a path under src/ ('daemon/protocol.ts'). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => relative(SRC, resolve(dirname(file), m[1]!)).replace(/\.js$/, '.ts'));
+}
+
+const files = sourceFiles(SRC).map((f) => ({ path: relative(SRC, f), imports: importsOf(f) }));
+const top = (p: string) => p.split('/')[0]!;
+
+describe('import rules', () => {
+  it('finds the source files and their imports', () => {
+    expect(files.length).toBeGreaterThan(30);
+    expect(files.find((f) => f.path === 'cli/client.ts')?.imports).toContain('daemon/protocol.ts');
+  });
+
+  it('core/ imports nothing else of ours', () => {
+    const bad = files.filter((f) => top(f.path) === 'core').flatMap((f) => f.imports.filter((i) => top(i) !== 'core').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('tmux/, git/ and proc/ never import agents/, daemon/, ui/ or cli/', () => {
+    const low = new Set(['tmux', 'git', 'proc']);
+    const high = new Set(['agents', 'daemon', 'ui', 'cli']);
+    const bad = files.filter((f) => low.has(top(f.path))).flatMap((f) => f.imports.filter((i) => high.has(top(i))).map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('ui/ and cli/ reach the daemon only through daemon/protocol.ts', () => {
+    const bad = files.filter((f) => ['ui', 'cli'].includes(top(f.path)))
+      .flatMap((f) => f.imports.filter((i) => top(i) === 'daemon' && i !== 'daemon/protocol.ts').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('only src/tmux/ names the tmux binary', () => {
+    const bad = files.filter((f) => top(f.path) !== 'tmux' && /['"]tmux['"]/.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
+    expect(bad).toEqual([]);
+  });
+});
