@@ -47,6 +47,9 @@ export class DaemonClient {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly eventHandlers: Array<(e: DaemonEvent) => void> = [];
   private readonly closedPromise: Promise<void>;
+  /** What the daemon said in hello: its version (may differ when connected with anyVersion) and pid. */
+  daemonVersion: string = VERSION;
+  daemonPid: number | null = null;
 
   private constructor(private readonly socket: Socket, readonly paths: DaemonPaths, readonly token: string) {
     socket.setEncoding('utf8');
@@ -63,7 +66,7 @@ export class DaemonClient {
   }
 
   /** Connects to the daemon of target's tmux server, starting it first when autostart is set. */
-  static async connect(target: ClientTarget, opts: { autostart: boolean }): Promise<DaemonClient> {
+  static async connect(target: ClientTarget, opts: { autostart: boolean; anyVersion?: boolean }): Promise<DaemonClient> {
     const paths = daemonPaths(target.server.socketPath, target.env);
     let client = await DaemonClient.tryConnect(paths);
     if (!client) {
@@ -72,7 +75,10 @@ export class DaemonClient {
       client = await DaemonClient.waitForDaemon(paths);
     }
     const hello = await client.request('hello', { token: client.token, version: VERSION });
-    if (hello.version !== VERSION) {
+    client.daemonVersion = hello.version;
+    client.daemonPid = hello.pid;
+    // `daemon status` and `daemon stop` pass anyVersion: they must reach a daemon of another version.
+    if (hello.version !== VERSION && !opts.anyVersion) {
       client.close();
       throw usageError('DAEMON_VERSION_MISMATCH', `A tmuxcodex daemon of version ${hello.version} (pid ${hello.pid}) runs for this tmux server; this CLI is version ${VERSION}.`,
         'Stop it with `tmuxcodex daemon stop` (agents keep running; the new daemon rebuilds its registry from tmux).');

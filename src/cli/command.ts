@@ -10,7 +10,7 @@ export interface CommandContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** A connection to the daemon, started on demand unless autostart is false. */
-  daemon(opts?: { autostart?: boolean }): Promise<DaemonClient>;
+  daemon(opts?: { autostart?: boolean; anyVersion?: boolean }): Promise<DaemonClient>;
 }
 
 export interface Command {

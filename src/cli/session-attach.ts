@@ -19,6 +19,17 @@ export function insideServer(server: TmuxServer & { socketPath: string }, env: N
   return Boolean(inside && samePath(inside, server.socketPath));
 }
 
+/**
+ * Fails when attaching would need a terminal and there is none. Called before anything is created,
+ * so that this usage error (exit 2) leaves no session behind; inside the server no terminal is needed.
+ */
+export function requireTerminalToAttach(server: TmuxServer & { socketPath: string }, env: NodeJS.ProcessEnv): void {
+  if (insideServer(server, env)) return;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw usageError('NOT_A_TERMINAL', 'Attaching needs a terminal, and this command is not running in one.', 'Run it from an interactive shell or SSH login, or use `tmuxcodex up --detached`.');
+  }
+}
+
 /** Attaches this terminal to session, or switches the current client when already inside the server. */
 export async function attachSession(server: TmuxServer & { socketPath: string }, session: string, readonly: boolean, env: NodeJS.ProcessEnv): Promise<number> {
   if (insideServer(server, env)) {
@@ -26,9 +37,7 @@ export async function attachSession(server: TmuxServer & { socketPath: string },
     await run(tmuxBinary(env), toArgv(server, tmux.switchClient(exactSession(session))), { timeoutMs: 5000, env });
     return 0;
   }
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw usageError('NOT_A_TERMINAL', 'Attaching needs a terminal, and this command is not running in one.', 'Run it from an interactive shell or SSH login, or use `tmuxcodex up --detached`.');
-  }
+  requireTerminalToAttach(server, env);
   const clean = { ...env };
   delete clean.TMUX;
   delete clean.TMUX_PANE;

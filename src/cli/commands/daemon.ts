@@ -23,7 +23,7 @@ export const daemon: Command = {
         return 0;
       }
       case 'status': {
-        const client = await ctx.daemon({ autostart: false }).catch(() => null);
+        const client = await ctx.daemon({ autostart: false, anyVersion: true }).catch(() => null);
         if (!client) {
           if (ctx.json) printJson({ running: false, pid: null, socket: paths.socket, version: VERSION, tmux: { socket: ctx.target.server.socketPath, version: null } });
           else process.stdout.write(`daemon not running (socket ${paths.socket})\n`);
@@ -32,17 +32,17 @@ export const daemon: Command = {
         const status = await client.request('status', {});
         client.close();
         if (ctx.json) printJson(status);
-        else process.stdout.write(`daemon running, pid ${status.pid}, version ${status.version}\n  socket ${status.socket}\n  tmux ${status.tmux.socket} (${status.tmux.version}, ${status.tmux.connected ? 'attached' : 'not attached'}), session ${status.session}, ${status.agents} agents\n  log ${paths.log}\n`);
+        else process.stdout.write(`daemon running, pid ${status.pid}, version ${status.version}${status.version !== VERSION ? ` (this CLI is ${VERSION}; restart it with \`tmuxcodex daemon stop\`)` : ''}\n  socket ${status.socket}\n  tmux ${status.tmux.socket} (${status.tmux.version}, ${status.tmux.connected ? 'attached' : 'not attached'}), session ${status.session}, ${status.agents} agents\n  log ${paths.log}\n`);
         return 0;
       }
       case 'stop': {
-        const client = await ctx.daemon({ autostart: false }).catch(() => null);
+        const client = await ctx.daemon({ autostart: false, anyVersion: true }).catch(() => null);
         if (!client) {
           if (!ctx.json) process.stdout.write('daemon not running\n');
           else printJson({ stopped: false });
           return 0;
         }
-        const pid = readLockPid(paths.lock);
+        const pid = client.daemonPid ?? readLockPid(paths.lock);
         await client.request('stop', {});
         await client.closed;
         const deadline = Date.now() + 5000;

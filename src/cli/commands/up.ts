@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { requireWorktreeRoot } from '../../git/repo.js';
-import { attachSession } from '../session-attach.js';
+import { attachSession, requireTerminalToAttach } from '../session-attach.js';
 import { printJson } from '../output.js';
 
 export const up: Command = {
@@ -14,6 +14,7 @@ export const up: Command = {
   },
   async run(ctx) {
     const root = await requireWorktreeRoot(ctx.cwd, 'tmuxcodex up works on a repository');
+    if (!flag(ctx, 'detached')) requireTerminalToAttach(ctx.target.server, ctx.env);
     const client = await ctx.daemon();
     const size = process.stdout.isTTY ? { width: process.stdout.columns, height: process.stdout.rows - 1 } : { width: null, height: null };
     const res = await client.request('ensureSession', { session: str(ctx, 'session'), cwd: root, ...size });

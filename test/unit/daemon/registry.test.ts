@@ -184,14 +184,26 @@ describe('lookups', () => {
     expect(reg.byPane('%404')).toBeUndefined();
   });
 
-  it('holds the names and ids of every agent, gone ones included', () => {
+  it('holds the names of agents with a pane; a gone agent frees its name but keeps its id', () => {
     const reg = new Registry(journal);
     const a = agent();
     const b = agent({ state: 'gone' });
     reg.put(a);
     reg.put(b);
-    expect(reg.names()).toEqual(new Set([a.name, b.name]));
+    expect(reg.names()).toEqual(new Set([a.name]));
     expect(reg.ids()).toEqual(new Set([a.id, b.id]));
+  });
+
+  it('drops the gone records of a name a new agent takes over, and only those', () => {
+    const reg = new Registry(journal);
+    const live = agent();
+    const gone = agent({ state: 'gone', name: 'reused' });
+    const other = agent({ state: 'gone' });
+    for (const r of [live, gone, other]) reg.put(r);
+    reg.dropGoneNamed('reused');
+    expect(reg.get(gone.id)).toBeUndefined();
+    expect(reg.get(other.id)).toBeDefined();
+    expect(reg.get(live.id)).toBeDefined();
   });
 });
 
