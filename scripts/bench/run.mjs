@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { makeEnv, until, median, cpuSeconds, rssMiB, machine, sleep } from './harness.mjs';
+import { makeEnv, until, median, cpuSeconds, rssMiB, machine, sleep, CLI } from './harness.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
@@ -35,8 +35,14 @@ async function benchSpawn(b, n = 12) {
     await b.cli('kill', `s${i}`);
     await b.tmux('kill-pane', '-t', 'agents:plain.1');
   }
-  const o = median(ours), p = median(plain);
-  row('spawn until the agent process runs (daemon warm), median of ' + n, ms(o), `${ms(p)} (plain \`tmux split-window\`)`, `${(o / p).toFixed(2)}x`, 'ours includes Node CLI start-up');
+  const nodeStart = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await exec(process.execPath, ['-e', '0']);
+    nodeStart.push(performance.now() - t);
+  }
+  const o = median(ours), p = median(plain), nd = median(nodeStart);
+  row('spawn until the agent process runs (daemon warm), median of ' + n, ms(o), `${ms(p)} (plain \`tmux split-window\`); bare \`node -e 0\`: ${ms(nd)}`, `${(o / p).toFixed(2)}x`, `${(o - nd).toFixed(0)} ms above a bare Node start`);
 }
 
 async function benchList(b, agents = 20, n = 15) {
@@ -69,7 +75,7 @@ async function daemonAndServerPids(b) {
 
 async function benchIdle(b, seconds = 10) {
   const { daemonPid, serverPid } = await daemonAndServerPids(b);
-  await sleep(1000);
+  await sleep(3000); // let the work of the previous scenario (and its garbage collection) settle
   const d0 = cpuSeconds(daemonPid), s0 = cpuSeconds(serverPid);
   await sleep(seconds * 1000);
   const d = cpuSeconds(daemonPid) - d0, s = cpuSeconds(serverPid) - s0;
@@ -96,10 +102,49 @@ async function benchFlood(b, pids, seconds = 8) {
   row(`daemon while 6 panes flood output (${wall.toFixed(1)} s)`, `${(d * 1000).toFixed(0)} ms CPU (${((d / wall) * 100).toFixed(2)} %)`, `tmux server: ${(s * 1000).toFixed(0)} ms CPU (${((s / wall) * 100).toFixed(0)} %)`, `${(d / s).toFixed(3)}x`, 'includes the 4 list calls/s this loop makes');
 }
 
+/** Time from a pane's process exiting (or its pane being killed) until the daemon's event says so. */
+async function benchExitLatency(b, n = 10) {
+  const { spawn } = await import('node:child_process');
+  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events'], { env: b.env, cwd: b.repo });
+  const seen = new Map();
+  let buf = '';
+  events.stdout.on('data', (d) => {
+    buf += d;
+    const lines = buf.split('\n');
+    buf = lines.pop();
+    for (const l of lines) {
+      const e = JSON.parse(l);
+      if (e.agent && (e.agent.state === 'exited' || e.agent.state === 'gone') && !seen.has(e.agent.name)) seen.set(e.agent.name, Date.now());
+    }
+  });
+  const exitLat = [];
+  const goneLat = [];
+  for (let i = 0; i < n; i++) {
+    const stamp = join(b.root, `exit-${i}`);
+    // The agent records when it exits (ms since the epoch), then exits with status 3; the sleeps
+    // differ so that exits fall at different points of tmux's one-second subscription timer.
+    await b.cli('spawn', '--name', `x${i}`, '--cmd', `sleep 0.${(i * 37) % 100}; node -e "require('fs').writeFileSync('${stamp}', String(Date.now()))"; exit 3`);
+    await until(() => seen.has(`x${i}`), 5000, 5);
+    exitLat.push(seen.get(`x${i}`) - Number(readFileSync(stamp, 'utf8')));
+    const g = JSON.parse((await b.cli('spawn', '--name', `g${i}`, '--cmd', 'exec sleep 600', '--json')).stdout);
+    const t = Date.now();
+    await b.tmux('kill-pane', '-t', g.paneId);
+    await until(() => seen.has(`g${i}`), 5000, 5);
+    goneLat.push(seen.get(`g${i}`) - t);
+    await b.cli('kill', `x${i}`);
+    await b.cli('kill', `g${i}`);
+  }
+  events.kill();
+  row(`agent exit seen by the daemon (event), median of ${n}`, ms(median(exitLat)), 'tmux reports pane state once a second', `max ${ms(Math.max(...exitLat))}`, 'subscription to #{pane_dead}, no polling');
+  row(`pane killed by hand seen (event), median of ${n}`, ms(median(goneLat)), '', `max ${ms(Math.max(...goneLat))}`, 'from %layout-change');
+}
+
 const b = await makeEnv('main');
 try {
   console.error('bench: spawn latency…');
   await benchSpawn(b);
+  console.error('bench: exit latency…');
+  await benchExitLatency(b);
   console.error('bench: list with 20 agents…');
   await benchList(b);
   console.error('bench: idle daemon…');
