@@ -5,6 +5,9 @@ import type { Node } from 'yaml';
 import { usageError } from '../errors.js';
 import { DEFAULT_CONFIG, applyConfig, validateConfig, type Config } from './schema.js';
 
+/** The repository's own config file, at the top of its worktree. */
+export const REPO_CONFIG = '.tmuxcodex.yaml';
+
 /** The user's config file: $XDG_CONFIG_HOME/tmuxcodex/config.yaml. */
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(env.HOME ?? '', '.config'), 'tmuxcodex', 'config.yaml');
@@ -58,7 +61,8 @@ export async function readConfigFile(path: string): Promise<unknown> {
 export async function loadConfig(opts: { configFile?: string | null; repoRoot?: string | null; env?: NodeJS.ProcessEnv }): Promise<{ config: Config; files: string[] }> {
   const files: string[] = [];
   let config = DEFAULT_CONFIG;
-  const sources = [opts.configFile ?? userConfigPath(opts.env), ...(opts.repoRoot ? [join(opts.repoRoot, '.tmuxcodex.yaml')] : [])];
+  const repoFile = opts.repoRoot ? join(opts.repoRoot, REPO_CONFIG) : null;
+  const sources = [opts.configFile ?? userConfigPath(opts.env), ...(repoFile ? [repoFile] : [])];
   for (const path of sources) {
     const doc = await readConfigFile(path);
     if (doc === null) {
@@ -66,7 +70,7 @@ export async function loadConfig(opts: { configFile?: string | null; repoRoot?: 
       continue;
     }
     files.push(path);
-    config = applyConfig(config, doc);
+    config = applyConfig(config, doc, path === repoFile ? 'repo' : 'user');
   }
   return { config, files };
 }

@@ -6,11 +6,25 @@ export interface ProfileConfig {
   taskArgs: string[] | null;
 }
 
+/** A provisioning step; `origin` says which file declared it (a repository's run steps need trust). */
+export type SetupStep =
+  | { copy: string[]; origin: ConfigOrigin }
+  | { symlink: string[]; origin: ConfigOrigin }
+  | { clone: string; origin: ConfigOrigin }
+  | { run: string; origin: ConfigOrigin };
+
+export type ConfigOrigin = 'user' | 'repo';
+
 export interface Config {
   session: string;
   layout: { sidebarWidth: number; maxAgentsPerWindow: number };
   profiles: Record<string, ProfileConfig>;
   targets: string[];
+  /** Where new worktrees go; null = a sibling folder "<main checkout>.worktrees". */
+  worktrees: { root: string | null };
+  /** Provisioning steps; null when no file declares any (then the built-in defaults apply). */
+  setup: SetupStep[] | null;
+  ports: { range: [number, number]; count: number };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -18,6 +32,9 @@ export const DEFAULT_CONFIG: Config = {
   layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 },
   profiles: {},
   targets: [],
+  worktrees: { root: null },
+  setup: null,
+  ports: { range: [4100, 4999], count: 1 },
 };
 
 /** A broken rule, located at a path in the document (e.g. ["layout", "sidebarWidth"]). */
@@ -39,7 +56,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (doc === null || doc === undefined) return problems;
   if (!isObject(doc)) return [{ path: [], message: 'the config must be a mapping of keys to values' }];
-  const known = new Set(['session', 'layout', 'profiles', 'targets', 'worktrees', 'setup', 'env', 'ports', 'thresholds']);
+  const known = new Set(['session', 'layout', 'profiles', 'targets', 'worktrees', 'setup', 'ports']);
   for (const k of Object.keys(doc)) if (!known.has(k)) problems.push({ path: [k], atKey: true, message: `unknown key "${k}" (known: ${[...known].join(', ')})` });
   if ('session' in doc && (typeof doc.session !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(doc.session))) {
     problems.push({ path: ['session'], message: 'session must be 1-64 letters, digits, "_" or "-"' });
@@ -56,6 +73,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
   if ('targets' in doc && !(Array.isArray(doc.targets) && doc.targets.every((t) => typeof t === 'string' && t.length > 0))) {
     problems.push({ path: ['targets'], message: 'targets must be a list of branch names' });
   }
+  problems.push(...validateWorktrees(doc), ...validateSetup(doc), ...validatePorts(doc));
   if ('profiles' in doc) {
     if (!isObject(doc.profiles)) problems.push({ path: ['profiles'], message: 'profiles must be a mapping of profile names' });
     else {
@@ -72,10 +90,70 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
   return problems;
 }
 
+function validateWorktrees(doc: Record<string, unknown>): ConfigProblem[] {
+  if (!('worktrees' in doc)) return [];
+  const w = doc.worktrees;
+  if (!isObject(w)) return [{ path: ['worktrees'], message: 'worktrees must be a mapping (root: PATH)' }];
+  const out: ConfigProblem[] = [];
+  for (const k of Object.keys(w)) if (k !== 'root') out.push({ path: ['worktrees', k], atKey: true, message: `unknown worktrees key "${k}" (known: root)` });
+  if ('root' in w && (typeof w.root !== 'string' || w.root.trim() === '')) out.push({ path: ['worktrees', 'root'], message: 'worktrees.root must be a folder path' });
+  return out;
+}
+
+const STEP_KINDS = ['copy', 'symlink', 'clone', 'run'] as const;
+
+function validateSetup(doc: Record<string, unknown>): ConfigProblem[] {
+  if (!('setup' in doc)) return [];
+  if (!Array.isArray(doc.setup)) return [{ path: ['setup'], message: 'setup must be a list of steps (copy, symlink, clone, run)' }];
+  const out: ConfigProblem[] = [];
+  doc.setup.forEach((step, i) => {
+    const keys = isObject(step) ? Object.keys(step) : [];
+    const kind = keys[0];
+    if (!isObject(step) || keys.length !== 1 || !(STEP_KINDS as readonly string[]).includes(kind!)) {
+      out.push({ path: ['setup', i], message: 'each setup step is one of: copy: GLOBS, symlink: PATHS, clone: FOLDER, run: COMMAND' });
+      return;
+    }
+    const v = step[kind!];
+    const strings = (x: unknown) => typeof x === 'string' ? x.trim() !== '' : Array.isArray(x) && x.length > 0 && x.every((s) => typeof s === 'string' && s.trim() !== '');
+    if ((kind === 'copy' || kind === 'symlink') && !strings(v)) out.push({ path: ['setup', i, kind], message: `${kind} takes a path or glob, or a list of them` });
+    if ((kind === 'clone' || kind === 'run') && !(typeof v === 'string' && v.trim() !== '')) out.push({ path: ['setup', i, kind], message: `${kind} takes one ${kind === 'clone' ? 'folder' : 'command line'}` });
+    if ((kind === 'clone' || kind === 'symlink' || kind === 'copy') && [v].flat().some((p) => typeof p === 'string' && (p.startsWith('/') || p.split('/').includes('..')))) {
+      out.push({ path: ['setup', i, kind], message: `${kind} paths are relative to the worktree and may not leave it` });
+    }
+  });
+  return out;
+}
+
+function validatePorts(doc: Record<string, unknown>): ConfigProblem[] {
+  if (!('ports' in doc)) return [];
+  const p = doc.ports;
+  if (!isObject(p)) return [{ path: ['ports'], message: 'ports must be a mapping (range: [FROM, TO], count: N)' }];
+  const out: ConfigProblem[] = [];
+  for (const k of Object.keys(p)) if (k !== 'range' && k !== 'count') out.push({ path: ['ports', k], atKey: true, message: `unknown ports key "${k}" (known: range, count)` });
+  if ('range' in p && !(Array.isArray(p.range) && p.range.length === 2 && intInRange(p.range[0], 1024, 65535) && intInRange(p.range[1], 1024, 65535) && (p.range[0] as number) <= (p.range[1] as number))) {
+    out.push({ path: ['ports', 'range'], message: 'ports.range must be [FROM, TO] with 1024 <= FROM <= TO <= 65535' });
+  }
+  if ('count' in p && !intInRange(p.count, 0, 16)) out.push({ path: ['ports', 'count'], message: 'ports.count must be a whole number from 0 to 16' });
+  return out;
+}
+
 /** Merges a validated document over a base config. */
-export function applyConfig(base: Config, doc: unknown): Config {
+export function applyConfig(base: Config, doc: unknown, origin: ConfigOrigin = 'user'): Config {
   if (!isObject(doc)) return base;
-  const out: Config = { ...base, layout: { ...base.layout }, profiles: { ...base.profiles }, targets: [...base.targets] };
+  const out: Config = { ...base, layout: { ...base.layout }, profiles: { ...base.profiles }, targets: [...base.targets], worktrees: { ...base.worktrees }, ports: { ...base.ports, range: [...base.ports.range] } };
+  if (isObject(doc.worktrees) && typeof doc.worktrees.root === 'string') out.worktrees.root = doc.worktrees.root;
+  if (Array.isArray(doc.setup)) {
+    // Steps add up: the user's own first, then the repository's.
+    const steps = doc.setup.map((s) => {
+      const [kind, v] = Object.entries(s as Record<string, unknown>)[0]!;
+      return kind === 'copy' || kind === 'symlink' ? { [kind]: [v].flat() as string[], origin } : { [kind]: v as string, origin };
+    }) as SetupStep[];
+    out.setup = [...(base.setup ?? []), ...steps];
+  }
+  if (isObject(doc.ports)) {
+    if (Array.isArray(doc.ports.range)) out.ports.range = [doc.ports.range[0] as number, doc.ports.range[1] as number];
+    if (typeof doc.ports.count === 'number') out.ports.count = doc.ports.count;
+  }
   if (typeof doc.session === 'string') out.session = doc.session;
   if (isObject(doc.layout)) {
     if (typeof doc.layout.sidebarWidth === 'number') out.layout.sidebarWidth = doc.layout.sidebarWidth;

@@ -8,7 +8,7 @@ import { TmuxcodexError, usageError } from '../errors.js';
 import { CLI_ENTRY, VERSION } from '../version.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { daemonPaths, ensurePrivateDir } from './paths.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { Registry } from './registry.js';
 import { DaemonServer } from './server.js';
 import { AgentService } from './service.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { AgentRecord } from '../core/agent.js';
 import { usageError } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 
 const JOURNAL_VERSION = 1;
 

@@ -70,9 +70,11 @@ describe('loadConfig: merging', () => {
       '    command: [codex]',
       '    taskArgs: ["--"]',
       'targets: [main, release/1.0]',
-      '# keys reserved for later are accepted',
       'worktrees: {}',
-      'thresholds: {}',
+      'setup:',
+      '  - copy: .env*',
+      '  - run: npm ci',
+      'ports: {range: [5000, 5099], count: 2}',
       '',
     ].join('\n'));
     const { config, files } = await loadConfig({ env });
@@ -82,8 +84,12 @@ describe('loadConfig: merging', () => {
       layout: { sidebarWidth: 40, maxAgentsPerWindow: DEFAULT_CONFIG.layout.maxAgentsPerWindow },
       profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null }, codex: { command: ['codex'], taskArgs: ['--'] } },
       targets: ['main', 'release/1.0'],
+      worktrees: { root: null },
+      setup: [{ copy: ['.env*'], origin: 'user' }, { run: 'npm ci', origin: 'user' }],
+      ports: { range: [5000, 5099], count: 2 },
     });
-    expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [] });
+    expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [],
+      worktrees: { root: null }, setup: null, ports: { range: [4100, 4999], count: 1 } });
   });
 
   it('lets the repository file override the user file, keeping what it does not set', async () => {
@@ -101,6 +107,7 @@ describe('loadConfig: merging', () => {
       '  sidebarWidth: 50',
       'profiles:',
       '  b: {command: [b-repo]}',
+      'setup: [{run: make deps}]',
     ].join('\n'));
     const { config, files } = await loadConfig({ env, repoRoot: join(dir, 'repo') });
     expect(files).toEqual([user, repo]);
@@ -109,6 +116,9 @@ describe('loadConfig: merging', () => {
       layout: { sidebarWidth: 50, maxAgentsPerWindow: 4 },
       profiles: { a: { command: ['a-user'], taskArgs: null }, b: { command: ['b-repo'], taskArgs: null } },
       targets: ['main'],
+      worktrees: { root: null },
+      setup: [{ run: 'make deps', origin: 'repo' }],
+      ports: DEFAULT_CONFIG.ports,
     });
   });
 

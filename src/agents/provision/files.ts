@@ -1,0 +1,52 @@
+// copy and symlink steps: bring files git does not carry (.env, local config) into a new worktree.
+import { cp, mkdir, symlink, lstat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gitRaw } from '../../git/worktree.js';
+import { globToRegExp, matchesAny } from './glob.js';
+
+/**
+ * Files and folders in the source worktree that git does not track (ignored or untracked), as
+ * relative paths; ignored folders come as one "dir/" entry rather than every file inside.
+ */
+export async function untrackedEntries(source: string): Promise<string[]> {
+  const ignored = await gitRaw(source, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory']);
+  const untracked = await gitRaw(source, ['ls-files', '-z', '--others', '--exclude-standard', '--directory']);
+  return [...new Set([...ignored.split('\0'), ...untracked.split('\0')].filter(Boolean))];
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(() => true, () => false);
+}
+
+/**
+ * Copies the entries of source matching globs into target, keeping modes and symlinks as they
+ * are; never overwrites what the target already has. Returns the relative paths copied.
+ */
+export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[]): Promise<string[]> {
+  const res = globs.map(globToRegExp);
+  const copied: string[] = [];
+  for (const entry of entries ?? (await untrackedEntries(source))) {
+    if (!matchesAny(entry, res)) continue;
+    const rel = entry.replace(/\/$/, '');
+    const to = join(target, rel);
+    if (await exists(to)) continue;
+    await mkdir(dirname(to), { recursive: true });
+    await cp(join(source, rel), to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
+    copied.push(rel);
+  }
+  return copied;
+}
+
+/** Symlinks each relative path of target to the same path in source (absolute), when source has it. */
+export async function symlinkPaths(source: string, target: string, paths: readonly string[]): Promise<string[]> {
+  const linked: string[] = [];
+  for (const rel of paths) {
+    const from = join(source, rel);
+    const to = join(target, rel);
+    if (!(await exists(from)) || (await exists(to))) continue;
+    await mkdir(dirname(to), { recursive: true });
+    await symlink(from, to);
+    linked.push(rel);
+  }
+  return linked;
+}

@@ -1,0 +1,122 @@
+// Saving a worktree's uncommitted work as a commit under refs/tmuxcodex/archive/, and bringing it back.
+// The save goes through a temporary index, so the user's index and stash are never touched.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { failure, usageError } from '../errors.js';
+import { gitRaw } from './worktree.js';
+
+export const ARCHIVE_PREFIX = 'refs/tmuxcodex/archive/';
+
+export interface ArchiveEntry {
+  /** "<agent name>/<n>", what `archive restore` takes. */
+  id: string;
+  agent: string;
+  branch: string | null;
+  ref: string;
+  commit: string;
+  /** The commit the work was based on (HEAD of the worktree when it was saved). */
+  base: string;
+  createdAt: string;
+  files: number;
+}
+
+/** Identity for our own commits when the user has none configured (commit-tree needs one). */
+async function commitEnv(dir: string): Promise<NodeJS.ProcessEnv> {
+  const env = { ...process.env };
+  const has = async (key: string) => (await gitRaw(dir, ['config', '--get', key], { okExitCodes: [1] })).trim() !== '';
+  if (!(await has('user.name'))) { env.GIT_AUTHOR_NAME = 'tmuxcodex'; env.GIT_COMMITTER_NAME = 'tmuxcodex'; }
+  if (!(await has('user.email'))) { env.GIT_AUTHOR_EMAIL = 'tmuxcodex@localhost'; env.GIT_COMMITTER_EMAIL = 'tmuxcodex@localhost'; }
+  return env;
+}
+
+/** True if the worktree has uncommitted changes or untracked files that are not ignored. */
+export async function isDirty(worktree: string): Promise<boolean> {
+  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).length > 0;
+}
+
+/** Paths with uncommitted or untracked (not ignored) changes. */
+export async function dirtyCount(worktree: string): Promise<number> {
+  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => l.length > 0 && !/^R/.test(l)).length;
+}
+
+/** The next free archive number for agent. */
+async function nextArchiveNumber(dir: string, agent: string): Promise<number> {
+  const refs = (await gitRaw(dir, ['for-each-ref', '--format=%(refname)', `${ARCHIVE_PREFIX}${agent}/`])).split('\n').filter(Boolean);
+  const numbers = refs.map((r) => Number(r.slice(r.lastIndexOf('/') + 1))).filter(Number.isInteger);
+  return numbers.length ? Math.max(...numbers) + 1 : 1;
+}
+
+/**
+ * Saves every uncommitted and untracked (not ignored) change of worktree as a commit on top of its
+ * HEAD, under refs/tmuxcodex/archive/<agent>/<n>, and verifies that the commit holds exactly what
+ * is on disk. Returns null when there is nothing to save.
+ */
+export async function saveArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }): Promise<ArchiveEntry | null> {
+  if (!(await isDirty(worktree))) return null;
+  const tmp = mkdtempSync(join(tmpdir(), 'tmuxcodex-archive-'));
+  const env = { ...(await commitEnv(worktree)), GIT_INDEX_FILE: join(tmp, 'index') };
+  try {
+    const head = (await gitRaw(worktree, ['rev-parse', '--verify', 'HEAD'])).trim();
+    await gitRaw(worktree, ['read-tree', head], { env });
+    await gitRaw(worktree, ['add', '--all', '--', '.'], { env, timeoutMs: 300_000 });
+    const tree = (await gitRaw(worktree, ['write-tree'], { env })).trim();
+    // Verify against the disk before anything is removed: the temp index must match every file.
+    const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
+    const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], { env })).length > 0;
+    if (stillDiffers || untracked) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk; nothing was removed.`, 'Commit or stash the work by hand, then kill the agent again.');
+    const message = `tmuxcodex: work of ${o.agent} saved when it was killed\n\nTmuxcodex-Agent: ${o.agentId}\nTmuxcodex-Branch: ${o.branch ?? '(detached)'}\n`;
+    const commit = (await gitRaw(worktree, ['commit-tree', tree, '-p', head, '-F', '-'], { env, input: message })).trim();
+    const n = await nextArchiveNumber(worktree, o.agent);
+    const ref = `${ARCHIVE_PREFIX}${o.agent}/${n}`;
+    await gitRaw(worktree, ['update-ref', ref, commit, ''], { env }); // '' = must not exist yet
+    const stored = (await gitRaw(worktree, ['rev-parse', '--verify', `${ref}^{tree}`])).trim();
+    if (stored !== tree) throw failure('ARCHIVE_UNVERIFIED', `The archive ref ${ref} does not hold the saved tree; nothing was removed.`);
+    const files = (await gitRaw(worktree, ['diff-tree', '-r', '--name-only', '--no-renames', '-z', head, commit])).split('\0').filter(Boolean).length;
+    return { id: `${o.agent}/${n}`, agent: o.agent, branch: o.branch, ref, commit, base: head, createdAt: new Date().toISOString(), files };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Every saved archive of the repository, newest first. */
+export async function listArchives(dir: string): Promise<ArchiveEntry[]> {
+  const format = ['%(refname)', '%(objectname)', '%(creatordate:iso-strict)', '%(contents:body)'].join('%00');
+  const out = await gitRaw(dir, ['for-each-ref', '--sort=-creatordate', `--format=${format}%00%00`, ARCHIVE_PREFIX]);
+  const entries: ArchiveEntry[] = [];
+  for (const rec of out.split('\0\0').map((r) => r.replace(/^\n/, '')).filter(Boolean)) {
+    const [ref, commit, createdAt, body] = rec.split('\0');
+    if (!ref || !commit) continue;
+    const id = ref.slice(ARCHIVE_PREFIX.length);
+    const base = (await gitRaw(dir, ['rev-parse', `${commit}^`])).trim();
+    const files = (await gitRaw(dir, ['diff-tree', '-r', '--name-only', '--no-renames', '-z', base, commit])).split('\0').filter(Boolean).length;
+    const branch = /Tmuxcodex-Branch: (.*)/.exec(body ?? '')?.[1] ?? null;
+    entries.push({ id, agent: id.slice(0, id.lastIndexOf('/')), branch: branch === '(detached)' ? null : branch, ref, commit, base, createdAt: createdAt ?? '', files });
+  }
+  return entries;
+}
+
+/** Finds an archive by id ("name/n") or by a prefix of its commit. */
+export async function findArchive(dir: string, idOrCommit: string): Promise<ArchiveEntry> {
+  const all = await listArchives(dir);
+  const hit = all.find((a) => a.id === idOrCommit) ?? (idOrCommit.length >= 7 ? all.find((a) => a.commit.startsWith(idOrCommit)) : undefined);
+  if (!hit) throw usageError('NO_SUCH_ARCHIVE', `No archive "${idOrCommit}".`, 'Run `tmuxcodex archive list` to see the saved work.');
+  return hit;
+}
+
+/**
+ * Applies an archive's changes to a clean worktree as uncommitted changes, exactly as they were:
+ * contents, modes, deletions, and untracked files as untracked. The worktree must be clean.
+ */
+export async function applyArchive(worktree: string, entry: ArchiveEntry): Promise<void> {
+  if (await isDirty(worktree)) throw usageError('WORKTREE_NOT_CLEAN', `${worktree} has uncommitted changes; the archive is only restored into a clean worktree.`, 'Commit or stash them, or restore into a new worktree (leave out --into).');
+  try {
+    await gitRaw(worktree, ['cherry-pick', '--no-commit', entry.commit], { timeoutMs: 300_000 });
+  } catch (e) {
+    await gitRaw(worktree, ['cherry-pick', '--abort'], { okExitCodes: [128] }).catch(() => {});
+    await gitRaw(worktree, ['reset', '--hard', '--quiet']).catch(() => {});
+    throw usageError('ARCHIVE_CONFLICT', `The archive ${entry.id} does not apply cleanly to ${worktree}; the worktree was left as it was.`, 'Restore into a new worktree instead (leave out --into).');
+  }
+  // Unstage: the work comes back as it was, uncommitted, with new files untracked.
+  await gitRaw(worktree, ['reset', '--quiet']);
+}

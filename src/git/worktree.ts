@@ -1,0 +1,117 @@
+// Worktrees and branches: typed records from porcelain output, and the few writes spawn needs.
+import { run, ProcessError } from '../proc/run.js';
+import { usageError } from '../errors.js';
+
+export interface Worktree {
+  path: string;
+  head: string | null;
+  /** Short branch name, or null when detached or bare. */
+  branch: string | null;
+  bare: boolean;
+  detached: boolean;
+  locked: boolean;
+  prunable: boolean;
+}
+
+/** Runs git in dir and returns stdout untouched (NUL-separated output must keep its NULs). */
+export async function gitRaw(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; okExitCodes?: number[]; input?: string } = {}): Promise<string> {
+  return (await run('git', ['-C', dir, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env: opts.env, okExitCodes: opts.okExitCodes, input: opts.input })).stdout;
+}
+
+/** Parses `git worktree list --porcelain -z`: records separated by an empty field. */
+export function parseWorktreeList(out: string): Worktree[] {
+  const result: Worktree[] = [];
+  let cur: Worktree | null = null;
+  for (const field of out.split('\0')) {
+    if (field === '') {
+      if (cur) result.push(cur);
+      cur = null;
+      continue;
+    }
+    const sp = field.indexOf(' ');
+    const key = sp === -1 ? field : field.slice(0, sp);
+    const value = sp === -1 ? '' : field.slice(sp + 1);
+    if (key === 'worktree') {
+      if (cur) result.push(cur);
+      cur = { path: value, head: null, branch: null, bare: false, detached: false, locked: false, prunable: false };
+    } else if (cur) {
+      if (key === 'HEAD') cur.head = value;
+      else if (key === 'branch') cur.branch = value.replace(/^refs\/heads\//, '');
+      else if (key === 'bare') cur.bare = true;
+      else if (key === 'detached') cur.detached = true;
+      else if (key === 'locked') cur.locked = true;
+      else if (key === 'prunable') cur.prunable = true;
+    }
+  }
+  if (cur) result.push(cur);
+  return result;
+}
+
+export async function listWorktrees(dir: string): Promise<Worktree[]> {
+  return parseWorktreeList(await gitRaw(dir, ['worktree', 'list', '--porcelain', '-z']));
+}
+
+/** The main worktree (the first listed, where .git lives), or null for a bare repository. */
+export async function mainWorktree(dir: string): Promise<Worktree | null> {
+  const first = (await listWorktrees(dir))[0];
+  return first && !first.bare ? first : null;
+}
+
+/** True if git accepts name as a branch name (`git check-ref-format --branch`). */
+export async function isValidBranchName(dir: string, name: string): Promise<boolean> {
+  if (name.startsWith('-')) return false;
+  try {
+    await gitRaw(dir, ['check-ref-format', '--branch', name]);
+    return true;
+  } catch (e) {
+    if (e instanceof ProcessError && e.exitCode !== null) return false;
+    throw e;
+  }
+}
+
+/** The commit a revision names, or null if it does not resolve to one. */
+export async function resolveCommit(dir: string, rev: string): Promise<string | null> {
+  if (rev.startsWith('-')) return null;
+  try {
+    return (await gitRaw(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export async function branchExists(dir: string, branch: string): Promise<boolean> {
+  return (await resolveCommit(dir, `refs/heads/${branch}`)) !== null;
+}
+
+/**
+ * The repository's default branch: origin's HEAD when there is a remote, else the main worktree's
+ * branch, else init.defaultBranch, else the first of main/master that exists.
+ */
+export async function defaultBranch(dir: string): Promise<string | null> {
+  try {
+    const remoteHead = (await gitRaw(dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'])).trim();
+    if (remoteHead) return remoteHead.replace(/^origin\//, '');
+  } catch { /* no remote HEAD */ }
+  const main = await mainWorktree(dir);
+  if (main?.branch) return main.branch;
+  for (const b of ['main', 'master']) if (await branchExists(dir, b)) return b;
+  return null;
+}
+
+/** Creates a worktree at path: on a new branch from base, or on an existing branch. */
+export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null }): Promise<void> {
+  const args = ['worktree', 'add', '--quiet'];
+  if (o.create) args.push('-b', o.branch, '--', o.path, o.base ?? 'HEAD');
+  else args.push('--', o.path, o.branch);
+  try {
+    await gitRaw(dir, args, { timeoutMs: 300_000 });
+  } catch (e) {
+    const detail = e instanceof ProcessError ? e.stderr.trim() : (e as Error).message;
+    throw usageError('WORKTREE_ADD_FAILED', `git could not create the worktree ${o.path}: ${detail}`, 'Check the branch, base and path, then try again.');
+  }
+}
+
+/** Removes a worktree (its files; the branch stays). force also drops uncommitted changes. */
+export async function removeWorktree(dir: string, path: string, force: boolean): Promise<void> {
+  await gitRaw(dir, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', path], { timeoutMs: 300_000 });
+}
