@@ -8,6 +8,7 @@ import { resolveServer } from '../tmux/binary.js';
 import { DaemonClient } from '../cli/client.js';
 import type { Command, CommandContext } from '../cli/command.js';
 import { VERSION } from '../version.js';
+import { sessionNameProblem } from '../core/naming.js';
 
 function optionHelp(specs: OptionSpecs): string {
   return Object.entries(specs).map(([name, s]) => `  ${s.short ? `-${s.short}, ` : '    '}--${name}${s.arg ? ` ${s.arg}` : ''}`.padEnd(34) + s.help).join('\n');
@@ -21,13 +22,13 @@ async function help(command: Command | null): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const first = findCommandWord(argv);
-  const command = first ? await loadCommand(first) : null;
-  const parsed = parseArgv(argv, () => command?.options ?? null);
-  if (argv[0] === '--version') {
+  if (argv[0] === '--version' || argv[0] === '-V') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  const first = findCommandWord(argv);
+  const command = first ? await loadCommand(first) : null;
+  const parsed = parseArgv(argv, () => command?.options ?? null);
   if (parsed.options.help || parsed.command === 'help' || parsed.command === null) {
     process.stdout.write(await help(parsed.command === 'help' ? await loadCommand(parsed.positionals[0] ?? '') : command));
     return parsed.command === null && !parsed.options.help ? 2 : 0;
@@ -37,6 +38,9 @@ async function main(argv: string[]): Promise<number> {
   if (o['socket-name'] && o['socket-path']) throw usageError('TWO_SERVERS', 'Give either -L NAME or -S PATH, not both.');
   const env = process.env;
   const server = resolveServer({ socketName: o['socket-name'] as string | undefined, socketPath: o['socket-path'] as string | undefined }, env);
+  const session = o.session as string | undefined;
+  const sessionProblem = session === undefined ? null : sessionNameProblem(session);
+  if (sessionProblem) throw usageError('BAD_SESSION_NAME', `Session name "${session}" is not allowed: ${sessionProblem}.`, 'Pick another --session.');
   const target = { server, configFile: (o.config as string | undefined) ?? null, session: (o.session as string | undefined) ?? null, env };
   const clients: DaemonClient[] = [];
   const ctx: CommandContext = {

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { openSync, readFileSync, mkdirSync, closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorFromJSON, failure, usageError } from '../errors.js';
-import { startDetached } from '../proc/run.js';
+import { startDetached, type StartedDaemon } from '../proc/run.js';
 import { checkTmux } from '../tmux/binary.js';
 import { daemonPaths, ensurePrivateDir, LineSplitter, type DaemonPaths, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
 import { DAEMON_ENTRY, VERSION } from '../version.js';
@@ -14,6 +14,16 @@ export interface ClientTarget {
   configFile: string | null;
   session: string | null;
   env: NodeJS.ProcessEnv;
+}
+
+/** The daemon program and its arguments for target's tmux server (the CLI starts it; `daemon run` too). */
+export function daemonArgv(target: ClientTarget): string[] {
+  const s = target.server;
+  const args = [DAEMON_ENTRY, ...(s.socketName ? ['-L', s.socketName] : ['-S', s.socketPath])];
+  // --opt=value: a value starting with '-' must not be read as an option.
+  if (target.session) args.push(`--session=${target.session}`);
+  if (target.configFile) args.push(`--config=${target.configFile}`);
+  return args;
 }
 
 /** Opens the unix socket, or null if nothing listens there (missing or stale). */
@@ -47,6 +57,7 @@ export class DaemonClient {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly eventHandlers: Array<(e: DaemonEvent) => void> = [];
   private readonly closedPromise: Promise<void>;
+  private isClosed = false;
   /** What the daemon said in hello: its version (may differ when connected with anyVersion) and pid. */
   daemonVersion: string = VERSION;
   daemonPid: number | null = null;
@@ -58,6 +69,7 @@ export class DaemonClient {
       for (const line of splitter.push(chunk)) this.onLine(line);
     });
     this.closedPromise = new Promise((resolve) => socket.once('close', () => {
+      this.isClosed = true;
       for (const w of this.waiting.values()) w.reject(failure('DAEMON_HUNG_UP', 'The daemon closed the connection before answering.', `See the daemon log: ${paths.log}`));
       this.waiting.clear();
       resolve();
@@ -71,8 +83,7 @@ export class DaemonClient {
     let client = await DaemonClient.tryConnect(paths);
     if (!client) {
       if (!opts.autostart) throw failure('DAEMON_NOT_RUNNING', 'The tmuxcodex daemon is not running for this tmux server.', 'Start it with `tmuxcodex daemon start` (any other command starts it too).');
-      await DaemonClient.start(target, paths);
-      client = await DaemonClient.waitForDaemon(paths);
+      client = await DaemonClient.waitForDaemon(paths, await DaemonClient.start(target, paths));
     }
     const hello = await client.request('hello', { token: client.token, version: VERSION });
     client.daemonVersion = hello.version;
@@ -95,27 +106,35 @@ export class DaemonClient {
   }
 
   /** Starts the daemon in the background with its output going to the daemon log. */
-  private static async start(target: ClientTarget, paths: DaemonPaths): Promise<void> {
+  private static async start(target: ClientTarget, paths: DaemonPaths): Promise<StartedDaemon> {
     await checkTmux(target.env); // a missing or old tmux is the user's to fix: say so here, not in a log
     ensurePrivateDir(paths.runtimeDir);
     mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
-    const args = [DAEMON_ENTRY, ...(target.server.socketName ? ['-L', target.server.socketName] : ['-S', target.server.socketPath])];
-    if (target.session) args.push('--session', target.session);
-    if (target.configFile) args.push('--config', target.configFile);
     const fd = openSync(paths.log, 'a', 0o600);
     try {
-      startDetached(process.execPath, args, { env: target.env, logFd: fd });
+      return startDetached(process.execPath, daemonArgv(target), { env: target.env, logFd: fd });
     } finally {
       closeSync(fd);
     }
   }
 
-  /** Waits (with a deadline) until a daemon answers on the socket; ours or a racing starter's. */
-  private static async waitForDaemon(paths: DaemonPaths): Promise<DaemonClient> {
+  /**
+   * Waits (with a deadline) until a daemon answers on the socket: ours, or a racing starter's.
+   * If ours exits first, its exit code says why: 2 is bad input (a broken config), 3 means another
+   * daemon holds the lock (keep waiting for that one), anything else is a failure.
+   */
+  private static async waitForDaemon(paths: DaemonPaths, started: StartedDaemon): Promise<DaemonClient> {
     const deadline = Date.now() + 10_000;
+    let exitCode: number | null | undefined;
+    void started.exited.then((code) => { exitCode = code; });
     while (Date.now() < deadline) {
       const c = await DaemonClient.tryConnect(paths);
       if (c) return c;
+      if (exitCode !== undefined && exitCode !== 3) {
+        const tail = logTail(paths);
+        if (exitCode === 2) throw usageError('DAEMON_BAD_INPUT', `The daemon refused to start:\n${tail}`, `Fix what it says; the full log is ${paths.log}.`);
+        throw failure('DAEMON_START_FAILED', `The daemon exited with ${exitCode ?? 'a signal'} while starting. Its log ends with:\n${tail}`, `Full log: ${paths.log}`);
+      }
       await sleep(20);
     }
     throw failure('DAEMON_START_FAILED', `The daemon did not start within 10 s. Its log ends with:\n${logTail(paths)}`, `Full log: ${paths.log}`);
@@ -124,6 +143,7 @@ export class DaemonClient {
   /** Sends one request and resolves with its result; daemon errors come back as TmuxcodexError. */
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
     const id = this.nextId++;
+    if (this.isClosed) return Promise.reject(failure('DAEMON_HUNG_UP', 'The daemon closed the connection.', `See the daemon log: ${this.paths.log}`));
     return new Promise<Result<M>>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.socket.write(JSON.stringify({ id, method, params }) + '\n');

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { run, runInteractive } from '../proc/run.js';
 import { attachArgv, exactSession, tmux, toArgv, type TmuxServer } from '../tmux/command.js';
-import { tmuxBinary } from '../tmux/binary.js';
+import { tmuxBinary, tmuxClientEnv } from '../tmux/binary.js';
 import { usageError } from '../errors.js';
 
 function samePath(a: string, b: string): boolean {
@@ -38,10 +38,7 @@ export async function attachSession(server: TmuxServer & { socketPath: string },
     return 0;
   }
   requireTerminalToAttach(server, env);
-  const clean = { ...env };
-  delete clean.TMUX;
-  delete clean.TMUX_PANE;
-  return runInteractive(tmuxBinary(env), attachArgv(server, session, readonly), { env: clean });
+  return runInteractive(tmuxBinary(env), attachArgv(server, session, readonly), { env: tmuxClientEnv(env) });
 }
 
 /** Moves the current client to a pane, when this process runs inside the same server. */

@@ -5,8 +5,9 @@ import { checkTmux } from '../tmux/binary.js';
 import type { TmuxServer } from '../tmux/command.js';
 import { loadConfig } from '../config/load.js';
 import { TmuxcodexError, usageError } from '../errors.js';
+import { sessionNameProblem } from '../core/naming.js';
 import { CLI_ENTRY, VERSION } from '../version.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { acquireLock, holdKernelLock, readLockPid, releaseLock } from './lock.js';
 import { daemonPaths, ensurePrivateDir } from './paths.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { Registry } from './registry.js';
@@ -28,7 +29,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`); } catch { /* log is best effort */ } };
 
-  const holder = await acquireLock(paths.lock);
+  // The kernel lock settles races between daemons starting at once; the pid file says who holds it.
+  const holder = (await holdKernelLock(paths.key)) ? await acquireLock(paths.lock) : (readLockPid(paths.lock) ?? -1);
   if (holder !== null) {
     log(`not starting: daemon pid ${holder} already holds ${paths.lock}`);
     return 3;
@@ -51,8 +53,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     const tmuxVersion = await checkTmux(opts.env);
     const { config } = await loadConfig({ configFile: opts.configFile, env: opts.env });
     const session = opts.session ?? config.session;
+    const sessionProblem = sessionNameProblem(session);
+    if (sessionProblem) throw usageError('BAD_SESSION_NAME', `Session name "${session}" is not allowed: ${sessionProblem}.`);
     const token = randomBytes(24).toString('hex');
-    const registry = new Registry(paths.journal);
+    const registry = new Registry(paths.journal, (e) => log(`writing the journal ${paths.journal} failed: ${e.message}`));
     service = new AgentService(registry, {
       server: opts.server, session, env: opts.env, layout: config.layout, log,
       sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },

@@ -39,8 +39,14 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
  * a socket in such a folder could be replaced or read by someone else.
  */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = statSync(dir);
+  let st;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    st = statSync(dir);
+    if (!st.isDirectory()) throw new Error('not a folder');
+  } catch (e) {
+    throw usageError('BAD_RUNTIME_DIR', `Cannot use ${dir} for the daemon's socket: ${(e as Error).message}.`, 'Set XDG_RUNTIME_DIR to a folder of your own (or unset it to use /tmp).');
+  }
   const uid = userInfo().uid;
   if (st.uid !== uid) {
     throw usageError('INSECURE_RUNTIME_DIR', `${dir} belongs to uid ${st.uid}, not to you (uid ${uid}).`, 'Remove it, or set XDG_RUNTIME_DIR to a folder of your own.');

@@ -26,7 +26,7 @@ export function readJournal(path: string): AgentRecord[] {
 export class Registry extends EventEmitter<RegistryEvents> {
   private readonly agents = new Map<string, AgentRecord>();
 
-  constructor(private readonly journalPath: string) {
+  constructor(private readonly journalPath: string, private readonly onSaveError: (e: Error) => void = () => {}) {
     super();
     for (const a of readJournal(journalPath)) this.agents.set(a.id, a);
   }
@@ -108,7 +108,12 @@ export class Registry extends EventEmitter<RegistryEvents> {
     }
   }
 
+  /** Writes the journal; a failure is reported, not thrown: tmux stays the truth for live agents. */
   private save(): void {
-    writeFileAtomic(this.journalPath, JSON.stringify({ version: JOURNAL_VERSION, agents: this.all() }, null, 2) + '\n');
+    try {
+      writeFileAtomic(this.journalPath, JSON.stringify({ version: JOURNAL_VERSION, agents: this.all() }, null, 2) + '\n');
+    } catch (e) {
+      this.onSaveError(e as Error);
+    }
   }
 }

@@ -52,11 +52,14 @@ export class DaemonServer {
     for (const c of this.clients) if (c.subscribed && !c.socket.destroyed) c.socket.write(line);
   }
 
-  /** Stops accepting, ends every client and removes the socket file. */
+  /** Stops accepting, ends every client (destroying those that do not hang up) and removes the socket. */
   async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const c of this.clients) c.socket.end();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // A stopped client (Ctrl-Z) never closes its end; server.close() would wait for it forever.
+    await Promise.race([Promise.all([...this.clients].map((c) => c.closed)), new Promise((r) => setTimeout(r, 200))]);
     for (const c of this.clients) c.socket.destroy();
+    await closed;
     try { unlinkSync(this.socketPath); } catch { /* already gone */ }
   }
 

@@ -41,6 +41,7 @@ export class AgentService {
   readonly link: TmuxLink;
   private readonly keeper: LayoutKeeper;
   private readonly mutex = new Mutex();
+  private readonly paneLocks = new Map<string, Mutex>();
   private reconcileTimer: NodeJS.Timeout | null = null;
   /** When each sidebar was last repaired, so a sidebar that keeps dying is not restarted in a loop. */
   private readonly sidebarRepairs = new Map<string, number>();
@@ -49,8 +50,8 @@ export class AgentService {
     this.keeper = new LayoutKeeper(o.layout);
     this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
     this.link.on('notification', (n) => this.onNotification(n));
-    this.link.on('connected', () => void this.afterConnect());
-    this.link.on('disconnected', () => void this.afterDisconnect());
+    this.link.on('connected', () => void this.afterConnect().catch((e) => o.log(`after connect: ${(e as Error).message}`)));
+    this.link.on('disconnected', () => void this.afterDisconnect().catch((e) => o.log(`after disconnect: ${(e as Error).message}`)));
   }
 
   /** Attaches to the session if it exists already (daemon start); rebuilds the registry from tmux. */
@@ -109,6 +110,7 @@ export class AgentService {
         await this.link.run(tmux.killPane(agent.paneId)).catch((e) => { if (!(e instanceof TmuxCommandError)) throw e; });
       }
       this.registry.remove(agent.id);
+      if (agent.paneId) this.paneLocks.delete(agent.paneId);
       await this.closeEmptyWindows();
       return { agent: { ...agent, state: 'gone' } };
     });
@@ -140,7 +142,15 @@ export class AgentService {
     return { agent };
   }
 
+  /** Types text (then Enter) into an agent; sends to one pane run one at a time, so they never interleave. */
   async send(p: Params<'send'>): Promise<Result<'send'>> {
+    const { paneId } = this.livePane(p.agent);
+    const lock = this.paneLocks.get(paneId) ?? new Mutex();
+    this.paneLocks.set(paneId, lock);
+    return lock.run(() => this.sendNow(p));
+  }
+
+  private async sendNow(p: Params<'send'>): Promise<Result<'send'>> {
     const { agent, paneId } = this.livePane(p.agent);
     if (agent.state === 'exited') throw usageError('AGENT_EXITED', `Agent "${agent.name}" has exited (status ${agent.exitCode ?? '?'}); nothing reads its input.`, 'Spawn it again, or `tmuxcodex kill` it.');
     if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
@@ -189,7 +199,8 @@ export class AgentService {
   private onNotification(n: Notification): void {
     switch (n.type) {
       case 'layout-change':
-        this.keepLayout(n.windowId, n.layout);
+        // select-layout would unzoom a zoomed window; its layout is fixed once it is unzoomed.
+        if (!n.flags.includes('Z')) this.keepLayout(n.windowId, n.layout);
         this.scheduleReconcile();
         break;
       case 'window-add':
@@ -316,8 +327,4 @@ export class AgentService {
     if (!(await sessionExists(this.o.server, this.o.session, this.o.env))) this.registry.reconcile([]);
   }
 
-  /** Fails unless the daemon can reach tmux; used by requests that need a live session. */
-  requireConnected(): void {
-    if (!this.link.connected) throw failure('TMUX_DISCONNECTED', `The agents session "${this.o.session}" does not exist on this tmux server.`, 'Run `tmuxcodex up` to create it.');
-  }
 }

@@ -2,8 +2,8 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { run } from '../proc/run.js';
-import { tmux, toArgv, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
-import { tmuxBinary } from '../tmux/binary.js';
+import { exactSession, tmux, toArgv, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
+import { tmuxBinary, tmuxClientEnv } from '../tmux/binary.js';
 import { ControlConnection, CONTROL_OWNER_ENV } from '../tmux/control/connection.js';
 import type { Notification } from '../tmux/control/events.js';
 import { failure } from '../errors.js';
@@ -19,10 +19,7 @@ export interface LinkEvents {
 
 /** Runs a bootstrapping tmux command as its own client process (only before/around attach). */
 export async function tmuxOnce(server: TmuxServer, command: TmuxCommand, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<string> {
-  const clean = { ...env };
-  delete clean.TMUX;
-  delete clean.TMUX_PANE;
-  return (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs, env: clean })).stdout;
+  return (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs, env: tmuxClientEnv(env) })).stdout;
 }
 
 /** True if the server is running and has session. */
@@ -79,6 +76,8 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay = 250;
+  /** The $N id of our session, to tell its renaming from another session's. */
+  private sessionId: string | null = null;
 
   constructor(readonly server: TmuxServer, readonly session: string, private readonly env: NodeJS.ProcessEnv,
     private readonly subscriptions: readonly Subscription[], private readonly log: (m: string) => void) {
@@ -99,9 +98,24 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
   private async doConnect(): Promise<void> {
     await reapStaleControlClients(this.server, this.env, this.log);
     const conn = await ControlConnection.open(this.server, this.session, { env: this.env });
-    conn.on('notification', (n) => this.emit('notification', n));
+    conn.on('notification', (n) => {
+      // With detach-on-destroy off, killing our session moves the client to another session instead
+      // of sending %exit; renaming it breaks our name. Either way we are no longer watching it.
+      if ((n.type === 'session-changed' && n.name !== this.session) || (n.type === 'session-renamed' && n.name !== this.session && n.sessionId === this.sessionId)) {
+        this.log(`session "${this.session}" is gone from this client (${n.type} ${n.name}); detaching`);
+        void conn.close();
+        return;
+      }
+      this.emit('notification', n);
+    });
     conn.on('exit', (reason) => this.onExit(conn, reason));
-    for (const s of this.subscriptions) await conn.run(tmux.subscribe(s.name, s.what, s.format));
+    try {
+      for (const s of this.subscriptions) await conn.run(tmux.subscribe(s.name, s.what, s.format));
+    } catch (e) {
+      await conn.close(); // never leave an attached client behind a failed connect
+      throw e;
+    }
+    this.sessionId = (await conn.run(tmux.display(exactSession(this.session), '#{session_id}')))[0] ?? null;
     this.conn = conn;
     this.retryDelay = 250;
     this.log(`attached control client pid ${conn.pid} to session ${this.session}`);

@@ -79,7 +79,8 @@ export function startChild(file: string, args: readonly string[], opts: { env?: 
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env, cwd: opts.cwd });
   const exited = new Promise<number | null>((resolve) => {
     child.once('error', () => resolve(null));
-    child.once('exit', (code) => resolve(code));
+    // 'close' comes after stdout has been fully read: the last replies and %exit are not lost.
+    child.once('close', (code) => resolve(code));
   });
   // A failed write to a child that has gone is reported through `exited`, not as a crash.
   child.stdin.on('error', () => {});
@@ -93,12 +94,22 @@ export function startChild(file: string, args: readonly string[], opts: { env?: 
   };
 }
 
+export interface StartedDaemon {
+  pid: number | undefined;
+  /** Resolves with the exit code if the process ends while this one still runs. */
+  exited: Promise<number | null>;
+}
+
 /** Starts a detached background process (the daemon) that outlives this one; no shell. */
-export function startDetached(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; logFd?: number } = {}): number | undefined {
+export function startDetached(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; logFd?: number } = {}): StartedDaemon {
   const out = opts.logFd ?? 'ignore';
   const child = spawn(file, args, { detached: true, stdio: ['ignore', out, out], env: opts.env });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null));
+    child.once('exit', (code) => resolve(code));
+  });
   child.unref();
-  return child.pid;
+  return { pid: child.pid, exited };
 }
 
 /** Runs a program on this terminal (attach): stdio inherited; resolves with its exit code. */

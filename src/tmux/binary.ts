@@ -38,6 +38,14 @@ export async function checkTmux(env: NodeJS.ProcessEnv = process.env): Promise<s
   return out;
 }
 
+/** env without $TMUX/$TMUX_PANE: a tmux client we start must not think it runs nested in a pane. */
+export function tmuxClientEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  delete clean.TMUX;
+  delete clean.TMUX_PANE;
+  return clean;
+}
+
 /** The directory tmux keeps its sockets in for this user (tmux.c: TMUX_TMPDIR or /tmp, then tmux-UID). */
 export function tmuxSocketDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.TMUX_TMPDIR || '/tmp', `tmux-${userInfo().uid}`);

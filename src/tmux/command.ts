@@ -9,6 +9,8 @@
 // Arguments that tmux format-expands (-c, -n, -s, display-message text) also get '#' doubled.
 
 /** Which tmux server to talk to: exactly one of tmux's own -L / -S, or the default. */
+import { usageError } from '../errors.js';
+
 export interface TmuxServer {
   socketName?: string;
   socketPath?: string;
@@ -25,9 +27,14 @@ declare const formatSafe: unique symbol;
 /** A string already escaped for an argument that tmux format-expands. */
 export type FormatLiteral = string & { readonly [formatSafe]: true };
 
+/** tmux's command language has no way to write a NUL byte: refuse it as bad input. */
+function refuseNul(s: string): void {
+  if (s.includes('\0')) throw usageError('NUL_IN_ARGUMENT', 'A NUL byte cannot be passed to tmux (in a name, task, text or path).', 'Remove the NUL byte from the input.');
+}
+
 /** Quotes one word for tmux's command parser so that it parses back to exactly s. */
 export function quoteWord(s: string): string {
-  if (s.includes('\0')) throw new Error('tmux cannot carry a NUL byte in an argument');
+  refuseNul(s);
   let out = "'";
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -51,7 +58,7 @@ export function toControlLine(command: TmuxCommand): string {
 
 /** Escapes one argv word: tmux treats a word ending in ';' as a command separator. */
 function argvWord(s: string): string {
-  if (s.includes('\0')) throw new Error('tmux cannot carry a NUL byte in an argument');
+  refuseNul(s);
   return s.endsWith(';') ? s.slice(0, -1) + '\\;' : s;
 }
 

@@ -113,7 +113,8 @@ export const wait: Command = {
     if (flag(ctx, 'idle')) throw usageError('IDLE_UNAVAILABLE', '`wait --idle` needs agent state read from transcripts, which this version does not track yet.', 'Use `wait --exit`.');
     if (!flag(ctx, 'exit')) throw usageError('MISSING_CONDITION', 'wait needs a condition: --exit.', 'Example: tmuxcodex wait a1 --exit --timeout 600');
     const timeout = ctx.options.timeout as number | undefined;
-    if (timeout !== undefined && !(timeout > 0)) throw usageError('BAD_NUMBER', `--timeout needs a number of seconds above 0, not ${timeout}.`);
+    // Node timers hold at most 2^31-1 ms (about 24 days); a longer one would fire at once.
+    if (timeout !== undefined && !(timeout > 0 && timeout * 1000 <= 2 ** 31 - 1)) throw usageError('BAD_NUMBER', `--timeout needs a number of seconds from 0 to 2147483 (about 24 days), not ${timeout}.`);
     const client = await ctx.daemon();
     const res = await client.request('wait', { agent, until: 'exit', timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
     client.close();

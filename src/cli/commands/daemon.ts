@@ -2,7 +2,8 @@ import type { Command } from '../command.js';
 import { usageError } from '../../errors.js';
 import { daemonPaths, isOurDaemon, readLockPid } from '../../daemon/protocol.js';
 import { runInteractive } from '../../proc/run.js';
-import { DAEMON_ENTRY, VERSION } from '../../version.js';
+import { VERSION } from '../../version.js';
+import { daemonArgv } from '../client.js';
 import { printJson } from '../output.js';
 
 export const daemon: Command = {
@@ -53,12 +54,7 @@ export const daemon: Command = {
       }
       case 'run': {
         // The daemon program itself, in the foreground; the CLI never loads the daemon's code.
-        const s = ctx.target.server;
-        const args = [DAEMON_ENTRY, ...(s.socketName ? ['-L', s.socketName] : ['-S', s.socketPath])];
-        const session = ctx.options.session as string | undefined;
-        if (session) args.push('--session', session);
-        if (ctx.target.configFile) args.push('--config', ctx.target.configFile);
-        return runInteractive(process.execPath, args, { env: ctx.env, forwardSignals: true });
+        return runInteractive(process.execPath, daemonArgv(ctx.target), { env: ctx.env, forwardSignals: true });
       }
       default:
         throw usageError('BAD_DAEMON_ACTION', action ? `Unknown daemon action "${action}".` : 'daemon needs an action.', 'Use one of: start, stop, status, run.');

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { startChild, type LongChild } from '../../proc/run.js';
 import { controlClientArgv, toControlLine, type TmuxCommand, type TmuxServer } from '../command.js';
-import { tmuxBinary } from '../binary.js';
+import { tmuxBinary, tmuxClientEnv } from '../binary.js';
 import { ControlParser } from './parser.js';
 import type { Notification, ReplyBlock } from './events.js';
 
@@ -55,9 +55,7 @@ export class ControlConnection extends EventEmitter<ConnectionEvents> {
 
   /** Attaches a control client to session; resolves once tmux has accepted the attach. */
   static async open(server: TmuxServer, session: string, opts: { commandTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ControlConnection> {
-    const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), [CONTROL_OWNER_ENV]: String(process.pid) };
-    delete env.TMUX;
-    delete env.TMUX_PANE;
+    const env: NodeJS.ProcessEnv = { ...tmuxClientEnv(opts.env ?? process.env), [CONTROL_OWNER_ENV]: String(process.pid) };
     const child = startChild(tmuxBinary(env), controlClientArgv(server, session), { env });
     const conn = new ControlConnection(child, opts.commandTimeoutMs ?? 10_000);
     await new Promise<void>((resolve, reject) => { conn.attached = { resolve, reject }; });
@@ -92,11 +90,6 @@ export class ControlConnection extends EventEmitter<ConnectionEvents> {
     const timer = setTimeout(() => this.child.kill('SIGTERM'), graceMs);
     await this.child.exited;
     clearTimeout(timer);
-  }
-
-  /** Kills the client process outright (used when tmux itself is unresponsive). */
-  kill(): void {
-    this.child.kill('SIGKILL');
   }
 
   private onData(chunk: Buffer): void {

@@ -43,7 +43,7 @@ export function unescapeOutput(data: Buffer): Buffer {
   let n = 0;
   for (let i = 0; i < data.length; i++) {
     const b = data[i]!;
-    if (b === 0x5c && i + 3 < data.length + 0 && isOctal(data[i + 1]) && isOctal(data[i + 2]) && isOctal(data[i + 3])) {
+    if (b === 0x5c && i + 3 < data.length && isOctal(data[i + 1]) && isOctal(data[i + 2]) && isOctal(data[i + 3])) {
       out[n++] = ((data[i + 1]! - 48) << 6) | ((data[i + 2]! - 48) << 3) | (data[i + 3]! - 48);
       i += 3;
     } else out[n++] = b;
@@ -88,6 +88,11 @@ export function parseNotification(line: string): Notification | null {
 export class ControlParser {
   private block: { time: number; commandNumber: number; flags: number; lines: string[] } | null = null;
 
+  /** True while a reply block is open. */
+  get inBlock(): boolean {
+    return this.block !== null;
+  }
+
   /** Feeds one line as bytes; returns the events it completes. */
   pushLine(raw: Buffer): ControlEvent[] {
     // Output lines carry raw bytes; inside a reply block a line is reply text, whatever it starts with.
@@ -122,8 +127,4 @@ export class ControlParser {
     return note ? [note] : [];
   }
 
-  /** True while a reply block is open (used to tell a clean stream end from a cut one). */
-  get inBlock(): boolean {
-    return this.block !== null;
-  }
 }
