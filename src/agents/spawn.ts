@@ -1,5 +1,6 @@
 // Spawning an agent: a pane in a managed window, its metadata in pane options, its record registered.
-import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey } from '../core/agent.js';
+import { dirname, join } from 'node:path';
+import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
@@ -7,6 +8,11 @@ import { failure, usageError } from '../errors.js';
 import type { SpawnParams } from '../daemon/protocol.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
 import { resolveWorktree } from './worktree-choice.js';
+import { planNewWorktree } from './new-worktree.js';
+import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
+import { provisionWorktree } from './provision/index.js';
+import { withSetupSteps } from './provision/run-steps.js';
+import { allocatePorts, portEnv } from './ports.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
 
 export interface SpawnDeps {
@@ -16,7 +22,12 @@ export interface SpawnDeps {
   sidebar: ProgramSpec;
   takenNames: Set<string>;
   takenIds: Set<string>;
+  /** Ports held by live agents. */
+  heldPorts: Set<number>;
+  /** Looks an agent up by id or name (the parent); throws a usage error when there is none. */
+  parent: (ref: string) => AgentRecord;
   now: () => Date;
+  log: (m: string) => void;
 }
 
 /** The environment every agent pane gets, so agents (and their tools) know who they are. */
@@ -34,11 +45,12 @@ export function chooseName(params: SpawnParams, taken: Set<string>): string {
 }
 
 /** Splits a new pane for the agent in a window with room (opening one if all are full). */
-async function newAgentPane(deps: SpawnDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>): Promise<{ paneId: string; windowId: string }> {
+async function newAgentPane(deps: SpawnDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: string; windowId: string }> {
   const panes = await listSessionPanes(deps.runner, deps.session);
   let slot = chooseSlot(panes, deps.layout.maxAgentsPerWindow);
   if (!slot) {
     const opened = await openManagedWindow(deps.runner, { session: deps.session, index: managedWindows(panes).size + 1, cwd, sidebar: deps.sidebar });
+    undo.push(() => deps.runner.run(tmux.killWindow(opened.windowId)));
     slot = { windowId: opened.windowId, splitTarget: opened.paneId, splitHorizontally: true };
   }
   const format = '#{pane_id} #{window_id}';
@@ -58,25 +70,81 @@ async function newAgentPane(deps: SpawnDeps, cwd: string, program: ProgramSpec |
   }
   const [paneId, windowId] = (out[0] ?? '').split(' ');
   if (!paneId || !windowId) throw failure('TMUX_UNEXPECTED', `tmux did not report the new pane (got "${out[0]}").`);
+  undo.push(() => deps.runner.run(tmux.killPane(paneId)));
   return { paneId, windowId };
 }
 
-/** Spawns one agent and returns its record (not yet registered). */
+/** What to take back if a spawn fails half way, last first: nothing is left half created. */
+type Undo = Array<() => Promise<unknown>>;
+
+async function rollback(undo: Undo, log: (m: string) => void): Promise<void> {
+  for (const step of undo.reverse()) {
+    await step().catch((e) => log(`undoing a failed spawn: ${(e as Error).message}`));
+  }
+}
+
+/** The agent's worktree: an existing one, the caller's or its parent's (shared), or a new one made now. */
+async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string, undo: Undo): Promise<ChosenWorktree> {
+  const req = params.worktree;
+  if (req.mode !== 'new') {
+    const parent = params.parentId ? deps.parent(params.parentId) : null;
+    if (req.mode === 'shared' && parent?.worktree) {
+      return { worktree: { path: parent.worktree.path, mode: 'shared' }, branch: parent.branch, base: parent.base, target: parent.target ?? params.target, source: parent.source, snapshotRoot: null };
+    }
+    const { worktree, branch } = await resolveWorktree(req);
+    return { worktree, branch, base: null, target: params.target, source: null, snapshotRoot: null };
+  }
+  const plan = await planNewWorktree(req, name, params.target);
+  await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base });
+  undo.push(async () => {
+    await removeWorktree(plan.source, plan.path, true);
+    if (plan.create) await deleteBranch(plan.source, plan.branch);
+  });
+  const snapshotRoot = join(dirname(plan.path), '.tmuxcodex-snapshots');
+  return { worktree: { path: plan.path, mode: 'new' }, branch: plan.branch, base: plan.baseCommit, target: plan.target, source: plan.source, snapshotRoot };
+}
+
+interface ChosenWorktree {
+  worktree: { path: string; mode: WorktreeMode };
+  branch: string | null;
+  base: string | null;
+  target: string | null;
+  source: string | null;
+  /** Where clone snapshots live (beside new worktrees); null when nothing is provisioned. */
+  snapshotRoot: string | null;
+}
+
+/** Spawns one agent and returns its record (not yet registered). On failure, undoes what it made. */
 export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<AgentRecord> {
   const name = chooseName(params, deps.takenNames);
-  const { worktree, branch } = await resolveWorktree(params.worktree);
-  const id = newAgentId(deps.takenIds);
-  const env = agentEnv(id, name, worktree.path, params.env);
-  const { paneId, windowId } = await newAgentPane(deps, worktree.path, params.program, env);
-  const record: AgentRecord = {
-    id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: worktree.path,
-    worktree, branch, base: params.base, target: params.target,
-    parentId: params.parentId, task: params.task, createdAt: deps.now().toISOString(), sessionId: null,
-    transcriptPath: null, state: 'running', exitCode: null, context: null, git: null,
-  };
-  const meta = recordToPaneMeta(record);
-  await Promise.all(Object.entries(meta).map(([k, v]) =>
-    deps.runner.run(tmux.setPaneOption(paneId, PANE_META[k as PaneMetaKey], encodeOptionValue(v)))));
-  await deps.runner.run(tmux.setPaneTitle(paneId, name));
-  return record;
+  const undo: Undo = [];
+  try {
+    const chosen = await chooseWorktree(deps, params, name, undo);
+    let program = params.program;
+    let provisioned: string[] = [];
+    if (chosen.snapshotRoot && chosen.source) {
+      const result = await provisionWorktree({ source: chosen.source, target: chosen.worktree.path, steps: params.setup, snapshotRoot: chosen.snapshotRoot });
+      program = withSetupSteps(program, result.runSteps, params.shell);
+      provisioned = result.done;
+    }
+    const ports = await allocatePorts(params.ports, deps.heldPorts);
+    const id = newAgentId(deps.takenIds);
+    const env = { ...portEnv(ports), ...agentEnv(id, name, chosen.worktree.path, params.env) };
+    const { paneId, windowId } = await newAgentPane(deps, chosen.worktree.path, program, env, undo);
+    const record: AgentRecord = {
+      id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: chosen.worktree.path,
+      worktree: chosen.worktree, branch: chosen.branch, base: chosen.base, target: chosen.target,
+      parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: null,
+      transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, context: null, git: null,
+    };
+    const meta = recordToPaneMeta(record);
+    await Promise.all(Object.entries(meta).map(([k, v]) =>
+      deps.runner.run(tmux.setPaneOption(paneId, PANE_META[k as PaneMetaKey], encodeOptionValue(v)))));
+    await deps.runner.run(tmux.setPaneTitle(paneId, name));
+    if (provisioned.length) deps.log(`provisioned ${chosen.worktree.path} for ${name}: ${provisioned.join('; ')}`);
+    return record;
+  } catch (e) {
+    await rollback(undo, deps.log);
+    throw e;
+  }
 }

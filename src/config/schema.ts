@@ -1,6 +1,8 @@
 // The configuration's shape, defaults and validation rules. Pure.
 
 export interface ProfileConfig {
+  /** Which file declared it: a repository's own profiles run only once that file is trusted. */
+  origin: ConfigOrigin;
   command: string[];
   /** Arguments placed before the task text, e.g. ["--"]; the task is appended after them. */
   taskArgs: string[] | null;
@@ -163,7 +165,7 @@ export function applyConfig(base: Config, doc: unknown, origin: ConfigOrigin = '
   if (isObject(doc.profiles)) {
     for (const [name, p] of Object.entries(doc.profiles)) {
       const prof = p as { command: string[]; taskArgs?: string[] };
-      out.profiles[name] = { command: prof.command, taskArgs: prof.taskArgs ?? null };
+      out.profiles[name] = { command: prof.command, taskArgs: prof.taskArgs ?? null, origin };
     }
   }
   return out;

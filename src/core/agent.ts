@@ -23,6 +23,10 @@ export interface AgentRecord {
   /** 'running' = the process is alive and no transcript says more; 'gone' = its pane was killed outside tmuxcodex. */
   state: AgentState;
   exitCode: number | null;
+  /** Ports allocated to the agent; the first is its PORT. */
+  ports: number[];
+  /** The worktree a new worktree's files were provisioned from (copy steps, sync-files). */
+  source: string | null;
   context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
   git: { ahead: number; behind: number; dirty: number; merged: boolean } | null;
 }
@@ -42,6 +46,8 @@ export const PANE_META = {
   parent: '@tmuxcodex-parent',
   task: '@tmuxcodex-task',
   cwd: '@tmuxcodex-cwd',
+  ports: '@tmuxcodex-ports',
+  source: '@tmuxcodex-source',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
@@ -82,6 +88,8 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   if (r.sessionId) m.sessionId = r.sessionId;
   if (r.parentId) m.parent = r.parentId;
   if (r.task) m.task = r.task;
+  if (r.ports.length) m.ports = r.ports.join(',');
+  if (r.source) m.source = r.source;
   return m;
 }
 
@@ -108,6 +116,8 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     transcriptPath: null,
     state: pane.dead ? 'exited' : 'running',
     exitCode: pane.dead ? pane.deadStatus : null,
+    ports: meta.ports ? meta.ports.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [],
+    source: meta.source ?? null,
     context: null,
     git: null,
   };

@@ -1,6 +1,9 @@
 // The daemon's socket API: JSON lines. The CLI and the sidebar reach the daemon only through these types.
 import type { AgentRecord } from '../core/agent.js';
 import type { WorktreeRequest } from '../agents/worktree-choice.js';
+import type { NewWorktreeRequest } from '../agents/new-worktree.js';
+import type { SetupStep } from '../config/schema.js';
+import type { ArchiveEntry } from '../git/archive.js';
 import type { ProgramSpec } from '../tmux/command.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -15,7 +18,12 @@ export interface SpawnParams {
   cwd: string;
   program: ProgramSpec | null;
   env: Record<string, string>;
-  worktree: WorktreeRequest;
+  worktree: WorktreeRequest | NewWorktreeRequest;
+  /** Provisioning steps from the config (already checked for trust); null = the defaults. */
+  setup: SetupStep[] | null;
+  ports: { range: [number, number]; count: number };
+  /** The shell to start when the agent is a plain shell and setup steps run first. */
+  shell: string;
   base: string | null;
   target: string | null;
   task: string | null;
@@ -41,12 +49,22 @@ export interface Methods {
   ensureSession: [{ session: string | null; cwd: string; width: number | null; height: number | null }, { session: string; windowId: string }];
   spawn: [SpawnParams, AgentRecord];
   list: [Record<string, never>, { agents: AgentRecord[] }];
-  kill: [{ agent: string; force: boolean; keepWorktree: boolean }, { agent: AgentRecord }];
+  kill: [{ agent: string; force: boolean; keepWorktree: boolean }, KillResult];
+  syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
   focus: [{ agent: string }, { agent: AgentRecord }];
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
   capture: [{ agent: string; lines: number }, { text: string }];
   wait: [{ agent: string; until: 'exit'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean }];
   subscribe: [Record<string, never>, { agents: AgentRecord[] }];
+}
+
+export interface KillResult {
+  agent: AgentRecord;
+  /** The uncommitted work saved before the worktree was removed, if there was any. */
+  archive: ArchiveEntry | null;
+  removed: { worktree: string | null; branch: string | null };
+  /** Why the worktree was kept, when it was. */
+  kept: string | null;
 }
 
 export type Method = keyof Methods;
@@ -74,7 +92,7 @@ export type DaemonEvent =
   | { event: 'agent-removed'; agent: AgentRecord }
   | { event: 'daemon-stopping' };
 
-export const METHODS: ReadonlySet<string> = new Set<Method>(['hello', 'status', 'stop', 'ensureSession', 'spawn', 'list', 'kill', 'focus', 'send', 'capture', 'wait', 'subscribe']);
+export const METHODS: ReadonlySet<string> = new Set<Method>(['hello', 'status', 'stop', 'ensureSession', 'spawn', 'list', 'kill', 'syncFiles', 'focus', 'send', 'capture', 'wait', 'subscribe']);
 
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {

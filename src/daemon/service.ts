@@ -9,6 +9,8 @@ import { agentsFromPanes, listSessionPanes } from '../agents/pane-query.js';
 import { LayoutKeeper, managedWindows, markManagedWindow, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
 import type { PaneInfo } from '../agents/pane-query.js';
 import { spawnAgent } from '../agents/spawn.js';
+import { teardownWorktree } from '../agents/teardown.js';
+import { copyMatching } from '../agents/provision/files.js';
 import { Registry } from './registry.js';
 import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
 import type { Params, Result } from './protocol.js';
@@ -88,9 +90,11 @@ export class AgentService {
   async spawn(p: Params<'spawn'>): Promise<AgentRecord> {
     await this.ensureSession({ session: p.session, cwd: p.cwd, width: null, height: null });
     return this.mutex.run(async () => {
+      const live = this.registry.all().filter((a) => a.state !== 'gone');
       const record = await spawnAgent({
         runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar,
         takenNames: this.registry.names(), takenIds: this.registry.ids(), now: this.o.now ?? (() => new Date()),
+        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log,
       }, p);
       this.registry.dropGoneNamed(record.name);
       this.registry.put(record);
@@ -102,18 +106,38 @@ export class AgentService {
     return { agents: this.registry.all() };
   }
 
-  /** Kills the agent's pane and forgets it; closes an extra window left with only its sidebar. */
+  /**
+   * Kills the agent's pane, then tears its worktree down (work archived first), then forgets it;
+   * closes an extra window left with only its sidebar. If saving the work fails, the agent is
+   * kept in the registry (as gone) so nothing is forgotten, and the error says what to do.
+   */
   async kill(p: Params<'kill'>): Promise<Result<'kill'>> {
     return this.mutex.run(async () => {
       const agent = this.registry.resolve(p.agent);
       if (agent.paneId && agent.state !== 'gone') {
         await this.link.run(tmux.killPane(agent.paneId)).catch((e) => { if (!(e instanceof TmuxCommandError)) throw e; });
+        this.registry.patch(agent.id, { state: 'gone' });
       }
+      const teardown = await teardownWorktree(agent, this.registry.all(), { keepWorktree: p.keepWorktree, force: p.force });
       this.registry.remove(agent.id);
       if (agent.paneId) this.paneLocks.delete(agent.paneId);
       await this.closeEmptyWindows();
-      return { agent: { ...agent, state: 'gone' } };
+      return { agent: { ...agent, state: 'gone' }, ...teardown };
     });
+  }
+
+  /** Copies files matching globs from each agent's source worktree into its own (new worktrees only). */
+  async syncFiles(p: Params<'syncFiles'>): Promise<Result<'syncFiles'>> {
+    const agents = p.agent ? [this.registry.resolve(p.agent)] : this.registry.all().filter((a) => a.state !== 'gone');
+    const results: Result<'syncFiles'>['results'] = [];
+    for (const a of agents) {
+      if (a.worktree?.mode !== 'new' || !a.source) {
+        if (p.agent) throw usageError('NOT_A_NEW_WORKTREE', `Agent "${a.name}" works in a ${a.worktree?.mode ?? 'plain'} worktree, which has no source to sync from.`, 'sync-files applies to agents spawned with --worktree new.');
+        continue;
+      }
+      results.push({ agent: a.name, worktree: a.worktree.path, copied: await copyMatching(a.source, a.worktree.path, p.globs, undefined, true) });
+    }
+    return { results };
   }
 
   /** Closes managed windows other than the first once their last agent is gone. */

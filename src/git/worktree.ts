@@ -115,3 +115,18 @@ export async function addWorktree(dir: string, o: { path: string; branch: string
 export async function removeWorktree(dir: string, path: string, force: boolean): Promise<void> {
   await gitRaw(dir, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', path], { timeoutMs: 300_000 });
 }
+
+/** Deletes a branch (whatever it holds: callers decide whether that is safe). */
+export async function deleteBranch(dir: string, branch: string): Promise<void> {
+  await gitRaw(dir, ['branch', '-D', '--', branch]);
+}
+
+/** True if every commit of branch is in target (an ancestor of it). */
+export async function isMergedInto(dir: string, branch: string, target: string): Promise<boolean> {
+  try {
+    await gitRaw(dir, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, target]);
+    return true;
+  } catch {
+    return false;
+  }
+}

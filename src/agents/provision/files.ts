@@ -20,18 +20,19 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Copies the entries of source matching globs into target, keeping modes and symlinks as they
- * are; never overwrites what the target already has. Returns the relative paths copied.
+ * are. Provisioning never overwrites what the target has; sync-files does (overwrite). Returns the
+ * relative paths copied.
  */
-export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[]): Promise<string[]> {
+export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[], overwrite = false): Promise<string[]> {
   const res = globs.map(globToRegExp);
   const copied: string[] = [];
   for (const entry of entries ?? (await untrackedEntries(source))) {
     if (!matchesAny(entry, res)) continue;
     const rel = entry.replace(/\/$/, '');
     const to = join(target, rel);
-    if (await exists(to)) continue;
+    if (!overwrite && (await exists(to))) continue;
     await mkdir(dirname(to), { recursive: true });
-    await cp(join(source, rel), to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
+    await cp(join(source, rel), to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: !overwrite, force: overwrite });
     copied.push(rel);
   }
   return copied;

@@ -30,8 +30,14 @@ export const list: Command = {
     client.close();
     if (ctx.json) return printJson(res);
     if (!res.agents.length) return void process.stdout.write('no agents (start one with: tmuxcodex spawn)\n');
-    process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH', 'AGE', 'WORKTREE'],
-      res.agents.map((a) => [a.name, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ?? '-', age(a.createdAt), a.worktree ? `${a.worktree.path} (${a.worktree.mode})` : a.cwd])));
+    // Grouped by worktree: agents that share one (an integrator and its helpers) sit together.
+    const byWorktree = new Map<string, AgentRecord[]>();
+    for (const a of res.agents) byWorktree.set(a.worktree?.path ?? a.cwd, [...(byWorktree.get(a.worktree?.path ?? a.cwd) ?? []), a]);
+    const rows: string[][] = [];
+    for (const [path, group] of byWorktree) {
+      for (const a of group) rows.push([a.name, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ?? '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
+    }
+    process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH', 'PORT', 'AGE', 'WORKTREE'], rows));
   },
 };
 
@@ -48,8 +54,14 @@ export const kill: Command = {
     const client = await ctx.daemon();
     const res = await client.request('kill', { agent, force: flag(ctx, 'force'), keepWorktree: flag(ctx, 'keep-worktree') });
     client.close();
-    if (ctx.json) printJson(res);
-    else process.stdout.write(`killed ${res.agent.name} (${res.agent.id})\n`);
+    if (ctx.json) return printJson(res);
+    const lines = [`killed ${res.agent.name} (${res.agent.id})`];
+    if (res.archive) lines.push(`  saved ${res.archive.files} changed file(s) as archive ${res.archive.id} (${res.archive.ref}); bring them back with: tmuxcodex archive restore ${res.archive.id}`);
+    if (res.removed.worktree) lines.push(`  removed worktree ${res.removed.worktree}`);
+    if (res.removed.branch) lines.push(`  deleted branch ${res.removed.branch}${flag(ctx, 'force') ? '' : ' (merged into its target)'}`);
+    else if (res.removed.worktree && res.agent.branch) lines.push(`  kept branch ${res.agent.branch} (not merged into ${res.agent.target ?? 'its target'}; --force deletes it)`);
+    if (res.kept) lines.push(`  kept the worktree: ${res.kept}`);
+    process.stdout.write(lines.join('\n') + '\n');
   },
 };
 

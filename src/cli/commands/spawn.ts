@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, REPO_CONFIG } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { isTrusted } from '../../agents/trust.js';
 import { BUILTIN_PROFILES, programFor, type Profile } from '../../agents/profiles.js';
 import { findWorktreeTop } from '../../git/find-top.js';
-import type { WorktreeRequest } from '../../agents/worktree-choice.js';
 import type { SpawnParams } from '../../daemon/protocol.js';
 import { printJson } from '../output.js';
 
@@ -34,19 +35,27 @@ function readTask(ctx: CommandContext): string | null {
   }
 }
 
-/** What the user asked for: the caller's worktree (shared) or an existing one; the daemon checks it. */
-function worktreeRequest(ctx: CommandContext): WorktreeRequest {
-  const choice = str(ctx, 'worktree') ?? 'shared';
-  if (choice === 'new') {
-    throw usageError('WORKTREE_NEW_UNAVAILABLE', 'Creating a new worktree per agent (--worktree new) is not available in this version.', 'Use --worktree shared (the default) or --worktree PATH of an existing worktree.');
+/** Profiles that are agent CLIs get a worktree of their own by default; a shell or --cmd joins the caller's. */
+function defaultWorktreeMode(profile: string, cmd: string | null, parent: string | null): 'new' | 'shared' {
+  if (parent !== null || cmd !== null || profile === 'shell') return 'shared';
+  return 'new';
+}
+
+/** What the user asked for; the daemon checks it against the repository. */
+function worktreeRequest(ctx: CommandContext, config: Config, fallback: 'new' | 'shared'): SpawnParams['worktree'] {
+  const choice = str(ctx, 'worktree') ?? fallback;
+  const branch = str(ctx, 'branch');
+  const base = str(ctx, 'base');
+  if (choice !== 'new' && (branch !== null || base !== null)) {
+    throw usageError('BRANCH_WITHOUT_NEW_WORKTREE', '--branch and --base apply to a new worktree (--worktree new).', 'Add --worktree new, or leave them out.');
   }
+  if (choice === 'new') return { mode: 'new', path: ctx.cwd, given: choice, branch, base, root: config.worktrees.root, targets: config.targets };
   if (choice === 'shared') return { mode: 'shared', path: ctx.cwd, given: choice };
   return { mode: 'existing', path: resolve(ctx.cwd, choice), given: choice };
 }
 
 /** Built-in profiles plus those from the config. */
-async function allProfiles(ctx: CommandContext, repoRoot: string | null): Promise<Record<string, Profile>> {
-  const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
+function allProfiles(config: Config): Record<string, Profile> {
   const profiles: Record<string, Profile> = { ...BUILTIN_PROFILES };
   for (const [name, p] of Object.entries(config.profiles)) {
     profiles[name] = { name, argv: p.command, taskArgs: (t) => (p.taskArgs ? [...p.taskArgs, t] : []) };
@@ -54,15 +63,31 @@ async function allProfiles(ctx: CommandContext, repoRoot: string | null): Promis
   return profiles;
 }
 
+/**
+ * A repository's .tmuxcodex.yaml may only run commands (run steps, its own profiles) once the user
+ * has approved its current content with `tmuxcodex trust`.
+ */
+function requireTrust(config: Config, profile: string, repoRoot: string | null, env: NodeJS.ProcessEnv): void {
+  const file = repoRoot ? join(repoRoot, REPO_CONFIG) : null;
+  if (!file || !existsSync(file)) return;
+  const commands = [
+    ...(config.setup ?? []).filter((s) => s.origin === 'repo' && 'run' in s).map((s) => `run: ${(s as { run: string }).run}`),
+    ...(config.profiles[profile]?.origin === 'repo' ? [`profile ${profile}: ${config.profiles[profile]!.command.join(' ')}`] : []),
+  ];
+  if (commands.length === 0 || isTrusted(file, env)) return;
+  throw usageError('UNTRUSTED_CONFIG', `${file} asks to run commands you have not approved:\n  ${commands.join('\n  ')}`,
+    'Read the file; if you trust it, run `tmuxcodex trust` in the repository (a changed file asks again).');
+}
+
 export const spawn: Command = {
   name: 'spawn',
-  usage: 'spawn [PROFILE] [--name N] [--worktree shared|PATH] [--target B] [--task TEXT | --task-file F] [--parent AGENT] [--env K=V]... [--cmd "COMMAND"]',
+  usage: 'spawn [PROFILE] [--name N] [--worktree new|shared|PATH] [--branch B] [--base REF] [--target B] [--task TEXT | --task-file F] [--parent AGENT] [--env K=V]... [--cmd "COMMAND"]',
   summary: 'start an agent in a new pane (profiles: shell, codex, claude, aider, gemini, opencode, or any --cmd)',
   options: {
     name: { type: 'string', short: 'n', arg: 'N', help: 'agent name (default PROFILE-N)' },
-    worktree: { type: 'string', arg: 'shared|PATH', help: 'work in the caller\'s worktree (default) or an existing one' },
-    branch: { type: 'string', arg: 'B', help: 'branch for a new worktree (with worktree provisioning)' },
-    base: { type: 'string', arg: 'REF', help: 'base for a new worktree (with worktree provisioning)' },
+    worktree: { type: 'string', arg: 'new|shared|PATH', help: 'a new worktree (default for agent profiles), the caller\'s (shared; default for shell and --cmd), or an existing one' },
+    branch: { type: 'string', arg: 'B', help: 'branch for the new worktree (default: the agent\'s name)' },
+    base: { type: 'string', arg: 'REF', help: 'where the new branch starts (default: the tip of the target)' },
     target: { type: 'string', arg: 'BRANCH', help: 'the branch this agent\'s work is meant to land on' },
     task: { type: 'string', arg: 'TEXT', help: 'first prompt for the agent' },
     'task-file': { type: 'string', arg: 'F', help: 'read the first prompt from a file' },
@@ -77,21 +102,26 @@ export const spawn: Command = {
     const profile = ctx.positionals[0] ?? (cmd !== null ? 'cmd' : 'shell');
     const name = str(ctx, 'name');
     if (name !== null && name.trim() === '') throw usageError('BAD_AGENT_NAME', 'The agent name is empty.', 'Give --name a value such as "a1".');
-    if (str(ctx, 'branch') !== null || str(ctx, 'base') !== null) {
-      throw usageError('WORKTREE_NEW_UNAVAILABLE', '--branch and --base apply to a new worktree, which this version cannot create yet.', 'Create the worktree with `git worktree add` and pass --worktree PATH.');
-    }
     const task = readTask(ctx);
     const env = parseEnvPairs((ctx.options.env as string[] | undefined) ?? []);
-    const worktree = worktreeRequest(ctx);
-    const program = programFor({ profile, cmd, task, profiles: await allProfiles(ctx, findWorktreeTop(worktree.path)), env: ctx.env });
+    const repoRoot = findWorktreeTop(ctx.cwd);
+    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
+    const parent = str(ctx, 'parent');
+    const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent));
+    const program = programFor({ profile, cmd, task, profiles: allProfiles(config), env: ctx.env });
+    requireTrust(config, profile, repoRoot, ctx.env);
     const params: SpawnParams = {
       profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
-      task, parentId: str(ctx, 'parent') ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'),
+      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'),
+      setup: config.setup, ports: config.ports, shell: ctx.env.SHELL || '/bin/sh',
     };
     const client = await ctx.daemon();
     const agent = await client.request('spawn', params);
     client.close();
     if (ctx.json) printJson(agent);
-    else process.stdout.write(`spawned ${agent.name} (${agent.id}) in pane ${agent.paneId}\n`);
+    else {
+      const where = agent.worktree?.mode === 'new' ? ` in a new worktree ${agent.worktree.path} (branch ${agent.branch})` : '';
+      process.stdout.write(`spawned ${agent.name} (${agent.id}) in pane ${agent.paneId}${where}${agent.ports.length ? `, PORT ${agent.ports[0]}` : ''}\n`);
+    }
   },
 };

@@ -82,7 +82,7 @@ describe('loadConfig: merging', () => {
     expect(config).toEqual({
       session: 'work',
       layout: { sidebarWidth: 40, maxAgentsPerWindow: DEFAULT_CONFIG.layout.maxAgentsPerWindow },
-      profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null }, codex: { command: ['codex'], taskArgs: ['--'] } },
+      profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null, origin: 'user' }, codex: { command: ['codex'], taskArgs: ['--'], origin: 'user' } },
       targets: ['main', 'release/1.0'],
       worktrees: { root: null },
       setup: [{ copy: ['.env*'], origin: 'user' }, { run: 'npm ci', origin: 'user' }],
@@ -114,7 +114,7 @@ describe('loadConfig: merging', () => {
     expect(config).toEqual({
       session: 'project',
       layout: { sidebarWidth: 50, maxAgentsPerWindow: 4 },
-      profiles: { a: { command: ['a-user'], taskArgs: null }, b: { command: ['b-repo'], taskArgs: null } },
+      profiles: { a: { command: ['a-user'], taskArgs: null, origin: 'user' }, b: { command: ['b-repo'], taskArgs: null, origin: 'repo' } },
       targets: ['main'],
       worktrees: { root: null },
       setup: [{ run: 'make deps', origin: 'repo' }],
@@ -258,7 +258,7 @@ describe('validateConfig and applyConfig', () => {
     const base = structuredClone(DEFAULT_CONFIG);
     const out = applyConfig(DEFAULT_CONFIG, { layout: { sidebarWidth: 44 }, profiles: { p: { command: ['x'] } }, targets: ['t'] });
     expect(out.layout.sidebarWidth).toBe(44);
-    expect(out.profiles.p).toEqual({ command: ['x'], taskArgs: null });
+    expect(out.profiles.p).toEqual({ command: ['x'], taskArgs: null, origin: 'user' });
     expect(DEFAULT_CONFIG).toEqual(base);
     expect(applyConfig(DEFAULT_CONFIG, null)).toEqual(base);
   });

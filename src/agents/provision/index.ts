@@ -1,0 +1,102 @@
+// Provisioning a new worktree: the declared steps, or sensible defaults, applied in order.
+// copy, symlink and clone run here (in the daemon); run steps are returned for the agent's pane.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SetupStep } from '../../config/schema.js';
+import { cloneTree } from './clone.js';
+import { copyMatching, symlinkPaths, untrackedEntries } from './files.js';
+import { parsePatternFile } from './glob.js';
+
+/** Lock files and the install command each calls for, in the order they are looked for. */
+export const LOCKFILES: ReadonlyArray<{ file: string; install: string }> = [
+  { file: 'package-lock.json', install: 'npm ci' },
+  { file: 'npm-shrinkwrap.json', install: 'npm ci' },
+  { file: 'pnpm-lock.yaml', install: 'pnpm install --frozen-lockfile' },
+  { file: 'yarn.lock', install: 'yarn install --frozen-lockfile' },
+];
+
+export interface ProvisionResult {
+  /** What was done, one line each, for the log and the spawn output. */
+  done: string[];
+  /** Command lines to run in the pane before the agent. */
+  runSteps: string[];
+}
+
+/** The first lock file present at the top of dir. */
+export function findLockfile(dir: string): { file: string; install: string } | null {
+  return LOCKFILES.find((l) => existsSync(join(dir, l.file))) ?? null;
+}
+
+function sameBytes(a: string, b: string): boolean {
+  try {
+    return readFileSync(a).equals(readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The steps used when no config declares any: copy git-ignored .env* files; for a Node project
+ * whose lock file is identical to the source's, clone node_modules; otherwise install in the pane.
+ */
+export function defaultSteps(source: string, target: string): SetupStep[] {
+  const steps: SetupStep[] = [{ copy: ['.env*'], origin: 'user' }];
+  if (!existsSync(join(target, 'package.json'))) return steps;
+  const lock = findLockfile(target);
+  if (lock && sameBytes(join(source, lock.file), join(target, lock.file)) && existsSync(join(source, 'node_modules'))) {
+    steps.push({ clone: 'node_modules', origin: 'user' });
+  } else {
+    steps.push({ run: lock?.install ?? 'npm install', origin: 'user' });
+  }
+  return steps;
+}
+
+/** Snapshot key for a cloned folder: the folder's name and the hash of the source's lock file. */
+export function snapshotKey(source: string, dir: string): string {
+  const lock = findLockfile(source);
+  const h = createHash('sha256').update(dir);
+  if (lock) h.update(readFileSync(join(source, lock.file)));
+  else h.update(String(Date.now())); // no lock file: nothing says two copies are alike
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Patterns from Claude Code's .worktreeinclude at the top of source, if there is one. */
+function worktreeIncludePatterns(source: string): string[] {
+  try {
+    return parsePatternFile(readFileSync(join(source, '.worktreeinclude'), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+/** Applies steps (or the defaults when null) to target, taking files from source. */
+export async function provisionWorktree(o: { source: string; target: string; steps: readonly SetupStep[] | null; snapshotRoot: string }): Promise<ProvisionResult> {
+  const steps = [...(o.steps ?? defaultSteps(o.source, o.target))];
+  const include = worktreeIncludePatterns(o.source);
+  if (include.length) steps.unshift({ copy: include, origin: 'repo' });
+  const result: ProvisionResult = { done: [], runSteps: [] };
+  let entries: string[] | undefined; // listed once, for every copy step
+  for (const step of steps) {
+    if ('copy' in step) {
+      entries ??= await untrackedEntries(o.source);
+      const copied = await copyMatching(o.source, o.target, step.copy, entries);
+      if (copied.length) result.done.push(`copied ${copied.join(', ')}`);
+    } else if ('symlink' in step) {
+      const linked = await symlinkPaths(o.source, o.target, step.symlink);
+      if (linked.length) result.done.push(`linked ${linked.join(', ')}`);
+    } else if ('clone' in step) {
+      const from = join(o.source, step.clone);
+      if (!existsSync(from)) {
+        result.done.push(`skipped clone of ${step.clone}: ${from} does not exist`);
+        continue;
+      }
+      const started = Date.now();
+      const r = await cloneTree({ source: from, target: join(o.target, step.clone), snapshotRoot: o.snapshotRoot, key: snapshotKey(o.source, step.clone) });
+      result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}, ${Date.now() - started} ms)`);
+    } else {
+      result.runSteps.push(step.run);
+    }
+  }
+  return result;
+}

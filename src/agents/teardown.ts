@@ -1,0 +1,42 @@
+// Tearing an agent down without losing work: its uncommitted work is archived and verified before
+// its worktree is removed; its branch goes only when merged into its target (or with --force);
+// a worktree another live agent still uses is never removed.
+import { existsSync } from 'node:fs';
+import type { AgentRecord } from '../core/agent.js';
+import { saveArchive, type ArchiveEntry } from '../git/archive.js';
+import { branchExists, deleteBranch, isMergedInto, removeWorktree } from '../git/worktree.js';
+import { failure } from '../errors.js';
+
+export interface TeardownResult {
+  archive: ArchiveEntry | null;
+  removed: { worktree: string | null; branch: string | null };
+  kept: string | null;
+}
+
+/** Removes the worktree of a killed agent (its pane already gone), saving its work first. */
+export async function teardownWorktree(agent: AgentRecord, others: readonly AgentRecord[], o: { keepWorktree: boolean; force: boolean }): Promise<TeardownResult> {
+  const none: TeardownResult = { archive: null, removed: { worktree: null, branch: null }, kept: null };
+  const wt = agent.worktree;
+  if (!wt || wt.mode !== 'new') return { ...none, kept: wt ? `a ${wt.mode} worktree is not the agent's to remove` : null };
+  if (o.keepWorktree) return { ...none, kept: '--keep-worktree' };
+  const sharers = others.filter((a) => a.id !== agent.id && a.state !== 'gone' && a.worktree?.path === wt.path);
+  if (sharers.length) return { ...none, kept: `still used by ${sharers.map((a) => a.name).join(', ')}` };
+  if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
+  const repo = agent.source ?? wt.path;
+  let archive: ArchiveEntry | null;
+  try {
+    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
+  } catch (e) {
+    throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
+  }
+  await removeWorktree(repo, wt.path, true);
+  let branch: string | null = null;
+  if (agent.branch && (await branchExists(repo, agent.branch))) {
+    const merged = agent.target ? await isMergedInto(repo, agent.branch, agent.target) : false;
+    if (merged || o.force) {
+      await deleteBranch(repo, agent.branch);
+      branch = agent.branch;
+    }
+  }
+  return { archive, removed: { worktree: wt.path, branch }, kept: null };
+}

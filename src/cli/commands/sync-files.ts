@@ -1,0 +1,29 @@
+// `sync-files`: re-apply the copy steps (e.g. an updated .env) to the worktrees of live agents.
+import type { Command } from '../command.js';
+import { flag } from '../command.js';
+import { usageError } from '../../errors.js';
+import { loadConfig } from '../../config/load.js';
+import { findWorktreeTop } from '../../git/find-top.js';
+import { parsePatternFile } from '../../agents/provision/glob.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printJson } from '../output.js';
+
+export const syncFiles: Command = {
+  name: 'sync-files',
+  usage: 'sync-files AGENT | --all',
+  summary: 'copy files matching the copy steps (default .env*) from the source checkout into agents\' worktrees again',
+  options: { all: { type: 'boolean', help: 'every live agent with a new worktree' } },
+  async run(ctx) {
+    const agent = ctx.positionals[0] ?? null;
+    if ((agent === null) === !flag(ctx, 'all')) throw usageError('SYNC_TARGET', 'sync-files needs one AGENT or --all.', 'Example: tmuxcodex sync-files --all');
+    const repo = findWorktreeTop(ctx.cwd);
+    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repo, env: ctx.env });
+    const globs = (config.setup ?? [{ copy: ['.env*'] }]).flatMap((s) => ('copy' in s ? s.copy : []));
+    const include = repo && existsSync(join(repo, '.worktreeinclude')) ? parsePatternFile(readFileSync(join(repo, '.worktreeinclude'), 'utf8')) : [];
+    const client = await ctx.daemon();
+    const res = await client.request('syncFiles', { agent, globs: [...globs, ...include] });
+    if (ctx.json) return printJson(res);
+    for (const r of res.results) process.stdout.write(`${r.agent}: ${r.copied.length ? r.copied.join(', ') : 'nothing new'}\n`);
+  },
+};

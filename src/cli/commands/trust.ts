@@ -1,0 +1,32 @@
+// `trust`: approve the current content of the repository's .tmuxcodex.yaml, so its run steps and
+// profiles may run. A changed file must be approved again.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../command.js';
+import { flag } from '../command.js';
+import { usageError } from '../../errors.js';
+import { requireWorktreeRoot } from '../../git/repo.js';
+import { REPO_CONFIG } from '../../config/load.js';
+import { hashFile, isTrusted, trust as approve } from '../../agents/trust.js';
+import { printJson } from '../output.js';
+
+export const trust: Command = {
+  name: 'trust',
+  usage: 'trust [--show]',
+  summary: "approve this repository's .tmuxcodex.yaml (its run steps and profiles) as it is now",
+  options: { show: { type: 'boolean', help: 'print the file and whether it is trusted, approve nothing' } },
+  async run(ctx) {
+    const root = await requireWorktreeRoot(ctx.cwd, 'trust applies to a repository\'s own config');
+    const file = join(root, REPO_CONFIG);
+    if (!existsSync(file)) throw usageError('NO_REPO_CONFIG', `${file} does not exist; there is nothing to trust.`);
+    if (flag(ctx, 'show')) {
+      const trusted = isTrusted(file, ctx.env);
+      if (ctx.json) return printJson({ file, hash: hashFile(file), trusted });
+      process.stdout.write(`${readFileSync(file, 'utf8')}\n${file} is ${trusted ? 'trusted' : 'NOT trusted'}\n`);
+      return trusted ? 0 : 1;
+    }
+    const hash = approve(file, ctx.env);
+    if (ctx.json) return printJson({ file, hash, trusted: true });
+    process.stdout.write(`trusted ${file} (sha256 ${hash.slice(0, 16)}…); a changed file asks again\n`);
+  },
+};
