@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { makeEnv, until, median, cpuSeconds, rssMiB, machine, sleep, CLI } from './harness.mjs';
+import { benchWorktrees } from './worktrees.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
+class Done extends Error {}
 const row = (what, ours, baseline, ratio, note = '') => rows.push({ what, ours, baseline, ratio, note });
 const ms = (x) => `${x.toFixed(1)} ms`;
 
@@ -139,8 +141,20 @@ async function benchExitLatency(b, n = 10) {
   row(`pane killed by hand seen (event), median of ${n}`, ms(median(goneLat)), '', `max ${ms(Math.max(...goneLat))}`, 'from %layout-change');
 }
 
+// `npm run bench -- core` or `-- worktrees` runs one part; no argument runs both.
+const only = process.argv[2] ?? 'all';
 const b = await makeEnv('main');
 try {
+  if (only === 'all' || only === 'worktrees') {
+    console.error('bench: new worktrees (installs a generated project from the npm registry once)…');
+    const w = await makeEnv('worktrees');
+    try {
+      await benchWorktrees(w, row);
+    } finally {
+      await w.dispose();
+    }
+  }
+  if (only === 'worktrees') throw new Done();
   console.error('bench: spawn latency…');
   await benchSpawn(b);
   console.error('bench: exit latency…');
@@ -151,6 +165,8 @@ try {
   const pids = await benchIdle(b);
   console.error('bench: flood…');
   await benchFlood(b, pids);
+} catch (e) {
+  if (!(e instanceof Done)) throw e;
 } finally {
   await b.dispose();
 }

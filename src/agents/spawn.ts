@@ -117,15 +117,21 @@ interface ChosenWorktree {
 /** Spawns one agent and returns its record (not yet registered). On failure, undoes what it made. */
 export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<AgentRecord> {
   const name = chooseName(params, deps.takenNames);
+  // Every string here ends up in tmux, which cannot carry a NUL; some only as a stored option.
+  if ([params.task, params.target, ...Object.values(params.env)].some((v) => v?.includes('\0'))) {
+    throw usageError('NUL_IN_ARGUMENT', 'A NUL byte cannot be passed to tmux (in a name, task, text or path).', 'Remove the NUL byte from the input.');
+  }
   const undo: Undo = [];
   try {
     const chosen = await chooseWorktree(deps, params, name, undo);
     let program = params.program;
     let provisioned: string[] = [];
+    let background: Array<() => Promise<void>> = [];
     if (chosen.snapshotRoot && chosen.source) {
       const result = await provisionWorktree({ source: chosen.source, target: chosen.worktree.path, steps: params.setup, snapshotRoot: chosen.snapshotRoot });
       program = withSetupSteps(program, result.runSteps, params.shell);
       provisioned = result.done;
+      background = result.background;
     }
     const ports = await allocatePorts(params.ports, deps.heldPorts);
     const id = newAgentId(deps.takenIds);
@@ -142,6 +148,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       deps.runner.run(tmux.setPaneOption(paneId, PANE_META[k as PaneMetaKey], encodeOptionValue(v)))));
     await deps.runner.run(tmux.setPaneTitle(paneId, name));
     if (provisioned.length) deps.log(`provisioned ${chosen.worktree.path} for ${name}: ${provisioned.join('; ')}`);
+    for (const job of background) void job().catch((e) => deps.log(`preparing the next clone failed: ${(e as Error).message}`));
     return record;
   } catch (e) {
     await rollback(undo, deps.log);

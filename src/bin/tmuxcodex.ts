@@ -22,11 +22,11 @@ async function help(command: Command | null): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === '--version' || argv[0] === '-V') {
+  const first = findCommandWord(argv);
+  if (first === null && (argv.includes('--version') || argv.includes('-V'))) {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const first = findCommandWord(argv);
   const command = first ? await loadCommand(first) : null;
   const parsed = parseArgv(argv, () => command?.options ?? null);
   if (parsed.options.help || parsed.command === 'help' || parsed.command === null) {

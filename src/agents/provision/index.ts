@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SetupStep } from '../../config/schema.js';
-import { cloneTree } from './clone.js';
+import { cloneTree, refillSpare } from './clone.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from './files.js';
 import { parsePatternFile } from './glob.js';
 
@@ -21,6 +21,8 @@ export interface ProvisionResult {
   done: string[];
   /** Command lines to run in the pane before the agent. */
   runSteps: string[];
+  /** Work to start once the agent runs (preparing the next spawn's clone). */
+  background: Array<() => Promise<void>>;
 }
 
 /** The first lock file present at the top of dir. */
@@ -75,7 +77,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
   const steps = [...(o.steps ?? defaultSteps(o.source, o.target))];
   const include = worktreeIncludePatterns(o.source);
   if (include.length) steps.unshift({ copy: include, origin: 'repo' });
-  const result: ProvisionResult = { done: [], runSteps: [] };
+  const result: ProvisionResult = { done: [], runSteps: [], background: [] };
   let entries: string[] | undefined; // listed once, for every copy step
   for (const step of steps) {
     if ('copy' in step) {
@@ -92,8 +94,10 @@ export async function provisionWorktree(o: { source: string; target: string; ste
         continue;
       }
       const started = Date.now();
-      const r = await cloneTree({ source: from, target: join(o.target, step.clone), snapshotRoot: o.snapshotRoot, key: snapshotKey(o.source, step.clone) });
-      result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}, ${Date.now() - started} ms)`);
+      const key = snapshotKey(o.source, step.clone);
+      const r = await cloneTree({ source: from, target: join(o.target, step.clone), snapshotRoot: o.snapshotRoot, key });
+      result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}${r.spare ? ', prepared ahead' : ''}, ${Date.now() - started} ms)`);
+      if (r.method === 'hardlink') result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key }));
     } else {
       result.runSteps.push(step.run);
     }

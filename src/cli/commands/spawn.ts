@@ -28,11 +28,14 @@ function readTask(ctx: CommandContext): string | null {
   const file = str(ctx, 'task-file');
   if (task !== null && file !== null) throw usageError('TASK_TWICE', 'Give the task either with --task or with --task-file, not both.');
   if (file === null) return task;
+  let text: string;
   try {
-    return readFileSync(resolve(ctx.cwd, file), 'utf8');
+    text = readFileSync(resolve(ctx.cwd, file), 'utf8');
   } catch (e) {
     throw usageError('TASK_FILE_UNREADABLE', `Cannot read the task file ${file}: ${(e as Error).message}`);
   }
+  if (text.includes('\0')) throw usageError('NUL_IN_ARGUMENT', `The task file ${file} contains a NUL byte, which tmux cannot pass to an agent.`, 'Give a text file as the task (is it a binary file?).');
+  return text;
 }
 
 /** Profiles that are agent CLIs get a worktree of their own by default; a shell or --cmd joins the caller's. */
