@@ -127,11 +127,13 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
     let program = params.program;
     let provisioned: string[] = [];
     let background: Array<() => Promise<void>> = [];
+    let clones: AgentRecord['deps'] = [];
     if (chosen.snapshotRoot && chosen.source) {
       const result = await provisionWorktree({ source: chosen.source, target: chosen.worktree.path, steps: params.setup, snapshotRoot: chosen.snapshotRoot });
       program = withSetupSteps(program, result.runSteps, params.shell);
       provisioned = result.done;
       background = result.background;
+      clones = result.clones;
     }
     const ports = await allocatePorts(params.ports, deps.heldPorts);
     const id = newAgentId(deps.takenIds);
@@ -141,7 +143,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: chosen.worktree.path,
       worktree: chosen.worktree, branch: chosen.branch, base: chosen.base, target: chosen.target,
       parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: null,
-      transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, context: null, git: null,
+      transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones, context: null, git: null,
     };
     const meta = recordToPaneMeta(record);
     await Promise.all(Object.entries(meta).map(([k, v]) =>

@@ -27,6 +27,11 @@ export interface AgentRecord {
   ports: number[];
   /** The worktree a new worktree's files were provisioned from (copy steps, sync-files). */
   source: string | null;
+  /**
+   * Folders cloned into the worktree and the lock-file hash they were cloned for; "private" once
+   * the worktree's lock file changed and the folder stopped sharing files with the snapshot.
+   */
+  deps: Array<{ dir: string; key: string }>;
   context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
   git: { ahead: number; behind: number; dirty: number; merged: boolean } | null;
 }
@@ -48,6 +53,7 @@ export const PANE_META = {
   cwd: '@tmuxcodex-cwd',
   ports: '@tmuxcodex-ports',
   source: '@tmuxcodex-source',
+  deps: '@tmuxcodex-deps',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
@@ -90,6 +96,7 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   if (r.task) m.task = r.task;
   if (r.ports.length) m.ports = r.ports.join(',');
   if (r.source) m.source = r.source;
+  if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
   return m;
 }
 
@@ -118,6 +125,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     exitCode: pane.dead ? pane.deadStatus : null,
     ports: meta.ports ? meta.ports.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [],
     source: meta.source ?? null,
+    deps: (meta.deps ?? '').split(',').filter((d) => d.includes('=')).map((d) => ({ dir: d.slice(0, d.lastIndexOf('=')), key: d.slice(d.lastIndexOf('=') + 1) })),
     context: null,
     git: null,
   };

@@ -1,5 +1,6 @@
 // The daemon's request handlers and its reactions to tmux events.
-import type { AgentRecord } from '../core/agent.js';
+import { PANE_META, type AgentRecord } from '../core/agent.js';
+import { DepsWatcher } from './deps-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
 import type { Notification } from '../tmux/control/events.js';
@@ -48,8 +49,13 @@ export class AgentService {
   /** When each sidebar was last repaired, so a sidebar that keeps dying is not restarted in a loop. */
   private readonly sidebarRepairs = new Map<string, number>();
 
+  private readonly deps: DepsWatcher;
+
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.keeper = new LayoutKeeper(o.layout);
+    this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
+    for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.deps.sync(registry.all()));
+    this.deps.sync(registry.all());
     this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
     this.link.on('notification', (n) => this.onNotification(n));
     this.link.on('connected', () => void this.afterConnect().catch((e) => o.log(`after connect: ${(e as Error).message}`)));
@@ -215,7 +221,18 @@ export class AgentService {
     });
   }
 
+  /** Records on the pane and in the registry that an agent's cloned folders are its own now. */
+  private async depsMadePrivate(id: string, deps: AgentRecord['deps']): Promise<void> {
+    const agent = this.registry.get(id);
+    if (!agent) return;
+    this.registry.patch(id, { deps });
+    if (agent.paneId && agent.state !== 'gone') {
+      await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.deps, deps.map((d) => `${d.dir}=${d.key}`).join(','))).catch(() => {});
+    }
+  }
+
   async close(): Promise<void> {
+    this.deps.close();
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     await this.link.close();
   }

@@ -217,3 +217,32 @@ export async function cloneTree(o: { source: string; target: string; snapshotRoo
     throw e;
   }
 }
+
+/**
+ * Gives every hardlinked file under dir an inode of its own (copy beside it, rename over it), so
+ * the folder stops sharing files with its snapshot. Used when a worktree's lock file changes:
+ * from then on its dependencies are its own. Returns how many files were unshared.
+ */
+export async function unshareTree(dir: string): Promise<number> {
+  const limiter = new Limiter(16);
+  let count = 0;
+  const walk = async (d: string): Promise<void> => {
+    const entries = await limiter.run(() => readdir(d, { withFileTypes: true }));
+    await Promise.all(entries.map(async (e) => {
+      const p = join(d, e.name);
+      if (e.isDirectory()) return walk(p);
+      if (!e.isFile()) return;
+      await limiter.run(async () => {
+        const st = await lstat(p);
+        if (st.nlink < 2) return;
+        const tmp = `${p}.tmuxcodex-unshare`;
+        await rm(tmp, { force: true });
+        await plainCopy(p, tmp);
+        await rename(tmp, p);
+        count++;
+      });
+    }));
+  };
+  await walk(dir);
+  return count;
+}

@@ -23,6 +23,8 @@ export interface ProvisionResult {
   runSteps: string[];
   /** Work to start once the agent runs (preparing the next spawn's clone). */
   background: Array<() => Promise<void>>;
+  /** Folders cloned, with the lock-file hash they match. */
+  clones: Array<{ dir: string; key: string }>;
 }
 
 /** The first lock file present at the top of dir. */
@@ -77,7 +79,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
   const steps = [...(o.steps ?? defaultSteps(o.source, o.target))];
   const include = worktreeIncludePatterns(o.source);
   if (include.length) steps.unshift({ copy: include, origin: 'repo' });
-  const result: ProvisionResult = { done: [], runSteps: [], background: [] };
+  const result: ProvisionResult = { done: [], runSteps: [], background: [], clones: [] };
   let entries: string[] | undefined; // listed once, for every copy step
   for (const step of steps) {
     if ('copy' in step) {
@@ -97,6 +99,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
       const key = snapshotKey(o.source, step.clone);
       const r = await cloneTree({ source: from, target: join(o.target, step.clone), snapshotRoot: o.snapshotRoot, key });
       result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}${r.spare ? ', prepared ahead' : ''}, ${Date.now() - started} ms)`);
+      if (r.method === 'hardlink') result.clones.push({ dir: step.clone, key });
       if (r.method === 'hardlink') result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key }));
     } else {
       result.runSteps.push(step.run);
