@@ -60,6 +60,12 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     const head = (await gitRaw(worktree, ['rev-parse', '--verify', 'HEAD'])).trim();
     await gitRaw(worktree, ['read-tree', head], { env });
     await gitRaw(worktree, ['add', '--all', '--', '.'], { env, timeoutMs: 300_000 });
+    // A repository inside the worktree (an agent's clone) would be saved as a bare gitlink whose
+    // commit lives only in its own .git, which goes with the worktree: refuse rather than lose it.
+    const added = (await gitRaw(worktree, ['diff-index', '--cached', '--no-renames', '-z', '--diff-filter=AM', head], { env })).split('\0');
+    const gitlinks: string[] = [];
+    for (let i = 0; i + 1 < added.length; i += 2) if (/^:\d+ 160000 /.test(added[i]!)) gitlinks.push(added[i + 1]!);
+    if (gitlinks.length) throw failure('ARCHIVE_NESTED_REPO', `${worktree} holds git repositories of its own (${gitlinks.join(', ')}) that an archive cannot hold; nothing was removed.`, 'Move or push that work, then kill the agent again.');
     const tree = (await gitRaw(worktree, ['write-tree'], { env })).trim();
     // Verify against the disk before anything is removed: the temp index must match every file.
     const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
@@ -93,7 +99,9 @@ export async function listArchives(dir: string): Promise<ArchiveEntry[]> {
     const branch = /Tmuxcodex-Branch: (.*)/.exec(body ?? '')?.[1] ?? null;
     entries.push({ id, agent: id.slice(0, id.lastIndexOf('/')), branch: branch === '(detached)' ? null : branch, ref, commit, base, createdAt: createdAt ?? '', files });
   }
-  return entries;
+  // Newest first; archives of one agent made within the same second by number, highest first.
+  const num = (e: ArchiveEntry) => Number(e.id.slice(e.id.lastIndexOf('/') + 1));
+  return entries.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.agent === b.agent ? num(b) - num(a) : 0));
 }
 
 /** Finds an archive by id ("name/n") or by a prefix of its commit. */

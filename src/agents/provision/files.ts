@@ -1,5 +1,5 @@
 // copy and symlink steps: bring files git does not carry (.env, local config) into a new worktree.
-import { cp, mkdir, symlink, lstat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, symlink, lstat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gitRaw } from '../../git/worktree.js';
 import { globToRegExp, matchesAny } from './glob.js';
@@ -26,16 +26,36 @@ async function exists(path: string): Promise<boolean> {
 export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[], overwrite = false): Promise<string[]> {
   const res = globs.map(globToRegExp);
   const copied: string[] = [];
-  for (const entry of entries ?? (await untrackedEntries(source))) {
-    if (!matchesAny(entry, res)) continue;
+  for (const entry of await matchingEntries(source, entries ?? (await untrackedEntries(source)), globs, res)) {
     const rel = entry.replace(/\/$/, '');
     const to = join(target, rel);
     if (!overwrite && (await exists(to))) continue;
     await mkdir(dirname(to), { recursive: true });
-    await cp(join(source, rel), to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: !overwrite, force: overwrite });
+    await cp(join(source, rel), to, {
+      recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: !overwrite, force: overwrite,
+      // Node's cp refuses to replace a symlink by one with the same absolute target ("subdirectory
+      // of self"): an existing symlink is removed first.
+      filter: overwrite ? async (_src, dest) => { if ((await lstat(dest).catch(() => null))?.isSymbolicLink()) await rm(dest); return true; } : undefined,
+    });
     copied.push(rel);
   }
   return copied;
+}
+
+/**
+ * The entries that match; a folder entry ("dir/") that does not match as a whole is searched for
+ * matching paths inside it when some anchored glob names a path below it ("config/local/*.json").
+ */
+async function matchingEntries(source: string, entries: readonly string[], globs: readonly string[], res: RegExp[]): Promise<string[]> {
+  const anchoredBelow = (dir: string) => globs.some((g) => g.trim().replace(/^\//, '').startsWith(dir));
+  const out = new Set<string>();
+  const visit = async (entry: string): Promise<void> => {
+    if (matchesAny(entry, res)) { out.add(entry); return; }
+    if (!entry.endsWith('/') || !anchoredBelow(entry)) return;
+    for (const e of await readdir(join(source, entry), { withFileTypes: true })) await visit(`${entry}${e.name}${e.isDirectory() ? '/' : ''}`);
+  };
+  for (const entry of entries) await visit(entry);
+  return [...out];
 }
 
 /** Symlinks each relative path of target to the same path in source (absolute), when source has it. */

@@ -12,7 +12,7 @@ const SETUP_SCRIPT = [
   'while [ "$i" -lt "$n" ]; do',
   '  step=$1; shift; i=$((i + 1))',
   `  printf '\\033[1mtmuxcodex setup %d/%d:\\033[0m %s\\n' "$i" "$n" "$step"`,
-  '  /bin/sh -c "$step" || { s=$?; printf \'\\n\\033[1;31mtmuxcodex: setup step failed (exit %d):\\033[0m %s\\nThe agent was not started.\\n\' "$s" "$step"; exit "$s"; }',
+  '  /bin/sh -c "$step" || { s=$?; printf \'\\n\\033[1;31mtmuxcodex: setup step failed (exit %d):\\033[0m %s\\nThe agent was not started.\\n\' "$s" "$step"; sleep 1; exit "$s"; }',
   'done',
   `printf '\\033[1mtmuxcodex setup done.\\033[0m\\n'`,
   'exec "$@"',
