@@ -66,7 +66,7 @@ export function snapshotKey(source: string, dir: string): string {
 }
 
 /** Patterns from Claude Code's .worktreeinclude at the top of source, if there is one. */
-function worktreeIncludePatterns(source: string): string[] {
+export function worktreeIncludePatterns(source: string): string[] {
   try {
     return parsePatternFile(readFileSync(join(source, '.worktreeinclude'), 'utf8'));
   } catch {

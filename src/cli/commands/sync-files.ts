@@ -4,9 +4,7 @@ import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import { findWorktreeTop } from '../../git/find-top.js';
-import { parsePatternFile } from '../../agents/provision/glob.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { worktreeIncludePatterns } from '../../agents/provision/index.js';
 import { printJson } from '../output.js';
 
 export const syncFiles: Command = {
@@ -20,7 +18,7 @@ export const syncFiles: Command = {
     const repo = findWorktreeTop(ctx.cwd);
     const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repo, env: ctx.env });
     const globs = (config.setup ?? [{ copy: ['.env*'] }]).flatMap((s) => ('copy' in s ? s.copy : []));
-    const include = repo && existsSync(join(repo, '.worktreeinclude')) ? parsePatternFile(readFileSync(join(repo, '.worktreeinclude'), 'utf8')) : [];
+    const include = repo ? worktreeIncludePatterns(repo) : [];
     const client = await ctx.daemon();
     const res = await client.request('syncFiles', { agent, globs: [...globs, ...include] });
     if (ctx.json) return printJson(res);
