@@ -17,6 +17,7 @@ const LOADERS: Record<string, Loader> = {
   sidebar: async () => (await import('./commands/sidebar.js')).sidebar,
   daemon: async () => (await import('./commands/daemon.js')).daemon,
   config: async () => (await import('./commands/config.js')).config,
+  map: async () => (await import('./commands/map.js')).map,
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,

@@ -71,6 +71,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         case 'spawn': return svc.spawn(params as Params<'spawn'>);
         case 'list': return svc.list();
         case 'kill': return svc.kill(params as Params<'kill'>);
+        case 'map': return svc.map(params as Params<'map'>);
         case 'syncFiles': return svc.syncFiles(params as Params<'syncFiles'>);
         case 'focus': return svc.focus(params as Params<'focus'>);
         case 'send': return svc.send(params as Params<'send'>);

@@ -4,6 +4,7 @@ import type { WorktreeRequest } from '../agents/worktree-choice.js';
 import type { NewWorktreeRequest } from '../agents/new-worktree.js';
 import type { SetupStep } from '../config/schema.js';
 import type { ArchiveEntry } from '../git/archive.js';
+import type { MergeMap } from '../git/mergemap.js';
 import type { ProgramSpec } from '../tmux/command.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -50,6 +51,7 @@ export interface Methods {
   spawn: [SpawnParams, AgentRecord];
   list: [Record<string, never>, { agents: AgentRecord[] }];
   kill: [{ agent: string; force: boolean; keepWorktree: boolean }, KillResult];
+  map: [{ cwd: string; targets: string[] }, MergeMap];
   syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
   focus: [{ agent: string }, { agent: AgentRecord }];
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
@@ -92,7 +94,7 @@ export type DaemonEvent =
   | { event: 'agent-removed'; agent: AgentRecord }
   | { event: 'daemon-stopping' };
 
-export const METHODS: ReadonlySet<string> = new Set<Method>(['hello', 'status', 'stop', 'ensureSession', 'spawn', 'list', 'kill', 'syncFiles', 'focus', 'send', 'capture', 'wait', 'subscribe']);
+export const METHODS: ReadonlySet<string> = new Set<Method>(['hello', 'status', 'stop', 'ensureSession', 'spawn', 'list', 'kill', 'map', 'syncFiles', 'focus', 'send', 'capture', 'wait', 'subscribe']);
 
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {

@@ -11,6 +11,9 @@ import { PANE_STATE_SUBSCRIPTION, SessionWatch } from './session-watch.js';
 import { spawnAgent } from '../agents/spawn.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
+import { computeMergeMap } from '../git/mergemap.js';
+import { defaultBranch, listWorktrees } from '../git/worktree.js';
+import { worktreeRoot } from '../git/repo.js';
 import { Registry } from './registry.js';
 import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
 import type { Params, Result } from './protocol.js';
@@ -119,6 +122,18 @@ export class AgentService {
       await this.closeEmptyWindows();
       return { agent: { ...agent, state: 'gone' }, ...teardown };
     });
+  }
+
+  /** The merge map of the repository around cwd: its agents' branches and worktrees against targets. */
+  async map(p: Params<'map'>): Promise<Result<'map'>> {
+    const repo = await worktreeRoot(p.cwd);
+    if (!repo) throw usageError('NOT_IN_GIT_REPO', `${p.cwd} is not inside a git repository.`, 'Run `tmuxcodex map` inside the repository.');
+    const worktrees = new Set((await listWorktrees(repo)).map((w) => w.path));
+    const rows = this.registry.all()
+      .filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path))
+      .map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.name }));
+    const targets = p.targets.length ? p.targets : [(await defaultBranch(repo)) ?? 'main'];
+    return computeMergeMap(repo, targets, rows);
   }
 
   /** Copies files matching globs from each agent's source worktree into its own (new worktrees only). */

@@ -1,0 +1,39 @@
+// `map`: every agent branch (and worktree) against every target: ahead/behind, merged how,
+// predicted conflicts, dirty files, last commit; and which agent branches conflict with each other.
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+import { loadConfig } from '../../config/load.js';
+import { findWorktreeTop } from '../../git/find-top.js';
+import type { MapCell } from '../../git/mergemap.js';
+import { age, printJson, table } from '../output.js';
+
+/** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
+function cellText(c: MapCell | null): string {
+  if (!c) return '-';
+  const counts = `↑${c.ahead} ↓${c.behind}`;
+  if (c.merged !== 'no') return `${counts} merged${c.merged === 'ancestor' ? '' : ` (${c.merged})`}`;
+  if (c.conflicts.length) return `${counts} CONFLICT ${c.conflicts.slice(0, 3).join(', ')}${c.conflicts.length > 3 ? ` +${c.conflicts.length - 3}` : ''}`;
+  return `${counts} clean`;
+}
+
+export const map: Command = {
+  name: 'map',
+  usage: 'map [--targets main,consumer]',
+  summary: 'what is merged where: each agent branch against each target, with predicted conflicts',
+  options: { targets: { type: 'string', arg: 'A,B', help: 'targets to compare against (default: config targets, else the default branch)' } },
+  async run(ctx) {
+    const given = str(ctx, 'targets');
+    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: findWorktreeTop(ctx.cwd), env: ctx.env });
+    const targets = given ? given.split(',').map((t) => t.trim()).filter(Boolean) : config.targets;
+    const client = await ctx.daemon();
+    const res = await client.request('map', { cwd: ctx.cwd, targets });
+    if (ctx.json) return printJson(res);
+    const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agent ?? '-', r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
+      ...res.targets.map((t) => cellText(r.targets[t] ?? null)), r.condition ?? '']);
+    process.stdout.write(table(['BRANCH', 'AGENT', 'DIRTY', 'LAST', ...res.targets.map((t) => `→ ${t}`), 'NOTE'], rows));
+    if (res.pairs.length) {
+      process.stdout.write('\nbranches that conflict with each other:\n');
+      for (const p of res.pairs) process.stdout.write(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`);
+    }
+  },
+};

@@ -1,0 +1,214 @@
+// The merge map: every branch against every target, computed with a handful of batched git
+// commands (feasibility.md §6): ahead/behind through temporary upstreams given with -c, merged
+// through for-each-ref --merged, conflicts and squash merges through one merge-tree --stdin,
+// cherry-picks through git cherry. Reads only; never touches a worktree or the config.
+import { usageError } from '../errors.js';
+import { gitRaw, listWorktrees, resolveCommit, type Worktree } from './worktree.js';
+
+export type Merged = 'no' | 'ancestor' | 'patch' | 'squash';
+
+export interface MapCell {
+  ahead: number;
+  behind: number;
+  merged: Merged;
+  /** Paths that would conflict if the branch were merged into the target now. */
+  conflicts: string[];
+}
+
+export interface MapRow {
+  branch: string | null;
+  worktree: string | null;
+  agent: string | null;
+  dirty: number | null;
+  lastCommitAt: string | null;
+  /** Why a row is incomplete or special: detached, rebase in progress, locked, prunable, branch deleted. */
+  condition: string | null;
+  targets: Record<string, MapCell | null>;
+}
+
+export interface MergeMap {
+  targets: string[];
+  rows: MapRow[];
+  pairs: Array<{ a: string; b: string; files: string[] }>;
+}
+
+export interface RowSource { branch: string | null; worktree: string | null; agent: string | null }
+
+/** Runs fn over items, at most limit at once, keeping the order of results. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
+}
+
+/** The full ref a target names (a local branch, else a remote-tracking one), or a usage error. */
+export async function resolveTarget(repo: string, target: string): Promise<string> {
+  for (const ref of [`refs/heads/${target}`, `refs/remotes/${target}`]) {
+    if (await resolveCommit(repo, ref)) return ref;
+  }
+  throw usageError('UNKNOWN_TARGET', `The target "${target}" is neither a branch nor a remote-tracking branch in ${repo}.`, 'Check `targets` in the config or --targets (git branch -a lists what exists).');
+}
+
+/** Parses `%(upstream:track,nobracket)`: "ahead 1, behind 2", "ahead 1", "behind 2", "" (even). */
+export function parseTrack(track: string): { ahead: number; behind: number } {
+  return {
+    ahead: Number(/ahead (\d+)/.exec(track)?.[1] ?? 0),
+    behind: Number(/behind (\d+)/.exec(track)?.[1] ?? 0),
+  };
+}
+
+/** Ahead/behind of every branch against targetRef, in one for-each-ref with temporary upstreams. */
+async function aheadBehind(repo: string, branches: string[], targetRef: string): Promise<Map<string, { ahead: number; behind: number }>> {
+  const result = new Map<string, { ahead: number; behind: number }>();
+  // A '=' in a name would end the -c key early; such rare branches are counted one by one.
+  for (const b of branches.filter((x) => x.includes('='))) {
+    const [behind, ahead] = (await gitRaw(repo, ['rev-list', '--left-right', '--count', `${targetRef}...refs/heads/${b}`])).trim().split(/\s+/).map(Number);
+    result.set(b, { ahead: ahead ?? 0, behind: behind ?? 0 });
+  }
+  branches = branches.filter((x) => !x.includes('='));
+  if (!branches.length) return result;
+  const config = branches.flatMap((b) => ['-c', `branch.${b}.remote=.`, '-c', `branch.${b}.merge=${targetRef}`]);
+  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:short)%00%(upstream:track,nobracket)', ...branches.map((b) => `refs/heads/${b}`)]);
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [name, track] = line.split('\0');
+    result.set(name!, parseTrack(track ?? ''));
+  }
+  return result;
+}
+
+/** Branches whose tip is an ancestor of targetRef (merged normally or fast-forwarded). */
+async function mergedInto(repo: string, targetRef: string): Promise<Set<string>> {
+  const out = await gitRaw(repo, ['for-each-ref', `--merged=${targetRef}`, '--format=%(refname:short)', 'refs/heads/']);
+  return new Set(out.split('\n').filter(Boolean));
+}
+
+export interface MergeResult { clean: boolean; tree: string; conflicts: string[] }
+
+/** Merges each pair [ours, theirs] in memory (one merge-tree --stdin); touches no worktree. */
+export async function mergeTrees(repo: string, pairs: ReadonlyArray<readonly [string, string]>): Promise<MergeResult[]> {
+  if (!pairs.length) return [];
+  const input = pairs.map(([a, b]) => `${a} ${b}\n`).join('');
+  const out = await gitRaw(repo, ['merge-tree', '--stdin', '--name-only', '--no-messages'], { input, timeoutMs: 120_000 });
+  // Each result: status (1 clean, 0 conflict), tree, conflicted paths..., then an empty field.
+  const fields = out.split('\0');
+  const results: MergeResult[] = [];
+  let i = 0;
+  while (results.length < pairs.length && i < fields.length) {
+    const status = fields[i++];
+    const tree = fields[i++] ?? '';
+    const conflicts: string[] = [];
+    while (i < fields.length && fields[i] !== '') conflicts.push(fields[i++]!);
+    i++; // the empty field
+    results.push({ clean: status === '1', tree, conflicts: [...new Set(conflicts)] });
+  }
+  return results;
+}
+
+/** True if every commit of branch that target lacks has a patch-equivalent commit in target. */
+async function allCherryPicked(repo: string, targetRef: string, branch: string): Promise<boolean> {
+  const out = await gitRaw(repo, ['cherry', targetRef, `refs/heads/${branch}`]);
+  const lines = out.split('\n').filter(Boolean);
+  return lines.length > 0 && lines.every((l) => l.startsWith('-'));
+}
+
+/** Uncommitted and untracked paths in a worktree. */
+async function dirtyCount(worktree: string): Promise<number> {
+  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCU?!]{2} /.test(l)).length;
+}
+
+/** Why a worktree's row is special, or null. */
+async function worktreeCondition(w: Worktree): Promise<string | null> {
+  if (w.prunable) return 'prunable (its folder is gone)';
+  const states: string[] = [];
+  if (w.locked) states.push('locked');
+  if (w.detached) states.push('detached HEAD');
+  try {
+    const paths = (await gitRaw(w.path, ['rev-parse', '--git-path', 'rebase-merge', '--git-path', 'rebase-apply', '--git-path', 'MERGE_HEAD', '--git-path', 'CHERRY_PICK_HEAD'])).split('\n');
+    const { existsSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const [rm, ra, mh, cp] = paths.map((p) => existsSync(resolve(w.path, p)));
+    if (rm || ra) states.push('rebase in progress');
+    if (mh) states.push('merge in progress');
+    if (cp) states.push('cherry-pick in progress');
+  } catch { /* an unreadable worktree: reported by dirty being null */ }
+  return states.length ? states.join(', ') : null;
+}
+
+/**
+ * Computes the map for targets over rows (agents' branches and worktrees). A row that cannot be
+ * computed (detached, branch deleted) is shown with its condition rather than failing the map.
+ */
+export async function computeMergeMap(repo: string, targets: readonly string[], agentRows: readonly RowSource[]): Promise<MergeMap> {
+  const targetRefs = await Promise.all(targets.map((t) => resolveTarget(repo, t)));
+  const worktrees = await listWorktrees(repo);
+  // One row per agent, plus one per worktree no agent works in.
+  const rows: RowSource[] = [...agentRows];
+  const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
+  for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
+  const existing = new Set((await gitRaw(repo, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).split('\n').filter(Boolean));
+  const branches = [...new Set(rows.map((r) => r.branch).filter((b): b is string => b !== null && existing.has(b)))];
+  const dates = new Map((await gitRaw(repo, ['for-each-ref', '--format=%(refname:short)%00%(committerdate:iso-strict)', 'refs/heads/'])).split('\n').filter(Boolean).map((l) => l.split('\0') as [string, string]));
+
+  const cells = new Map<string, Map<string, MapCell>>(); // target -> branch -> cell
+  const mergeJobs: Array<readonly [string, string]> = [];
+  for (const ref of targetRefs) for (const b of branches) mergeJobs.push([ref, `refs/heads/${b}`]);
+  const [targetTrees, merges] = await Promise.all([
+    Promise.all(targetRefs.map(async (ref) => (await gitRaw(repo, ['rev-parse', `${ref}^{tree}`])).trim())),
+    mergeTrees(repo, mergeJobs),
+  ]);
+  for (const [ti, ref] of targetRefs.entries()) {
+    const [track, merged] = await Promise.all([aheadBehind(repo, branches, ref), mergedInto(repo, ref)]);
+    const byBranch = new Map<string, MapCell>();
+    const candidates: string[] = [];
+    for (const [bi, b] of branches.entries()) {
+      const m = merges[ti * branches.length + bi]!;
+      const ab = track.get(b) ?? { ahead: 0, behind: 0 };
+      let state: Merged = 'no';
+      if (merged.has(b)) state = 'ancestor';
+      else if (m.clean && m.tree === targetTrees[ti]) {
+        // Merging it would change nothing: its work is in the target, by cherry-pick or by squash.
+        state = 'squash';
+        candidates.push(b);
+      }
+      byBranch.set(b, { ...ab, merged: state, conflicts: m.clean ? [] : m.conflicts });
+    }
+    // git cherry tells the two apart (patch-equivalent commits), only where the content is in.
+    const picked = await mapBounded(candidates, 4, (b) => allCherryPicked(repo, ref, b));
+    candidates.forEach((b, k) => { if (picked[k]) byBranch.get(b)!.merged = 'patch'; });
+    cells.set(targets[ti]!, byBranch);
+  }
+
+  const byPath = new Map(worktrees.map((w) => [w.path, w]));
+  const computed = await mapBounded(rows, 4, async (r): Promise<MapRow> => {
+    const w = r.worktree ? byPath.get(r.worktree) : undefined;
+    let condition = w ? await worktreeCondition(w) : null;
+    if (r.branch && !existing.has(r.branch)) condition = `branch ${r.branch} was deleted`;
+    const dirty = w && !w.prunable ? await dirtyCount(w.path).catch(() => null) : null;
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty, lastCommitAt: r.branch ? (dates.get(r.branch) ?? null) : null, condition, targets: {} };
+    for (const t of targets) row.targets[t] = r.branch ? (cells.get(t)?.get(r.branch) ?? null) : null;
+    return row;
+  });
+  return { targets: [...targets], rows: computed, pairs: await conflictingPairs(repo, targetRefs[0] ?? null, computed) };
+}
+
+/** Pairs of agent branches that would conflict with each other if both were merged. */
+async function conflictingPairs(repo: string, baseRef: string | null, rows: readonly MapRow[]): Promise<MergeMap['pairs']> {
+  const agentBranches = [...new Set(rows.filter((r) => r.agent && r.branch && !r.condition?.includes('deleted')).map((r) => r.branch!))];
+  if (agentBranches.length < 2 || !baseRef) return [];
+  // Only branches that change a common file can conflict: compare changed-file sets first.
+  const files = await mapBounded(agentBranches, 4, async (b) => new Set((await gitRaw(repo, ['diff', '--name-only', '-z', `${baseRef}...refs/heads/${b}`])).split('\0').filter(Boolean)));
+  const jobs: Array<[string, string]> = [];
+  for (let i = 0; i < agentBranches.length; i++) {
+    for (let j = i + 1; j < agentBranches.length; j++) {
+      if ([...files[i]!].some((f) => files[j]!.has(f))) jobs.push([agentBranches[i]!, agentBranches[j]!]);
+    }
+  }
+  const results = await mergeTrees(repo, jobs.map(([a, b]) => [`refs/heads/${a}`, `refs/heads/${b}`] as const));
+  return jobs.flatMap(([a, b], k) => (results[k]!.clean ? [] : [{ a, b, files: results[k]!.conflicts }]));
+}
