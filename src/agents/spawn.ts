@@ -1,4 +1,5 @@
 // Spawning an agent: a pane in a managed window, its metadata in pane options, its record registered.
+import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
@@ -8,7 +9,7 @@ import { failure, usageError } from '../errors.js';
 import type { SpawnParams } from '../daemon/protocol.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
 import { resolveWorktree } from './worktree-choice.js';
-import { planNewWorktree } from './new-worktree.js';
+import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';
 import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
 import { provisionWorktree } from './provision/index.js';
 import { withSetupSteps } from './provision/run-steps.js';
@@ -89,10 +90,10 @@ async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string
   if (req.mode !== 'new') {
     const parent = params.parentId ? deps.parent(params.parentId) : null;
     if (req.mode === 'shared' && parent?.worktree) {
-      return { worktree: { path: parent.worktree.path, mode: 'shared' }, branch: parent.branch, base: parent.base, target: parent.target ?? params.target, source: parent.source, snapshotRoot: null };
+      return { worktree: { path: parent.worktree.path, mode: 'shared' }, branch: parent.branch, branchCreated: false, base: parent.base, target: parent.target ?? params.target, source: parent.source, snapshotRoot: null };
     }
     const { worktree, branch } = await resolveWorktree(req);
-    return { worktree, branch, base: null, target: params.target, source: null, snapshotRoot: null };
+    return { worktree: { ...worktree, path: realpathSync(worktree.path) }, branch, branchCreated: false, base: null, target: params.target, source: null, snapshotRoot: null };
   }
   const plan = await planNewWorktree(req, name, params.target);
   await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base });
@@ -100,13 +101,16 @@ async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string
     await removeWorktree(plan.source, plan.path, true);
     if (plan.create) await deleteBranch(plan.source, plan.branch);
   });
-  const snapshotRoot = join(dirname(plan.path), '.tmuxcodex-snapshots');
-  return { worktree: { path: plan.path, mode: 'new' }, branch: plan.branch, base: plan.baseCommit, target: plan.target, source: plan.source, snapshotRoot };
+  // Recorded by its real path: a symlinked worktrees.root must not make one worktree look like two.
+  const path = realpathSync(plan.path);
+  const snapshotRoot = join(dirname(path), '.tmuxcodex-snapshots');
+  return { worktree: { path, mode: 'new' }, branch: plan.branch, branchCreated: plan.create, base: plan.baseCommit, target: plan.target, source: plan.source, snapshotRoot };
 }
 
 interface ChosenWorktree {
   worktree: { path: string; mode: WorktreeMode };
   branch: string | null;
+  branchCreated: boolean;
   base: string | null;
   target: string | null;
   source: string | null;
@@ -116,7 +120,15 @@ interface ChosenWorktree {
 
 /** Spawns one agent and returns its record (not yet registered). On failure, undoes what it made. */
 export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<AgentRecord> {
-  const name = chooseName(params, deps.takenNames);
+  let name = chooseName(params, deps.takenNames);
+  if (params.name === null && params.worktree.mode === 'new') {
+    // A default name also skips branches and folders left by earlier agents (kept, unmerged).
+    const taken = new Set(deps.takenNames);
+    for (let tries = 0; tries < 200 && !(await nameIsFreeForWorktree(params.worktree, name)); tries++) {
+      taken.add(name);
+      name = defaultName(params.profile, taken);
+    }
+  }
   // Every string here ends up in tmux, which cannot carry a NUL; some only as a stored option.
   if ([params.task, params.target, ...Object.values(params.env)].some((v) => v?.includes('\0'))) {
     throw usageError('NUL_IN_ARGUMENT', 'A NUL byte cannot be passed to tmux (in a name, task, text or path).', 'Remove the NUL byte from the input.');
@@ -141,7 +153,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
     const { paneId, windowId } = await newAgentPane(deps, chosen.worktree.path, program, env, undo);
     const record: AgentRecord = {
       id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: chosen.worktree.path,
-      worktree: chosen.worktree, branch: chosen.branch, base: chosen.base, target: chosen.target,
+      worktree: chosen.worktree, branch: chosen.branch, branchCreated: chosen.branchCreated, base: chosen.base, target: chosen.target,
       parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: null,
       transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones, context: null, git: null,
     };

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, deleteBranch, isMergedInto, removeWorktree } from '../git/worktree.js';
+import { branchExists, deleteBranch, gitRaw, isMergedInto, removeWorktree } from '../git/worktree.js';
+import { dirname } from 'node:path';
 import { failure } from '../errors.js';
 
 export interface TeardownResult {
@@ -22,21 +23,41 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   const sharers = others.filter((a) => a.id !== agent.id && a.state !== 'gone' && a.worktree?.path === wt.path);
   if (sharers.length) return { ...none, kept: `still used by ${sharers.map((a) => a.name).join(', ')}` };
   if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
-  const repo = agent.source ?? wt.path;
+  // git runs from the main checkout: the worktree the agent was spawned from may be gone by now.
+  const repo = await mainCheckoutOf(wt.path);
   let archive: ArchiveEntry | null;
   try {
     archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
   } catch (e) {
     throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
   }
-  await removeWorktree(repo, wt.path, true);
+  try {
+    await removeWorktree(repo, wt.path, true);
+  } catch (e) {
+    throw failure('WORKTREE_REMOVE_FAILED', `The work was saved${archive ? ` as archive ${archive.id}` : ''}, but git could not remove ${wt.path}: ${(e as Error).message}`, 'Remove it with `git worktree remove --force` once whatever holds it has stopped.', e);
+  }
   let branch: string | null = null;
-  if (agent.branch && (await branchExists(repo, agent.branch))) {
+  // Only a branch tmuxcodex made for the agent is ever deleted; an unmerged one only with --force,
+  // and then its tip is kept under refs/tmuxcodex/branches/ so even that can be brought back.
+  if (agent.branch && agent.branchCreated && (await branchExists(repo, agent.branch))) {
     const merged = agent.target ? await isMergedInto(repo, agent.branch, agent.target) : false;
     if (merged || o.force) {
+      if (!merged) await keepBranchTip(repo, agent.name, agent.branch);
       await deleteBranch(repo, agent.branch);
       branch = agent.branch;
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
+}
+
+/** The main checkout of the repository a worktree belongs to (from its common git dir). */
+async function mainCheckoutOf(worktree: string): Promise<string> {
+  const common = (await gitRaw(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  return common.endsWith('/.git') ? dirname(common) : worktree;
+}
+
+/** Records a branch's tip under refs/tmuxcodex/branches/<agent>/<branch> before it is deleted. */
+async function keepBranchTip(repo: string, agent: string, branch: string): Promise<void> {
+  const tip = (await gitRaw(repo, ['rev-parse', '--verify', `refs/heads/${branch}`])).trim();
+  await gitRaw(repo, ['update-ref', `refs/tmuxcodex/branches/${agent}/${branch}`, tip]);
 }

@@ -23,7 +23,7 @@ export interface Config {
   profiles: Record<string, ProfileConfig>;
   targets: string[];
   /** Where new worktrees go; null = a sibling folder "<main checkout>.worktrees". */
-  worktrees: { root: string | null };
+  worktrees: { root: string | null; rootOrigin: ConfigOrigin | null };
   /** Provisioning steps; null when no file declares any (then the built-in defaults apply). */
   setup: SetupStep[] | null;
   ports: { range: [number, number]; count: number };
@@ -34,7 +34,7 @@ export const DEFAULT_CONFIG: Config = {
   layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 },
   profiles: {},
   targets: [],
-  worktrees: { root: null },
+  worktrees: { root: null, rootOrigin: null },
   setup: null,
   ports: { range: [4100, 4999], count: 1 },
 };
@@ -143,7 +143,7 @@ function validatePorts(doc: Record<string, unknown>): ConfigProblem[] {
 export function applyConfig(base: Config, doc: unknown, origin: ConfigOrigin = 'user'): Config {
   if (!isObject(doc)) return base;
   const out: Config = { ...base, layout: { ...base.layout }, profiles: { ...base.profiles }, targets: [...base.targets], worktrees: { ...base.worktrees }, ports: { ...base.ports, range: [...base.ports.range] } };
-  if (isObject(doc.worktrees) && typeof doc.worktrees.root === 'string') out.worktrees.root = doc.worktrees.root;
+  if (isObject(doc.worktrees) && typeof doc.worktrees.root === 'string') out.worktrees = { root: doc.worktrees.root, rootOrigin: origin };
   if (Array.isArray(doc.setup)) {
     // Steps add up: the user's own first, then the repository's.
     const steps = doc.setup.map((s) => {

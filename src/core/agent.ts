@@ -32,6 +32,8 @@ export interface AgentRecord {
    * the worktree's lock file changed and the folder stopped sharing files with the snapshot.
    */
   deps: Array<{ dir: string; key: string }>;
+  /** True when tmuxcodex created the branch for this agent: only such a branch is ever deleted. */
+  branchCreated: boolean;
   context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
   git: { ahead: number; behind: number; dirty: number; merged: boolean } | null;
 }
@@ -54,6 +56,7 @@ export const PANE_META = {
   ports: '@tmuxcodex-ports',
   source: '@tmuxcodex-source',
   deps: '@tmuxcodex-deps',
+  branchCreated: '@tmuxcodex-branch-created',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
@@ -96,6 +99,7 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   if (r.task) m.task = r.task;
   if (r.ports.length) m.ports = r.ports.join(',');
   if (r.source) m.source = r.source;
+  if (r.branchCreated) m.branchCreated = '1';
   if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
   return m;
 }
@@ -125,6 +129,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     exitCode: pane.dead ? pane.deadStatus : null,
     ports: meta.ports ? meta.ports.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [],
     source: meta.source ?? null,
+    branchCreated: meta.branchCreated === '1',
     deps: (meta.deps ?? '').split(',').filter((d) => d.includes('=')).map((d) => ({ dir: d.slice(0, d.lastIndexOf('=')), key: d.slice(d.lastIndexOf('=') + 1) })),
     context: null,
     git: null,

@@ -11,6 +11,7 @@ import { PANE_STATE_SUBSCRIPTION, SessionWatch } from './session-watch.js';
 import { spawnAgent } from '../agents/spawn.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
+import { existsSync } from 'node:fs';
 import { computeMergeMap } from '../git/mergemap.js';
 import { defaultBranch, listWorktrees } from '../git/worktree.js';
 import { worktreeRoot } from '../git/repo.js';
@@ -145,6 +146,10 @@ export class AgentService {
         if (p.agent) throw usageError('NOT_A_NEW_WORKTREE', `Agent "${a.name}" works in a ${a.worktree?.mode ?? 'plain'} worktree, which has no source to sync from.`, 'sync-files applies to agents spawned with --worktree new.');
         continue;
       }
+      if (!existsSync(a.source)) {
+        if (p.agent) throw usageError('SOURCE_GONE', `Agent "${a.name}" was provisioned from ${a.source}, which no longer exists.`, 'Copy the files by hand.');
+        continue;
+      }
       results.push({ agent: a.name, worktree: a.worktree.path, copied: await copyMatching(a.source, a.worktree.path, p.globs, undefined, true) });
     }
     return { results };
@@ -235,7 +240,9 @@ export class AgentService {
     }
   }
 
+  /** Stops after the operation in progress (a spawn half way would otherwise leave its worktree). */
   async close(): Promise<void> {
+    await Promise.race([this.mutex.run(async () => {}), new Promise((r) => setTimeout(r, 60_000))]);
     this.deps.close();
     this.watch.close();
     await this.link.close();

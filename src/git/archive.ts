@@ -40,6 +40,30 @@ export async function dirtyCount(worktree: string): Promise<number> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => l.length > 0 && !/^R/.test(l)).length;
 }
 
+/**
+ * True if every changed regular file's bytes on disk are exactly the blob the temporary index holds.
+ * Clean filters (text=auto, autocrlf) would store converted bytes, and `archive restore` would then
+ * not give back the same file: refuse to remove such a worktree rather than change its files.
+ */
+async function storedRaw(worktree: string, head: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const raw = await gitRaw(worktree, ['diff-index', '--cached', '--no-renames', '-z', '--diff-filter=AM', head], { env });
+  const fields = raw.split('\0');
+  const paths: string[] = [];
+  const blobs: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) /.exec(fields[i]!);
+    if (m && (m[1] === '100644' || m[1] === '100755')) { paths.push(fields[i + 1]!); blobs.push(m[2]!); }
+  }
+  if (!paths.length) return true;
+  // --stdin-paths reads lines, so a name holding a newline is hashed on its own.
+  const plain = paths.map((p, i) => [p, blobs[i]!] as const).filter(([p]) => !p.includes('\n'));
+  const odd = paths.map((p, i) => [p, blobs[i]!] as const).filter(([p]) => p.includes('\n'));
+  const hashes = plain.length ? (await gitRaw(worktree, ['hash-object', '--no-filters', '--stdin-paths'], { input: plain.map(([p]) => p).join('\n') + '\n', timeoutMs: 300_000 })).trim().split('\n') : [];
+  if (!hashes.every((h, i) => h === plain[i]![1])) return false;
+  for (const [p, blob] of odd) if ((await gitRaw(worktree, ['hash-object', '--no-filters', '--', p])).trim() !== blob) return false;
+  return true;
+}
+
 /** The next free archive number for agent. */
 async function nextArchiveNumber(dir: string, agent: string): Promise<number> {
   const refs = (await gitRaw(dir, ['for-each-ref', '--format=%(refname)', `${ARCHIVE_PREFIX}${agent}/`])).split('\n').filter(Boolean);
@@ -53,13 +77,17 @@ async function nextArchiveNumber(dir: string, agent: string): Promise<number> {
  * is on disk. Returns null when there is nothing to save.
  */
 export async function saveArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }): Promise<ArchiveEntry | null> {
-  if (!(await isDirty(worktree))) return null;
+  // The user's index is not asked whether the tree is dirty: assume-unchanged and skip-worktree
+  // bits would hide real edits. A fresh temporary index, filled from the disk, decides.
   const tmp = mkdtempSync(join(tmpdir(), 'tmuxcodex-archive-'));
   const env = { ...(await commitEnv(worktree)), GIT_INDEX_FILE: join(tmp, 'index') };
   try {
     const head = (await gitRaw(worktree, ['rev-parse', '--verify', 'HEAD'])).trim();
+    // Commits made on a detached HEAD are reachable from no ref: they go with the worktree unless saved.
+    const reachable = (await gitRaw(worktree, ['for-each-ref', '--contains', head, '--count=1', '--format=%(refname)'])).trim() !== '';
     await gitRaw(worktree, ['read-tree', head], { env });
     await gitRaw(worktree, ['add', '--all', '--', '.'], { env, timeoutMs: 300_000 });
+    const headTree = (await gitRaw(worktree, ['rev-parse', `${head}^{tree}`])).trim();
     // A repository inside the worktree (an agent's clone) would be saved as a bare gitlink whose
     // commit lives only in its own .git, which goes with the worktree: refuse rather than lose it.
     const added = (await gitRaw(worktree, ['diff-index', '--cached', '--no-renames', '-z', '--diff-filter=AM', head], { env })).split('\0');
@@ -67,12 +95,14 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     for (let i = 0; i + 1 < added.length; i += 2) if (/^:\d+ 160000 /.test(added[i]!)) gitlinks.push(added[i + 1]!);
     if (gitlinks.length) throw failure('ARCHIVE_NESTED_REPO', `${worktree} holds git repositories of its own (${gitlinks.join(', ')}) that an archive cannot hold; nothing was removed.`, 'Move or push that work, then kill the agent again.');
     const tree = (await gitRaw(worktree, ['write-tree'], { env })).trim();
+    if (tree === headTree && reachable) return null; // nothing that is not already in a ref
     // Verify against the disk before anything is removed: the temp index must match every file.
     const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
     const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], { env })).length > 0;
-    if (stillDiffers || untracked) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk; nothing was removed.`, 'Commit or stash the work by hand, then kill the agent again.');
+    if (stillDiffers || untracked || !(await storedRaw(worktree, head, env))) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk byte for byte (line-ending or filter conversion?); nothing was removed.`, 'Commit or copy the work by hand, then kill the agent again.');
     const message = `tmuxcodex: work of ${o.agent} saved when it was killed\n\nTmuxcodex-Agent: ${o.agentId}\nTmuxcodex-Branch: ${o.branch ?? '(detached)'}\n`;
-    const commit = (await gitRaw(worktree, ['commit-tree', tree, '-p', head, '-F', '-'], { env, input: message })).trim();
+    // Clean but unreachable (detached commits): the ref points at HEAD itself.
+    const commit = tree === headTree ? head : (await gitRaw(worktree, ['commit-tree', tree, '-p', head, '-F', '-'], { env, input: message })).trim();
     const n = await nextArchiveNumber(worktree, o.agent);
     const ref = `${ARCHIVE_PREFIX}${o.agent}/${n}`;
     await gitRaw(worktree, ['update-ref', ref, commit, ''], { env }); // '' = must not exist yet

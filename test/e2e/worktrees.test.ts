@@ -166,7 +166,7 @@ describe('three agents in new worktrees of a Node project', () => {
 
   it('each has .env and node_modules, hardlinked from a private snapshot, never from the checkout', () => {
     const snapshotRoot = join(wtRoot, '.tmuxcodex-snapshots');
-    const snapshots = listDir(snapshotRoot).filter((n) => n.startsWith('node_modules-') && !n.includes('partial') && lstatSync(join(snapshotRoot, n)).isDirectory());
+    const snapshots = listDir(snapshotRoot).filter((n) => n.startsWith('snap-') && !n.includes('partial') && lstatSync(join(snapshotRoot, n)).isDirectory());
     expect(snapshots).toHaveLength(1);
     const snapshot = join(snapshotRoot, snapshots[0]!);
     const source = readTree(join(proj, 'node_modules'));

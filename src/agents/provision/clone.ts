@@ -6,10 +6,12 @@
 // because package managers rewrite them in place.
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, chmod, utimes, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { run } from '../../proc/run.js';
 
-export type CloneMethod = 'reflink' | 'hardlink';
+export type CloneMethod = 'reflink' | 'hardlink' | 'copy';
 
 /** Limits how many file operations run at once across a whole tree walk. */
 class Limiter {
@@ -113,11 +115,10 @@ async function anyFile(dir: string): Promise<string | null> {
 
 /** Makes (once per key) the private snapshot that hardlink clones are made from. */
 export async function ensureSnapshot(source: string, snapshotRoot: string, key: string): Promise<string> {
-  const snapshot = join(snapshotRoot, `${basename(source)}-${key}`);
+  const snapshot = join(snapshotRoot, `snap-${scopeOf(source)}-${key}`);
   if (await lstat(snapshot).then(() => true, () => false)) return snapshot;
   await mkdir(snapshotRoot, { recursive: true });
-  const partial = `${snapshot}.tmuxcodex-partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = partialName(snapshot);
   try {
     const files = await walkTree(source, partial, plainCopy);
     await writeFile(`${snapshot}.files`, String(files));
@@ -131,9 +132,32 @@ export async function ensureSnapshot(source: string, snapshotRoot: string, key: 
   return snapshot;
 }
 
-/** The prefix of spare clones of source's folder for key (all in snapshotRoot). */
+/**
+ * Snapshots and spares are named by a scope (a hash of the source folder's real path) and the
+ * lock-file key, so clean-up of one clone step never touches another's (a monorepo's several
+ * node_modules, or repositories sharing a worktrees root).
+ */
+function scopeOf(source: string): string {
+  let real = source;
+  try { real = realpathSync(source); } catch { /* as given */ }
+  return createHash('sha256').update(real).digest('hex').slice(0, 10);
+}
+
+/** The prefix of spare clones of source for key (all in snapshotRoot). */
 function sparePrefix(source: string, key: string): string {
-  return `spare-${basename(source)}-${key}-`;
+  return `spare-${scopeOf(source)}-${key}-`;
+}
+
+/** A unique partial-folder name beside path: the pid says whether its maker still runs. */
+function partialName(path: string): string {
+  return `${path}.tmuxcodex-partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** True if a partial folder's maker is gone (so the folder is debris, not work in progress). */
+function partialIsStale(name: string): boolean {
+  const pid = Number(/\.tmuxcodex-partial-(\d+)-/.exec(name)?.[1]);
+  if (!pid) return false;
+  try { process.kill(pid, 0); return false; } catch (e) { return (e as NodeJS.ErrnoException).code === 'ESRCH'; }
 }
 
 /**
@@ -146,7 +170,7 @@ async function takeSpare(o: { source: string; target: string; snapshotRoot: stri
   for (const name of spares) {
     try {
       await rename(join(o.snapshotRoot, name), o.target);
-      return snapshotFileCount(join(o.snapshotRoot, `${basename(o.source)}-${o.key}`));
+      return snapshotFileCount(join(o.snapshotRoot, `snap-${scopeOf(o.source)}-${o.key}`));
     } catch {
       // Another spawn took this one first; try the next.
     }
@@ -167,12 +191,13 @@ export async function refillSpare(o: { source: string; snapshotRoot: string; key
   if (refilling.has(id)) return;
   refilling.add(id);
   try {
-    const dir = basename(o.source);
+    const scope = scopeOf(o.source);
     const names = await readdir(o.snapshotRoot).catch(() => [] as string[]);
     for (const n of names) {
-      const stale = (n.startsWith(`spare-${dir}-`) && !n.startsWith(sparePrefix(o.source, o.key)))
-        || (n.startsWith(`${dir}-`) && !n.startsWith(`${dir}-${o.key}`))
-        || (n.includes('.tmuxcodex-partial-') && !n.endsWith(`-${process.pid}`));
+      const partial = n.includes('.tmuxcodex-partial-');
+      const ofScope = n.startsWith(`spare-${scope}-`) || n.startsWith(`snap-${scope}-`);
+      const current = n.startsWith(`spare-${scope}-${o.key}-`) || n.startsWith(`snap-${scope}-${o.key}`);
+      const stale = partial ? partialIsStale(n) : ofScope && !current;
       if (stale) await rm(join(o.snapshotRoot, n), { recursive: true, force: true });
     }
     if (names.some((n) => n.startsWith(sparePrefix(o.source, o.key)) && !n.includes('.tmuxcodex-partial-'))) return;
@@ -187,13 +212,25 @@ export async function refillSpare(o: { source: string; snapshotRoot: string; key
  * interrupted clone never leaves a half-filled target (the partial copy is removed). A spare
  * made ahead of time is used when there is one.
  */
-export async function cloneTree(o: { source: string; target: string; snapshotRoot: string; key: string; useSpare?: boolean }): Promise<{ method: CloneMethod; files: number; spare: boolean }> {
+export async function cloneTree(o: { source: string; target: string; snapshotRoot: string; key: string | null; useSpare?: boolean }): Promise<{ method: CloneMethod; files: number; spare: boolean }> {
+  if (o.key === null) {
+    // No lock file: no snapshot can be shared, so the folder gets a copy of its own.
+    const partial = partialName(o.target);
+    try {
+      const files = await walkTree(o.source, partial, plainCopy);
+      await rename(partial, o.target);
+      return { method: 'copy', files, spare: false };
+    } catch (e) {
+      await rm(partial, { recursive: true, force: true });
+      throw e;
+    }
+  }
+  const key = o.key;
   if (o.useSpare !== false) {
-    const files = await takeSpare(o);
+    const files = await takeSpare({ ...o, key });
     if (files !== null) return { method: 'hardlink', files, spare: true };
   }
-  const partial = `${o.target}.tmuxcodex-partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = partialName(o.target);
   try {
     const probeFile = await anyFile(o.source);
     const reflink = probeFile !== null && (await canReflink(probeFile, join(o.target, '..')));
@@ -205,7 +242,7 @@ export async function cloneTree(o: { source: string; target: string; snapshotRoo
         await chmod(to, st.mode & 0o7777);
       });
     } else {
-      const snapshot = await ensureSnapshot(o.source, o.snapshotRoot, o.key);
+      const snapshot = await ensureSnapshot(o.source, o.snapshotRoot, key);
       files = (await hasGnuCp())
         ? await linkTreeWithCp(snapshot, partial)
         : await walkTree(snapshot, partial, (from, to, topLevel) => (topLevel ? plainCopy(from, to) : link(from, to)));

@@ -1,6 +1,6 @@
 // copy and symlink steps: bring files git does not carry (.env, local config) into a new worktree.
-import { cp, mkdir, readdir, rm, symlink, lstat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cp, mkdir, readdir, realpath, rm, symlink, lstat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import { gitRaw } from '../../git/worktree.js';
 import { globToRegExp, matchesAny } from './glob.js';
 
@@ -31,6 +31,10 @@ export async function copyMatching(source: string, target: string, globs: readon
     const to = join(target, rel);
     if (!overwrite && (await exists(to))) continue;
     await mkdir(dirname(to), { recursive: true });
+    // A tracked symlink on the way (apps -> /elsewhere) must not carry the copy out of the worktree.
+    const realTarget = await realpath(target);
+    const realParent = await realpath(dirname(to));
+    if (realParent !== realTarget && !realParent.startsWith(realTarget + sep)) continue;
     await cp(join(source, rel), to, {
       recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: !overwrite, force: overwrite,
       // Node's cp refuses to replace a symlink by one with the same absolute target ("subdirectory

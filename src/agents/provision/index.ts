@@ -1,8 +1,9 @@
 // Provisioning a new worktree: the declared steps, or sensible defaults, applied in order.
 // copy, symlink and clone run here (in the daemon); run steps are returned for the agent's pane.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { SetupStep } from '../../config/schema.js';
 import { cloneTree, refillSpare } from './clone.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from './files.js';
@@ -56,13 +57,14 @@ export function defaultSteps(source: string, target: string): SetupStep[] {
   return steps;
 }
 
-/** Snapshot key for a cloned folder: the folder's name and the hash of the source's lock file. */
-export function snapshotKey(source: string, dir: string): string {
+/**
+ * Snapshot key for a cloned folder: the folder's name and the hash of the source's lock file; null
+ * without a lock file, when nothing says two copies would be alike (the folder is then copied).
+ */
+export function snapshotKey(source: string, dir: string): string | null {
   const lock = findLockfile(source);
-  const h = createHash('sha256').update(dir);
-  if (lock) h.update(readFileSync(join(source, lock.file)));
-  else h.update(String(Date.now())); // no lock file: nothing says two copies are alike
-  return h.digest('hex').slice(0, 16);
+  if (!lock) return null;
+  return createHash('sha256').update(dir).update(readFileSync(join(source, lock.file))).digest('hex').slice(0, 16);
 }
 
 /** Patterns from Claude Code's .worktreeinclude at the top of source, if there is one. */
@@ -91,16 +93,19 @@ export async function provisionWorktree(o: { source: string; target: string; ste
       if (linked.length) result.done.push(`linked ${linked.join(', ')}`);
     } else if ('clone' in step) {
       const from = join(o.source, step.clone);
-      if (!existsSync(from)) {
-        result.done.push(`skipped clone of ${step.clone}: ${from} does not exist`);
+      if (!existsSync(from) || !statSync(from).isDirectory()) {
+        result.done.push(`skipped clone of ${step.clone}: ${from} is not a folder`);
         continue;
       }
       const started = Date.now();
       const key = snapshotKey(o.source, step.clone);
+      await mkdir(dirname(join(o.target, step.clone)), { recursive: true });
       const r = await cloneTree({ source: from, target: join(o.target, step.clone), snapshotRoot: o.snapshotRoot, key });
       result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}${r.spare ? ', prepared ahead' : ''}, ${Date.now() - started} ms)`);
-      if (r.method === 'hardlink') result.clones.push({ dir: step.clone, key });
-      if (r.method === 'hardlink') result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key }));
+      if (r.method === 'hardlink' && key) {
+        result.clones.push({ dir: step.clone, key });
+        result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key }));
+      }
     } else {
       result.runSteps.push(step.run);
     }

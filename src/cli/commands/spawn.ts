@@ -76,6 +76,8 @@ function requireTrust(config: Config, profile: string, repoRoot: string | null, 
   const commands = [
     ...(config.setup ?? []).filter((s) => s.origin === 'repo' && 'run' in s).map((s) => `run: ${(s as { run: string }).run}`),
     ...(config.profiles[profile]?.origin === 'repo' ? [`profile ${profile}: ${config.profiles[profile]!.command.join(' ')}`] : []),
+    // Where worktrees are created is the user's choice too: a repository may not pick any folder.
+    ...(config.worktrees.rootOrigin === 'repo' ? [`worktrees.root: ${config.worktrees.root}`] : []),
   ];
   if (commands.length === 0 || isTrusted(file, env)) return;
   throw usageError('UNTRUSTED_CONFIG', `${file} asks to run commands you have not approved:\n  ${commands.join('\n  ')}`,

@@ -270,7 +270,9 @@ function makeModules(root: string): void {
 
 const DEEP = 'tool/lib/deep/deeper/file.js';
 /** The snapshot folders in a snapshot root (whatever bookkeeping files lie beside them). */
-const snapshots = (d: string) => readdirSync(d).filter((n) => n.startsWith('node_modules-') && lstatSync(join(d, n)).isDirectory() && !n.includes('partial')).sort();
+// Snapshots are named snap-<scope>-<key> (scope: a hash of the source's real path); listed here by key.
+const snapshots = (d: string) => readdirSync(d).filter((n) => n.startsWith('snap-') && lstatSync(join(d, n)).isDirectory() && !n.includes('partial')).map((n) => n.replace(/^snap-[0-9a-f]{10}-/, 'node_modules-')).sort();
+const snapshotDir = (d: string, key: string) => join(d, readdirSync(d).find((n) => n.startsWith('snap-') && n.endsWith(`-${key}`))!);
 const partials = (d: string) => readdirSync(d).filter((n) => n.includes('.tmuxcodex-partial-') || n.includes('.partial-'));
 
 describe('cloneTree', () => {
@@ -299,7 +301,7 @@ describe('cloneTree', () => {
   });
 
   it('hardlinks deep files to the snapshot, never to the source; top-level files are own copies', () => {
-    const snapshot = join(snapshotRoot, 'node_modules-k1');
+    const snapshot = snapshotDir(snapshotRoot, 'k1');
     expect(readTree(snapshot)).toEqual(readTree(source));
     const ino = (p: string) => statSync(p).ino;
     expect(ino(join(first, DEEP))).toBe(ino(join(snapshot, DEEP)));
@@ -313,7 +315,7 @@ describe('cloneTree', () => {
   });
 
   it('a second clone with the same key reuses the snapshot as it is', async () => {
-    const snapshot = join(snapshotRoot, 'node_modules-k1');
+    const snapshot = snapshotDir(snapshotRoot, 'k1');
     const before = statSync(snapshot);
     // The source changes after the snapshot: a clone from the same key does not see it.
     put(join(source, 'tool/added-later.js'), 'later\n');
@@ -343,7 +345,7 @@ describe('cloneTree', () => {
     expect(readFileSync(join(source, DEEP))).toEqual(sourceDeep);
     expect(readFileSync(join(source, '.package-lock.json'))).toEqual(sourceTop);
     // the top-level file is the clone's own: the snapshot keeps its copy as it was
-    expect(readFileSync(join(snapshotRoot, 'node_modules-k1', '.package-lock.json'))).toEqual(sourceTop);
+    expect(readFileSync(join(snapshotDir(snapshotRoot, 'k1'), '.package-lock.json'))).toEqual(sourceTop);
   });
 
   it('a clone that fails at the end (the target exists) leaves no partial copy and the target as it was', async () => {

@@ -84,12 +84,12 @@ describe('loadConfig: merging', () => {
       layout: { sidebarWidth: 40, maxAgentsPerWindow: DEFAULT_CONFIG.layout.maxAgentsPerWindow },
       profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null, origin: 'user' }, codex: { command: ['codex'], taskArgs: ['--'], origin: 'user' } },
       targets: ['main', 'release/1.0'],
-      worktrees: { root: null },
+      worktrees: { root: null, rootOrigin: null },
       setup: [{ copy: ['.env*'], origin: 'user' }, { run: 'npm ci', origin: 'user' }],
       ports: { range: [5000, 5099], count: 2 },
     });
     expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [],
-      worktrees: { root: null }, setup: null, ports: { range: [4100, 4999], count: 1 } });
+      worktrees: { root: null, rootOrigin: null }, setup: null, ports: { range: [4100, 4999], count: 1 } });
   });
 
   it('lets the repository file override the user file, keeping what it does not set', async () => {
@@ -116,7 +116,7 @@ describe('loadConfig: merging', () => {
       layout: { sidebarWidth: 50, maxAgentsPerWindow: 4 },
       profiles: { a: { command: ['a-user'], taskArgs: null, origin: 'user' }, b: { command: ['b-repo'], taskArgs: null, origin: 'repo' } },
       targets: ['main'],
-      worktrees: { root: null },
+      worktrees: { root: null, rootOrigin: null },
       setup: [{ run: 'make deps', origin: 'repo' }],
       ports: DEFAULT_CONFIG.ports,
     });
