@@ -1,0 +1,45 @@
+// `propagate REV --to AGENT... | --all`: cherry-pick a fix into the agents' worktrees that lack it.
+import type { Command } from '../command.js';
+import { flag } from '../command.js';
+import { usageError } from '../../errors.js';
+import { requireWorktreeRoot } from '../../git/repo.js';
+import { requireCommit } from '../../git/where.js';
+import { propagateInto } from '../../git/propagate.js';
+import { printJson, table } from '../output.js';
+
+export const propagate: Command = {
+  name: 'propagate',
+  usage: 'propagate REV --to AGENT [--to AGENT]... | --all',
+  summary: 'cherry-pick a fix (with -x) into agents\' worktrees; dirty, busy or conflicting ones are left exactly as they were',
+  options: {
+    to: { type: 'list', arg: 'AGENT', help: 'an agent to bring the fix to (repeatable)' },
+    all: { type: 'boolean', help: 'every live agent with a worktree of its own' },
+  },
+  async run(ctx) {
+    const rev = ctx.positionals[0];
+    const to = (ctx.options.to as string[] | undefined) ?? [];
+    if (!rev) throw usageError('MISSING_REV', 'propagate needs a REV: the commit to bring.', 'Example: tmuxcodex propagate a1b2c3d --all');
+    if ((to.length > 0) === flag(ctx, 'all')) throw usageError('PROPAGATE_TARGETS', 'Say where: --to AGENT (repeatable) or --all.');
+    const repo = await requireWorktreeRoot(ctx.cwd, 'propagate works on a repository\'s worktrees');
+    const commit = await requireCommit(repo, rev);
+    const client = await ctx.daemon();
+    const { agents } = await client.request('list', {});
+    const live = agents.filter((a) => a.state !== 'gone' && a.worktree);
+    const chosen = flag(ctx, 'all') ? live : to.map((ref) => {
+      const a = live.find((x) => x.id === ref || x.name === ref);
+      if (!a) throw usageError('AGENT_NOT_FOUND', `No live agent with a worktree is called "${ref}".`, 'Run `tmuxcodex list` to see them.');
+      return a;
+    });
+    // Agents that share a worktree get the fix once.
+    const seen = new Set<string>();
+    const results = [];
+    for (const a of chosen) {
+      if (seen.has(a.worktree!.path)) continue;
+      seen.add(a.worktree!.path);
+      results.push(await propagateInto(a.worktree!.path, a.name, commit));
+    }
+    if (ctx.json) return printJson({ rev: commit, results });
+    process.stdout.write(table(['AGENT', 'WORKTREE', 'OUTCOME', 'REASON'], results.map((r) => [r.agent ?? '-', r.worktree, r.outcome, r.reason ?? ''])));
+    return results.some((r) => r.outcome === 'error') ? 1 : 0;
+  },
+};

@@ -1,0 +1,67 @@
+// `where REV [--run CMD]`: which worktrees contain a commit (or an equivalent patch) and which lack
+// it; with --run, a reproduction command runs in every worktree at once, each with its own log.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+import { usageError } from '../../errors.js';
+import { run, ProcessError } from '../../proc/run.js';
+import { requireWorktreeRoot } from '../../git/repo.js';
+import { requireCommit, whereIs, type WhereRow } from '../../git/where.js';
+import { printJson, table } from '../output.js';
+
+interface RunOutcome { exitCode: number | null; log: string; timedOut: boolean }
+
+/** Runs the user's command line in worktree (through sh -c, as typed), output to logFile. */
+async function runIn(worktree: string, command: string, logFile: string, timeoutMs: number): Promise<RunOutcome> {
+  try {
+    const res = await run('/bin/sh', ['-c', command], { cwd: worktree, timeoutMs });
+    writeFileSync(logFile, res.stdout + res.stderr);
+    return { exitCode: 0, log: logFile, timedOut: false };
+  } catch (e) {
+    const pe = e instanceof ProcessError ? e : null;
+    writeFileSync(logFile, pe ? pe.stderr : String(e));
+    return { exitCode: pe?.exitCode ?? null, log: logFile, timedOut: pe?.timedOut ?? false };
+  }
+}
+
+export const where: Command = {
+  name: 'where',
+  usage: 'where REV [--run CMD] [--timeout SEC] [--jobs N]',
+  summary: 'which worktrees contain REV, contain an equivalent patch, or lack it; --run a check in each',
+  options: {
+    run: { type: 'string', arg: 'CMD', help: 'a command line to run in every worktree (pass/fail per worktree)' },
+    timeout: { type: 'number', arg: 'SEC', help: 'time limit per worktree for --run (default 300)' },
+    jobs: { type: 'number', arg: 'N', help: 'worktrees at once for --run (default 4)' },
+  },
+  async run(ctx) {
+    const rev = ctx.positionals[0];
+    if (!rev) throw usageError('MISSING_REV', 'where needs a REV: a commit, branch or tag.', 'Example: tmuxcodex where a1b2c3d --run "npm test"');
+    const repo = await requireWorktreeRoot(ctx.cwd, 'where looks through a repository\'s worktrees');
+    const commit = await requireCommit(repo, rev);
+    const client = await ctx.daemon();
+    const agents = (await client.request('list', {})).agents.filter((a) => a.state !== 'gone').map((a) => ({ name: a.name, branch: a.branch, worktree: a.worktree?.path ?? null }));
+    const rows: Array<WhereRow & { run: RunOutcome | null }> = (await whereIs(repo, commit, agents)).map((r) => ({ ...r, run: null }));
+    const command = str(ctx, 'run');
+    if (command !== null) {
+      const timeout = (ctx.options.timeout as number | undefined) ?? 300;
+      const jobs = (ctx.options.jobs as number | undefined) ?? 4;
+      if (!(timeout > 0) || !Number.isInteger(jobs) || jobs < 1) throw usageError('BAD_NUMBER', '--timeout takes seconds above 0 and --jobs a whole number from 1.');
+      const logDir = join(ctx.env.XDG_STATE_HOME || join(ctx.env.HOME ?? '/tmp', '.local', 'state'), 'tmuxcodex', 'where', new Date().toISOString().replace(/[:.]/g, '-'));
+      mkdirSync(logDir, { recursive: true });
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(jobs, rows.length) }, async () => {
+        while (next < rows.length) {
+          const row = rows[next++]!;
+          if (!row.worktree) continue;
+          row.run = await runIn(row.worktree, command, join(logDir, `${(row.agent ?? row.branch ?? 'detached').replace(/[^\w.-]/g, '_')}.log`), timeout * 1000);
+        }
+      }));
+    }
+    if (ctx.json) return printJson({ rev: commit, rows });
+    process.stdout.write(table(['WORKTREE', 'BRANCH', 'AGENT', 'STATUS', ...(command !== null ? ['RUN', 'LOG'] : [])],
+      rows.map((r) => [r.worktree ?? '-', r.branch ?? '(detached)', r.agent ?? '-', r.status,
+        ...(command !== null ? [r.run ? (r.run.timedOut ? 'timeout' : r.run.exitCode === 0 ? 'pass' : `fail (${r.run.exitCode ?? '?'})`) : '-', r.run?.log ?? '-'] : [])])));
+    return command !== null && rows.some((r) => r.run && r.run.exitCode !== 0) ? 1 : 0;
+  },
+};

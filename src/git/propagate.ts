@@ -1,0 +1,48 @@
+// `propagate REV`: bring a fix into worktrees that lack it, by cherry-pick -x. A worktree that is
+// dirty, in the middle of a rebase/merge/cherry-pick, or where the pick conflicts is left exactly
+// as it was (a conflicting pick is aborted) and reported with the reason. Never half applied.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ProcessError } from '../proc/run.js';
+import { gitRaw } from './worktree.js';
+import { presence } from './where.js';
+
+export type Outcome = 'applied' | 'already' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
+
+export interface PropagateResult { agent: string | null; worktree: string; outcome: Outcome; reason: string | null; commit: string | null }
+
+/** Which operation a worktree is in the middle of, or null. */
+async function operationInProgress(worktree: string): Promise<string | null> {
+  const names = ['rebase-merge', 'rebase-apply', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'];
+  const paths = (await gitRaw(worktree, ['rev-parse', ...names.flatMap((n) => ['--git-path', n])])).split('\n');
+  const i = paths.findIndex((p) => p && existsSync(resolve(worktree, p)));
+  return i === -1 ? null : ['a rebase', 'a rebase', 'a merge', 'a cherry-pick', 'a revert'][i]!;
+}
+
+/** Cherry-picks commit into one worktree, or says why not; leaves it as it was on any failure. */
+export async function propagateInto(worktree: string, agent: string | null, commit: string): Promise<PropagateResult> {
+  const r = (outcome: Outcome, reason: string | null, picked: string | null = null): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked });
+  try {
+    const busy = await operationInProgress(worktree);
+    if (busy) return r('skipped-busy', `${busy} is in progress`);
+    const have = await presence(worktree, commit, 'HEAD');
+    if (have !== 'lacks') return r('already', have === 'contains' ? 'the commit is in its history' : 'an equivalent patch is in its history');
+    const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;
+    if (dirty) return r('skipped-dirty', 'it has uncommitted changes or untracked files');
+    const before = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
+    try {
+      await gitRaw(worktree, ['cherry-pick', '-x', '--allow-empty', commit], { timeoutMs: 120_000 });
+    } catch (e) {
+      const stderr = e instanceof ProcessError ? e.stderr : String(e);
+      await gitRaw(worktree, ['cherry-pick', '--abort']).catch(() => {});
+      // --abort restores HEAD, index and files; check that it did before saying so.
+      const after = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
+      const clean = (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=no'])).length === 0;
+      if (after !== before || !clean) return r('error', `the cherry-pick failed and the worktree could not be restored: ${stderr.trim().split('\n')[0]}`);
+      return /conflict/i.test(stderr) ? r('conflict', stderr.trim().split('\n').filter((l) => /CONFLICT/.test(l)).join('; ') || 'the pick conflicts') : r('error', stderr.trim().split('\n')[0] ?? 'cherry-pick failed');
+    }
+    return r('applied', null, (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim());
+  } catch (e) {
+    return r('error', (e as Error).message.split('\n')[0] ?? 'failed');
+  }
+}
