@@ -20,6 +20,7 @@ const LOADERS: Record<string, Loader> = {
   map: async () => (await import('./commands/map.js')).map,
   where: async () => (await import('./commands/where.js')).where,
   propagate: async () => (await import('./commands/propagate.js')).propagate,
+  fix: async () => (await import('./commands/fix.js')).fix,
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,

@@ -34,6 +34,11 @@ export interface AgentRecord {
   deps: Array<{ dir: string; key: string }>;
   /** True when tmuxcodex created the branch for this agent: only such a branch is ever deleted. */
   branchCreated: boolean;
+  /**
+   * For an agent made by `fix --from`: the agent whose bug it fixes (its commits are brought there
+   * as they land), whether every worktree lacking them gets them too, and the last tip brought.
+   */
+  fix: { forAgent: string; toAll: boolean; propagatedTip: string | null } | null;
   context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
   git: { ahead: number; behind: number; dirty: number; merged: boolean } | null;
 }
@@ -57,6 +62,9 @@ export const PANE_META = {
   source: '@tmuxcodex-source',
   deps: '@tmuxcodex-deps',
   branchCreated: '@tmuxcodex-branch-created',
+  fixFor: '@tmuxcodex-fix-for',
+  fixToAll: '@tmuxcodex-fix-all',
+  fixTip: '@tmuxcodex-fix-tip',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
@@ -100,6 +108,11 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   if (r.ports.length) m.ports = r.ports.join(',');
   if (r.source) m.source = r.source;
   if (r.branchCreated) m.branchCreated = '1';
+  if (r.fix) {
+    m.fixFor = r.fix.forAgent;
+    if (r.fix.toAll) m.fixToAll = '1';
+    if (r.fix.propagatedTip) m.fixTip = r.fix.propagatedTip;
+  }
   if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
   return m;
 }
@@ -130,6 +143,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     ports: meta.ports ? meta.ports.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [],
     source: meta.source ?? null,
     branchCreated: meta.branchCreated === '1',
+    fix: meta.fixFor ? { forAgent: meta.fixFor, toAll: meta.fixToAll === '1', propagatedTip: meta.fixTip ?? null } : null,
     deps: (meta.deps ?? '').split(',').filter((d) => d.includes('=')).map((d) => ({ dir: d.slice(0, d.lastIndexOf('=')), key: d.slice(d.lastIndexOf('=') + 1) })),
     context: null,
     git: null,

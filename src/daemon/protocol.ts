@@ -25,6 +25,8 @@ export interface SpawnParams {
   ports: { range: [number, number]; count: number };
   /** The shell to start when the agent is a plain shell and setup steps run first. */
   shell: string;
+  /** `fix --from`: the agent whose bug this one fixes, and whether all worktrees get the fix. */
+  fixFor: { agent: string; toAll: boolean } | null;
   base: string | null;
   target: string | null;
   task: string | null;

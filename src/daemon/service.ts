@@ -1,6 +1,7 @@
 // The daemon's request handlers: sessions, spawn, kill, send, capture, wait, sync-files.
 import { PANE_META, type AgentRecord } from '../core/agent.js';
 import { DepsWatcher } from './deps-watch.js';
+import { FixWatcher } from './fix-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
@@ -46,9 +47,13 @@ export class AgentService {
   private readonly mutex = new Mutex();
   private readonly paneLocks = new Map<string, Mutex>();
   private readonly deps: DepsWatcher;
+  private readonly fixes: FixWatcher;
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
+    this.fixes = new FixWatcher(() => registry.all(), (id, tip) => void this.fixTipRecorded(id, tip), o.log);
+    for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`)));
+    void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`));
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.deps.sync(registry.all()));
     this.deps.sync(registry.all());
     this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
@@ -230,6 +235,14 @@ export class AgentService {
     });
   }
 
+  /** Records how far a fix agent's commits have been brought, on its pane and in the registry. */
+  private async fixTipRecorded(id: string, tip: string): Promise<void> {
+    const agent = this.registry.get(id);
+    if (!agent?.fix) return;
+    this.registry.patch(id, { fix: { ...agent.fix, propagatedTip: tip } });
+    if (agent.paneId && agent.state !== 'gone') await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.fixTip, tip)).catch(() => {});
+  }
+
   /** Records on the pane and in the registry that an agent's cloned folders are its own now. */
   private async depsMadePrivate(id: string, deps: AgentRecord['deps']): Promise<void> {
     const agent = this.registry.get(id);
@@ -244,6 +257,7 @@ export class AgentService {
   async close(): Promise<void> {
     await Promise.race([this.mutex.run(async () => {}), new Promise((r) => setTimeout(r, 60_000))]);
     this.deps.close();
+    await this.fixes.close();
     this.watch.close();
     await this.link.close();
   }

@@ -119,6 +119,8 @@ export const spawn: Command = {
       profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
       task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'),
       setup: config.setup, ports: config.ports, shell: ctx.env.SHELL || '/bin/sh',
+      // Set by `fix --from`, which spawns through this command (not options a user types).
+      fixFor: str(ctx, 'fix-for') ? { agent: str(ctx, 'fix-for')!, toAll: ctx.options['fix-all'] === true } : null,
     };
     const client = await ctx.daemon();
     const agent = await client.request('spawn', params);
