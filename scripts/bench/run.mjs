@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { makeEnv, until, median, cpuSeconds, rssMiB, machine, sleep, CLI } from './harness.mjs';
 import { benchWorktrees } from './worktrees.mjs';
+import { benchMergeMap } from './mergemap.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
@@ -141,7 +142,7 @@ async function benchExitLatency(b, n = 10) {
   row(`pane killed by hand seen (event), median of ${n}`, ms(median(goneLat)), '', `max ${ms(Math.max(...goneLat))}`, 'from %layout-change');
 }
 
-// `npm run bench -- core` or `-- worktrees` runs one part; no argument runs both.
+// `npm run bench -- core`, `-- worktrees` or `-- map` runs one part; no argument runs all.
 const only = process.argv[2] ?? 'all';
 const b = await makeEnv('main');
 try {
@@ -155,6 +156,16 @@ try {
     }
   }
   if (only === 'worktrees') throw new Done();
+  if (only === 'all' || only === 'map') {
+    console.error('bench: merge map (generates a repository with 50 worktrees)…');
+    const m = await makeEnv('map');
+    try {
+      await benchMergeMap(m, row);
+    } finally {
+      await m.dispose();
+    }
+  }
+  if (only === 'map') throw new Done();
   console.error('bench: spawn latency…');
   await benchSpawn(b);
   console.error('bench: exit latency…');

@@ -179,13 +179,13 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
       byBranch.set(b, { ...ab, merged: state, conflicts: m.clean ? [] : m.conflicts });
     }
     // git cherry tells the two apart (patch-equivalent commits), only where the content is in.
-    const picked = await mapBounded(candidates, 4, (b) => allCherryPicked(repo, ref, b));
+    const picked = await mapBounded(candidates, 8, (b) => allCherryPicked(repo, ref, b));
     candidates.forEach((b, k) => { if (picked[k]) byBranch.get(b)!.merged = 'patch'; });
     cells.set(targets[ti]!, byBranch);
   }
 
   const byPath = new Map(worktrees.map((w) => [w.path, w]));
-  const computed = await mapBounded(rows, 4, async (r): Promise<MapRow> => {
+  const computed = await mapBounded(rows, 8, async (r): Promise<MapRow> => {
     const w = r.worktree ? byPath.get(r.worktree) : undefined;
     let condition = w ? await worktreeCondition(w) : null;
     if (r.branch && !existing.has(r.branch)) condition = `branch ${r.branch} was deleted`;
@@ -194,15 +194,50 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
     for (const t of targets) row.targets[t] = r.branch ? (cells.get(t)?.get(r.branch) ?? null) : null;
     return row;
   });
-  return { targets: [...targets], rows: computed, pairs: await conflictingPairs(repo, targetRefs[0] ?? null, computed) };
+  // What each branch changes relative to the first target: its merge result's tree against the target's.
+  const firstTargetTrees = new Map(branches.map((b, bi) => [b, merges[bi]?.tree ?? '']));
+  return { targets: [...targets], rows: computed, pairs: await conflictingPairs(repo, targetTrees[0] ?? null, firstTargetTrees, computed) };
+}
+
+/**
+ * The files each branch changes, from one `diff-tree --stdin` over "targetTree mergeTree" lines
+ * (the merge of the branch into the target holds exactly the branch's contribution).
+ */
+async function changedFiles(repo: string, targetTree: string, branchTrees: ReadonlyMap<string, string>): Promise<Map<string, Set<string>>> {
+  const branches = [...branchTrees.keys()].filter((b) => branchTrees.get(b));
+  const result = new Map<string, Set<string>>(branches.map((b) => [b, new Set<string>()]));
+  if (!branches.length) return result;
+  const input = branches.map((b) => `${targetTree} ${branchTrees.get(b)}\n`).join('');
+  const out = await gitRaw(repo, ['diff-tree', '-r', '--name-only', '-z', '--stdin'], { input, timeoutMs: 120_000 });
+  // Each input line comes back as a "treeA treeB" header line, then its paths, NUL-terminated.
+  const header = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64})\n/;
+  let pos = 0;
+  let current: string[] = [];
+  // Two branches may make the very same change (same tree): each gets the files.
+  const byTree = new Map<string, string[]>();
+  for (const b of branches) byTree.set(branchTrees.get(b)!, [...(byTree.get(branchTrees.get(b)!) ?? []), b]);
+  while (pos < out.length) {
+    const m = header.exec(out.slice(pos, pos + 140));
+    if (m) {
+      current = byTree.get(m[2]!) ?? [];
+      pos += m[0].length;
+      continue;
+    }
+    const end = out.indexOf('\0', pos);
+    if (end === -1) break;
+    for (const b of current) result.get(b)!.add(out.slice(pos, end));
+    pos = end + 1;
+  }
+  return result;
 }
 
 /** Pairs of agent branches that would conflict with each other if both were merged. */
-async function conflictingPairs(repo: string, baseRef: string | null, rows: readonly MapRow[]): Promise<MergeMap['pairs']> {
-  const agentBranches = [...new Set(rows.filter((r) => r.agent && r.branch && !r.condition?.includes('deleted')).map((r) => r.branch!))];
-  if (agentBranches.length < 2 || !baseRef) return [];
+async function conflictingPairs(repo: string, targetTree: string | null, branchTrees: ReadonlyMap<string, string>, rows: readonly MapRow[]): Promise<MergeMap['pairs']> {
+  const agentBranches = [...new Set(rows.filter((r) => r.agent && r.branch && branchTrees.has(r.branch)).map((r) => r.branch!))];
+  if (agentBranches.length < 2 || !targetTree) return [];
   // Only branches that change a common file can conflict: compare changed-file sets first.
-  const files = await mapBounded(agentBranches, 4, async (b) => new Set((await gitRaw(repo, ['diff', '--name-only', '-z', `${baseRef}...refs/heads/${b}`])).split('\0').filter(Boolean)));
+  const changed = await changedFiles(repo, targetTree, new Map(agentBranches.map((b) => [b, branchTrees.get(b)!])));
+  const files = agentBranches.map((b) => changed.get(b) ?? new Set<string>());
   const jobs: Array<[string, string]> = [];
   for (let i = 0; i < agentBranches.length; i++) {
     for (let j = i + 1; j < agentBranches.length; j++) {
