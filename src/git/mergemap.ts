@@ -162,7 +162,8 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
     Promise.all(targetRefs.map(async (ref) => (await gitRaw(repo, ['rev-parse', `${ref}^{tree}`])).trim())),
     mergeTrees(repo, mergeJobs),
   ]);
-  for (const [ti, ref] of targetRefs.entries()) {
+  // Targets are independent of each other and of the per-worktree facts: all run at once.
+  const perTarget = Promise.all(targetRefs.map(async (ref, ti) => {
     const [track, merged] = await Promise.all([aheadBehind(repo, branches, ref), mergedInto(repo, ref)]);
     const byBranch = new Map<string, MapCell>();
     const candidates: string[] = [];
@@ -182,15 +183,19 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
     const picked = await mapBounded(candidates, 8, (b) => allCherryPicked(repo, ref, b));
     candidates.forEach((b, k) => { if (picked[k]) byBranch.get(b)!.merged = 'patch'; });
     cells.set(targets[ti]!, byBranch);
-  }
+  }));
 
   const byPath = new Map(worktrees.map((w) => [w.path, w]));
-  const computed = await mapBounded(rows, 8, async (r): Promise<MapRow> => {
+  const facts = mapBounded(rows, 8, async (r) => {
     const w = r.worktree ? byPath.get(r.worktree) : undefined;
     let condition = w ? await worktreeCondition(w) : null;
     if (r.branch && !existing.has(r.branch)) condition = `branch ${r.branch} was deleted`;
     const dirty = w && !w.prunable ? await dirtyCount(w.path).catch(() => null) : null;
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty, lastCommitAt: r.branch ? (dates.get(r.branch) ?? null) : null, condition, targets: {} };
+    return { condition, dirty };
+  });
+  const [, rowFacts] = await Promise.all([perTarget, facts]);
+  const computed = rows.map((r, i): MapRow => {
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: rowFacts[i]!.dirty, lastCommitAt: r.branch ? (dates.get(r.branch) ?? null) : null, condition: rowFacts[i]!.condition, targets: {} };
     for (const t of targets) row.targets[t] = r.branch ? (cells.get(t)?.get(r.branch) ?? null) : null;
     return row;
   });
