@@ -210,7 +210,8 @@ describe('bad input: a clear message, exit code 2, nothing created', () => {
   });
 
   it('no tmux at all', async () => {
-    const res = await cli(createTestServer('notmux'), ['list'], { env: { TMUXCODEX_TMUX: '/nonexistent/tmux' } });
+    const other = createTestServer('notmux');
+    const res = await cli(other, ['list'], { env: { TMUXCODEX_TMUX: '/nonexistent/tmux' } }).finally(() => other.dispose());
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toMatch(/tmux was not found/);
   });
