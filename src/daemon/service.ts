@@ -2,6 +2,7 @@
 import { PANE_META, type AgentRecord } from '../core/agent.js';
 import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
+import { GitWatcher } from './git-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
@@ -48,9 +49,13 @@ export class AgentService {
   private readonly paneLocks = new Map<string, Mutex>();
   private readonly deps: DepsWatcher;
   private readonly fixes: FixWatcher;
+  private readonly gitFields: GitWatcher;
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
+    this.gitFields = new GitWatcher(() => registry.all(), (id, git) => registry.patch(id, { git }), o.log);
+    for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`)));
+    void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`));
     this.fixes = new FixWatcher(() => registry.all(), (id, tip) => void this.fixTipRecorded(id, tip), o.log);
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`)));
     void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`));
@@ -258,6 +263,7 @@ export class AgentService {
     await Promise.race([this.mutex.run(async () => {}), new Promise((r) => setTimeout(r, 60_000))]);
     this.deps.close();
     await this.fixes.close();
+    await this.gitFields.close();
     this.watch.close();
     await this.link.close();
   }

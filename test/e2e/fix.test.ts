@@ -31,6 +31,15 @@ afterAll(async () => {
   await ts.dispose();
 });
 
+describe('git fields in list --json', () => {
+  it('follow commits in an agent\'s worktree: ahead, merged, dirty against its target', async () => {
+    const a1 = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a1' && a.git?.ahead === 1), { timeoutMs: 8000, what: 'a1 ahead 1' });
+    expect(a1.git).toMatchObject({ ahead: 1, behind: 0, merged: false, mergedHow: 'no', conflicts: [] });
+    const a2 = (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a2')!;
+    expect(a2.git).toMatchObject({ ahead: 0, merged: true, mergedHow: 'ancestor' });
+  });
+});
+
 describe('fix --from', () => {
   it('branches the fix agent from the target, not from the agent\'s worktree, and tells it where the bug was', async () => {
     const fix = await cliJson<AgentRecord>(ts, ['fix', '--from', 'a1', '--task', 'the login redirect loops', '--all'], { cwd: repo });
