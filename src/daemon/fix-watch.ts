@@ -4,7 +4,7 @@
 import chokidar, { type FSWatcher } from 'chokidar';
 import { join } from 'node:path';
 import type { AgentRecord } from '../core/agent.js';
-import { gitRaw } from '../git/worktree.js';
+import { commonGitDir, gitRaw } from '../git/worktree.js';
 import { propagateInto, type PropagateResult } from '../git/propagate.js';
 
 export class FixWatcher {
@@ -23,7 +23,7 @@ export class FixWatcher {
     const fixers = this.fixers();
     const dirs = new Set<string>();
     for (const f of fixers) {
-      const common = await gitRaw(f.worktree!.path, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((s) => s.trim(), () => null);
+      const common = await commonGitDir(f.worktree!.path);
       if (common) dirs.add(common);
     }
     for (const [dir, w] of this.watchers) if (!dirs.has(dir)) { void w.close(); this.watchers.delete(dir); }

@@ -4,7 +4,7 @@
 import chokidar, { type FSWatcher } from 'chokidar';
 import { join } from 'node:path';
 import type { AgentRecord } from '../core/agent.js';
-import { gitRaw, defaultBranch } from '../git/worktree.js';
+import { commonGitDir, defaultBranch } from '../git/worktree.js';
 import { computeMergeMap } from '../git/mergemap.js';
 
 export class GitWatcher {
@@ -23,7 +23,7 @@ export class GitWatcher {
     const dirs = new Set<string>();
     for (const a of this.agents()) {
       if (a.state === 'gone' || !a.worktree || !a.branch) continue;
-      const common = await gitRaw(a.worktree.path, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((s) => s.trim(), () => null);
+      const common = await commonGitDir(a.worktree.path);
       if (common) dirs.add(common);
     }
     for (const [dir, w] of this.watchers) if (!dirs.has(dir)) { void w.close(); this.watchers.delete(dir); }
@@ -62,7 +62,7 @@ export class GitWatcher {
     const agents: AgentRecord[] = [];
     for (const a of this.agents()) {
       if (a.state === 'gone' || !a.worktree || !a.branch) continue;
-      const common = await gitRaw(a.worktree.path, ['rev-parse', '--path-format=absolute', '--git-common-dir']).then((s) => s.trim(), () => null);
+      const common = await commonGitDir(a.worktree.path);
       if (common === commonDir) agents.push(a);
     }
     if (!agents.length) return;

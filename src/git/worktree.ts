@@ -130,3 +130,18 @@ export async function isMergedInto(dir: string, branch: string, target: string):
     return false;
   }
 }
+
+const commonDirs = new Map<string, string>();
+
+/** The repository's common git folder for a worktree (cached: it never changes for a worktree). */
+export async function commonGitDir(worktree: string): Promise<string | null> {
+  const known = commonDirs.get(worktree);
+  if (known) return known;
+  try {
+    const dir = (await gitRaw(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+    commonDirs.set(worktree, dir);
+    return dir;
+  } catch {
+    return null;
+  }
+}
