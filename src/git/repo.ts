@@ -1,10 +1,11 @@
 // Facts about the git repository around a folder. Reads only.
-import { run, ProcessError } from '../proc/run.js';
+import { ProcessError } from '../proc/run.js';
+import { gitRaw } from './worktree.js';
 import { usageError } from '../errors.js';
 
 /** Runs git in dir and returns trimmed stdout. */
 export async function git(dir: string, args: readonly string[], timeoutMs = 10_000): Promise<string> {
-  return (await run('git', ['-C', dir, ...args], { timeoutMs })).stdout.trim();
+  return (await gitRaw(dir, args, { timeoutMs })).trim();
 }
 
 /** The top of the worktree containing dir, or null outside a repository. */
