@@ -29,8 +29,13 @@ export class FixWatcher {
     for (const [dir, w] of this.watchers) if (!dirs.has(dir)) { void w.close(); this.watchers.delete(dir); }
     for (const dir of dirs) {
       if (this.watchers.has(dir)) continue;
-      // Loose refs and packed-refs: a commit on any branch changes one of them.
-      const w = chokidar.watch([join(dir, 'refs', 'heads'), join(dir, 'packed-refs')], { ignoreInitial: true, ignored: (p) => p.endsWith('.lock') });
+      // Refs (a new fix commit), and the worktrees' HEADs and indexes (a worktree that was dirty or
+      // busy when the fix came may be ready for it now).
+      const w = chokidar.watch([join(dir, 'refs', 'heads'), join(dir, 'packed-refs'), join(dir, 'worktrees')], {
+        ignoreInitial: true,
+        ignored: (p, st) => p.endsWith('.lock') || (!!st?.isFile() && /\/worktrees\/[^/]+\/(?!HEAD$|index$)[^/]+$/.test(p)),
+        depth: 8,
+      });
       w.on('all', () => this.schedule());
       this.watchers.set(dir, w);
     }
@@ -63,8 +68,15 @@ export class FixWatcher {
       const from = f.fix!.propagatedTip ?? f.base;
       if (!tip || !from || tip === from) continue;
       const commits = (await gitRaw(f.worktree!.path, ['rev-list', '--reverse', '--no-merges', `${from}..${tip}`])).split('\n').filter(Boolean);
-      const all = this.agents().filter((a) => a.state !== 'gone' && a.worktree && a.id !== f.id);
-      const wanted = all.filter((a) => a.id === f.fix!.forAgent || f.fix!.toAll);
+      // The agent it fixes, and with --all every other agent of the same repository that has a
+      // worktree of its own (never a shared or existing one, which may be the user's checkout).
+      const repo = await commonGitDir(f.worktree!.path);
+      const wanted: AgentRecord[] = [];
+      for (const a of this.agents()) {
+        if (a.state === 'gone' || !a.worktree || a.id === f.id) continue;
+        if (a.id !== f.fix!.forAgent && !(f.fix!.toAll && a.worktree.mode === 'new')) continue;
+        if ((await commonGitDir(a.worktree.path)) === repo) wanted.push(a);
+      }
       const seen = new Set<string>();
       const results: PropagateResult[] = [];
       for (const a of wanted) {
@@ -76,8 +88,11 @@ export class FixWatcher {
           if (r.outcome !== 'applied' && r.outcome !== 'already') break; // the rest would not apply either
         }
       }
-      this.recordTip(f.id, tip);
       for (const r of results) this.log(`fix ${f.name}: ${r.agent}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
+      // A worktree that was dirty or busy gets the fix once it is ready (its index or HEAD
+      // changes and this runs again): the tip only moves on when nothing is waiting. Conflicts and
+      // errors would repeat, so they are final (and logged).
+      if (!results.some((r) => r.outcome === 'skipped-dirty' || r.outcome === 'skipped-busy')) this.recordTip(f.id, tip);
     }
   }
 }

@@ -5,7 +5,7 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import { join } from 'node:path';
 import type { AgentRecord } from '../core/agent.js';
 import { commonGitDir, defaultBranch } from '../git/worktree.js';
-import { computeMergeMap } from '../git/mergemap.js';
+import { computeMergeMap, resolveTarget } from '../git/mergemap.js';
 
 export class GitWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -68,7 +68,11 @@ export class GitWatcher {
     if (!agents.length) return;
     const repo = agents[0]!.worktree!.path;
     const fallback = await defaultBranch(repo);
-    const targets = [...new Set(agents.map((a) => a.target ?? fallback).filter((t): t is string => !!t))];
+    // A target that does not resolve (deleted) only blanks its own agents, not the repository's.
+    const targets: string[] = [];
+    for (const t of new Set(agents.map((a) => a.target ?? fallback).filter((x): x is string => !!x))) {
+      if (await resolveTarget(repo, t).then(() => true, () => false)) targets.push(t);
+    }
     if (!targets.length) return;
     const map = await computeMergeMap(repo, targets, agents.map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.id })));
     for (const a of agents) {

@@ -74,7 +74,7 @@ async function aheadBehind(repo: string, branches: string[], targetRef: string):
   branches = branches.filter((x) => !x.includes('='));
   if (!branches.length) return result;
   const config = branches.flatMap((b) => ['-c', `branch.${b}.remote=.`, '-c', `branch.${b}.merge=${targetRef}`]);
-  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:short)%00%(upstream:track,nobracket)', ...branches.map((b) => `refs/heads/${b}`)]);
+  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:lstrip=2)%00%(upstream:track,nobracket)', ...branches.map((b) => `refs/heads/${b}`)]);
   for (const line of out.split('\n').filter(Boolean)) {
     const [name, track] = line.split('\0');
     result.set(name!, parseTrack(track ?? ''));
@@ -84,7 +84,7 @@ async function aheadBehind(repo: string, branches: string[], targetRef: string):
 
 /** Branches whose tip is an ancestor of targetRef (merged normally or fast-forwarded). */
 async function mergedInto(repo: string, targetRef: string): Promise<Set<string>> {
-  const out = await gitRaw(repo, ['for-each-ref', `--merged=${targetRef}`, '--format=%(refname:short)', 'refs/heads/']);
+  const out = await gitRaw(repo, ['for-each-ref', `--merged=${targetRef}`, '--format=%(refname:lstrip=2)', 'refs/heads/']);
   return new Set(out.split('\n').filter(Boolean));
 }
 
@@ -94,7 +94,8 @@ export interface MergeResult { clean: boolean; tree: string; conflicts: string[]
 export async function mergeTrees(repo: string, pairs: ReadonlyArray<readonly [string, string]>): Promise<MergeResult[]> {
   if (!pairs.length) return [];
   const input = pairs.map(([a, b]) => `${a} ${b}\n`).join('');
-  const out = await gitRaw(repo, ['merge-tree', '--stdin', '--name-only', '--no-messages'], { input, timeoutMs: 120_000 });
+  // Unrelated histories (an orphan branch) would otherwise fail every merge of the batch.
+  const out = await gitRaw(repo, ['merge-tree', '--stdin', '--name-only', '--no-messages', '--allow-unrelated-histories'], { input, timeoutMs: 120_000 });
   // Each result: status (1 clean, 0 conflict), tree, conflicted paths..., then an empty field.
   const fields = out.split('\0');
   const results: MergeResult[] = [];
@@ -119,7 +120,7 @@ async function allCherryPicked(repo: string, targetRef: string, branch: string):
 
 /** Uncommitted and untracked paths in a worktree. */
 async function dirtyCount(worktree: string): Promise<number> {
-  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCU?!]{2} /.test(l)).length;
+  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCTU?!]{2} /.test(l)).length;
 }
 
 /** Why a worktree's row is special, or null. */
@@ -151,9 +152,9 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
   const rows: RowSource[] = [...agentRows];
   const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
   for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
-  const existing = new Set((await gitRaw(repo, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])).split('\n').filter(Boolean));
+  const existing = new Set((await gitRaw(repo, ['for-each-ref', '--format=%(refname:lstrip=2)', 'refs/heads/'])).split('\n').filter(Boolean));
   const branches = [...new Set(rows.map((r) => r.branch).filter((b): b is string => b !== null && existing.has(b)))];
-  const dates = new Map((await gitRaw(repo, ['for-each-ref', '--format=%(refname:short)%00%(committerdate:iso-strict)', 'refs/heads/'])).split('\n').filter(Boolean).map((l) => l.split('\0') as [string, string]));
+  const dates = new Map((await gitRaw(repo, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(committerdate:iso-strict)', 'refs/heads/'])).split('\n').filter(Boolean).map((l) => l.split('\0') as [string, string]));
 
   const cells = new Map<string, Map<string, MapCell>>(); // target -> branch -> cell
   const mergeJobs: Array<readonly [string, string]> = [];

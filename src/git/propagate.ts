@@ -13,10 +13,14 @@ export interface PropagateResult { agent: string | null; worktree: string; outco
 
 /** Which operation a worktree is in the middle of, or null. */
 async function operationInProgress(worktree: string): Promise<string | null> {
-  const names = ['rebase-merge', 'rebase-apply', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'];
+  // sequencer: a multi-commit cherry-pick/revert the user is in the middle of (even when clean).
+  const names = ['rebase-merge', 'rebase-apply', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'sequencer'];
   const paths = (await gitRaw(worktree, ['rev-parse', ...names.flatMap((n) => ['--git-path', n])])).split('\n');
   const i = paths.findIndex((p) => p && existsSync(resolve(worktree, p)));
-  return i === -1 ? null : ['a rebase', 'a rebase', 'a merge', 'a cherry-pick', 'a revert'][i]!;
+  if (i !== -1) return ['a rebase', 'a rebase', 'a merge', 'a cherry-pick', 'a revert', 'a cherry-pick or revert sequence'][i]!;
+  // A commit picked onto a detached HEAD would be lost at the next checkout.
+  const onBranch = (await gitRaw(worktree, ['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).trim() !== '';
+  return onBranch ? null : 'a detached HEAD (no branch to keep the commit)';
 }
 
 /** Cherry-picks commit into one worktree, or says why not; leaves it as it was on any failure. */
@@ -24,7 +28,7 @@ export async function propagateInto(worktree: string, agent: string | null, comm
   const r = (outcome: Outcome, reason: string | null, picked: string | null = null): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked });
   try {
     const busy = await operationInProgress(worktree);
-    if (busy) return r('skipped-busy', `${busy} is in progress`);
+    if (busy) return r('skipped-busy', busy.startsWith('a detached') ? `it is on ${busy}` : `${busy} is in progress`);
     const have = await presence(worktree, commit, 'HEAD');
     if (have !== 'lacks') return r('already', have === 'contains' ? 'the commit is in its history' : 'an equivalent patch is in its history');
     const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;

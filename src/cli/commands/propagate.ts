@@ -4,6 +4,7 @@ import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
 import { requireWorktreeRoot } from '../../git/repo.js';
 import { requireCommit } from '../../git/where.js';
+import { commonGitDir } from '../../git/worktree.js';
 import { propagateInto } from '../../git/propagate.js';
 import { printJson, table } from '../output.js';
 
@@ -25,7 +26,12 @@ export const propagate: Command = {
     const client = await ctx.daemon();
     const { agents } = await client.request('list', {});
     const live = agents.filter((a) => a.state !== 'gone' && a.worktree);
-    const chosen = flag(ctx, 'all') ? live : to.map((ref) => {
+    // --all: agents of this repository with a worktree of their own (never a shared or existing
+    // one, which may be the user's own checkout); --to names agents explicitly.
+    const repoDir = await commonGitDir(repo);
+    const own = [];
+    for (const a of live) if (a.worktree!.mode === 'new' && (await commonGitDir(a.worktree!.path)) === repoDir) own.push(a);
+    const chosen = flag(ctx, 'all') ? own : to.map((ref) => {
       const a = live.find((x) => x.id === ref || x.name === ref);
       if (!a) throw usageError('AGENT_NOT_FOUND', `No live agent with a worktree is called "${ref}".`, 'Run `tmuxcodex list` to see them.');
       return a;
