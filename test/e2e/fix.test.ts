@@ -63,6 +63,21 @@ describe('fix --from', () => {
     expect((await git(wt('a1'), ['log', '--format=%s', '-2'], ts.env)).split('\n')).toEqual(['fix the redirect', 'a1 work']);
   });
 
+  it('holds a fix for a dirty worktree and brings it once the work there is committed', async () => {
+    writeFileSync(join(wt('a1'), 'wip.txt'), 'not committed yet\n');
+    writeFileSync(join(wt('fix-a1'), 'fix2.txt'), 'second fix\n');
+    await git(wt('fix-a1'), ['add', 'fix2.txt'], ts.env);
+    await git(wt('fix-a1'), ['commit', '-q', '-m', 'second fix'], ts.env);
+    const second = (await git(wt('fix-a1'), ['rev-parse', 'HEAD'], ts.env)).trim();
+    // a2 is clean: it gets the fix; a1 has an untracked file: it waits, untouched.
+    await waitFor(async () => (await git(wt('a2'), ['log', '-1', '--format=%B'], ts.env)).includes(second), { timeoutMs: 8000, what: 'second fix in a2' });
+    expect((await git(wt('a1'), ['log', '-1', '--format=%s'], ts.env)).trim()).toBe('fix the redirect');
+    await git(wt('a1'), ['add', 'wip.txt'], ts.env);
+    await git(wt('a1'), ['commit', '-q', '-m', 'wip'], ts.env);
+    await waitFor(async () => (await git(wt('a1'), ['log', '-1', '--format=%B'], ts.env)).includes(second), { timeoutMs: 8000, what: 'second fix in a1 after its commit' });
+    expect((await git(wt('a1'), ['log', '--format=%s', '-3'], ts.env)).split('\n')).toEqual(['second fix', 'wip', 'fix the redirect']);
+  });
+
   it('refuses an unknown agent with exit 2', async () => {
     const res = await cli(ts, ['fix', '--from', 'nobody'], { cwd: repo });
     expect(res.exitCode).toBe(2);
