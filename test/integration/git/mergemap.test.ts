@@ -120,6 +120,19 @@ describe('rows and conditions', () => {
     expect(m.rows[0]).toMatchObject({ branch: 'open-b', condition: 'branch open-b was deleted', targets: { main: null } });
   });
 
+  it('names a worktree in the middle of a rebase, and one on a detached HEAD', async () => {
+    const rebasing = join(root, 'wt-rebasing');
+    await git('worktree', 'add', '-q', '-b', 'rebasing', rebasing, 'main');
+    writeFileSync(join(rebasing, 'shared.txt'), 'line 1\nrebasing side\nline 3\n');
+    await execa('git', ['-c', 'user.name=T', '-c', 'user.email=t@t', '-C', rebasing, 'commit', '-q', '-am', 'r'], { env, extendEnv: false });
+    await execa('git', ['-c', 'user.name=T', '-c', 'user.email=t@t', '-C', rebasing, 'rebase', 'open-a'], { env, extendEnv: false, reject: false });
+    const detached = join(root, 'wt-detached');
+    await git('worktree', 'add', '-q', '--detach', detached, 'main');
+    const m = await computeMergeMap(repo, ['main'], []);
+    expect(m.rows.find((r) => r.worktree === rebasing)?.condition).toMatch(/rebase in progress/);
+    expect(m.rows.find((r) => r.worktree === detached)).toMatchObject({ branch: null, condition: 'detached HEAD' });
+  });
+
   it('refuses an unknown target with a usage error', async () => {
     await expect(computeMergeMap(repo, ['nope'], [])).rejects.toMatchObject({ code: 'UNKNOWN_TARGET', exitCode: 2 });
   });
