@@ -113,11 +113,49 @@ export async function mergeTrees(repo: string, pairs: ReadonlyArray<readonly [st
   return results;
 }
 
-/** True if every commit of branch that target lacks has a patch-equivalent commit in target. */
-async function allCherryPicked(repo: string, targetRef: string, branch: string): Promise<boolean> {
-  const out = await gitRaw(repo, ['cherry', targetRef, `refs/heads/${branch}`]);
-  const lines = out.split('\n').filter(Boolean);
-  return lines.length > 0 && lines.every((l) => l.startsWith('-'));
+/** Patch ids (git patch-id --stable) of the non-merge commits that revs select: commit -> id. */
+async function patchIds(repo: string, revs: readonly string[]): Promise<Map<string, string>> {
+  const diff = await gitRaw(repo, ['log', '--no-merges', '-p', '--format=commit %H', ...revs], { timeoutMs: 120_000 });
+  const ids = new Map<string, string>();
+  if (!diff.trim()) return ids;
+  for (const line of (await gitRaw(repo, ['patch-id', '--stable'], { input: diff, timeoutMs: 120_000 })).split('\n')) {
+    const [id, commit] = line.split(' ');
+    if (id && commit) ids.set(commit, id);
+  }
+  return ids;
+}
+
+/**
+ * The branches whose every commit missing from target has a patch-equivalent commit in target
+ * (what `git cherry` answers), for all candidates at once: the patch ids of the target's commits
+ * since the branches forked and of the branches' own commits, from two log|patch-id runs.
+ */
+async function cherryPicked(repo: string, targetRef: string, candidates: readonly string[]): Promise<Set<string>> {
+  if (!candidates.length) return new Set();
+  const refs = candidates.map((b) => `refs/heads/${b}`);
+  const base = (await gitRaw(repo, ['merge-base', '--octopus', targetRef, ...refs])).trim();
+  const [inTarget, inBranches] = await Promise.all([patchIds(repo, [targetRef, `^${base}`]), patchIds(repo, [...refs, `^${targetRef}`])]);
+  const targetSet = new Set(inTarget.values());
+  // Each branch's own commits, from one rev-list of all of them: walk each tip's parents within it.
+  const [graphOut, tipsOut] = await Promise.all([
+    gitRaw(repo, ['rev-list', '--parents', `^${targetRef}`, ...refs]),
+    gitRaw(repo, ['rev-parse', ...refs]),
+  ]);
+  const parents = new Map(graphOut.split('\n').filter(Boolean).map((l) => { const [c, ...p] = l.split(' '); return [c!, p] as const; }));
+  const tips = tipsOut.split('\n').filter(Boolean);
+  return new Set(candidates.filter((_b, i) => {
+    const own: string[] = [];
+    const seen = new Set<string>();
+    for (const stack = [tips[i]!]; stack.length;) {
+      const c = stack.pop()!;
+      if (seen.has(c) || !parents.has(c)) continue;
+      seen.add(c);
+      const ps = parents.get(c)!;
+      if (ps.length <= 1) own.push(c); // merges carry no patch of their own (as git cherry)
+      stack.push(...ps);
+    }
+    return own.length > 0 && own.every((c) => targetSet.has(inBranches.get(c) ?? ''));
+  }));
 }
 
 /** Uncommitted and untracked paths in a worktree. */
@@ -195,9 +233,8 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
       }
       byBranch.set(b, { ...ab, merged: state, conflicts: m.clean ? [] : m.conflicts });
     }
-    // git cherry tells the two apart (patch-equivalent commits), only where the content is in.
-    const picked = await mapBounded(candidates, 8, (b) => allCherryPicked(repo, ref, b));
-    candidates.forEach((b, k) => { if (picked[k]) byBranch.get(b)!.merged = 'patch'; });
+    // Patch ids tell the two apart (patch-equivalent commits), only where the content is in.
+    for (const b of await cherryPicked(repo, ref, candidates)) byBranch.get(b)!.merged = 'patch';
     cells.set(targets[ti]!, byBranch);
   }));
 
