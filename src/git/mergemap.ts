@@ -226,14 +226,14 @@ export async function computeMergeMap(repo: string, targets: readonly string[], 
       const ab = track.get(b) ?? { ahead: 0, behind: 0 };
       let state: Merged = 'no';
       if (merged.has(b)) state = 'ancestor';
-      else if (m.clean && m.tree === targetTrees[ti]) {
-        // Merging it would change nothing: its work is in the target, by cherry-pick or by squash.
-        state = 'squash';
+      else {
+        // Merging it would change nothing: its work is in the target (squashed, or picked).
+        if (m.clean && m.tree === targetTrees[ti]) state = 'squash';
         candidates.push(b);
       }
       byBranch.set(b, { ...ab, merged: state, conflicts: m.clean ? [] : m.conflicts });
     }
-    // Patch ids tell the two apart (patch-equivalent commits), only where the content is in.
+    // Patch-equivalent commits mean cherry-picked, even where the target changed those lines later.
     for (const b of await cherryPicked(repo, ref, candidates)) byBranch.get(b)!.merged = 'patch';
     cells.set(targets[ti]!, byBranch);
   }));

@@ -120,6 +120,18 @@ describe('rows and conditions', () => {
     expect(m.rows[0]).toMatchObject({ branch: 'open-b', condition: 'branch open-b was deleted', targets: { main: null } });
   });
 
+  it('sees a cherry-pick even after the target changed the same lines again', async () => {
+    await git('checkout', '-q', '-b', 'picked-then-changed', 'consumer');
+    await commit('later.txt', 'from the branch\n', 'branch change');
+    await git('checkout', '-q', 'consumer');
+    await commit('unrelated.txt', 'consumer moves on first\n', 'unrelated'); // so the pick is a new commit
+    await git('cherry-pick', 'picked-then-changed');
+    await commit('later.txt', 'changed again on consumer\n', 'consumer changes it again');
+    await git('checkout', '-q', 'main');
+    const m = await computeMergeMap(repo, ['consumer'], [{ branch: 'picked-then-changed', worktree: null, agent: 'x' }]);
+    expect(m.rows.find((r) => r.branch === 'picked-then-changed')!.targets.consumer).toMatchObject({ merged: 'patch', ahead: 1 });
+  });
+
   it('names a worktree in the middle of a rebase, and one on a detached HEAD', async () => {
     const rebasing = join(root, 'wt-rebasing');
     await git('worktree', 'add', '-q', '-b', 'rebasing', rebasing, 'main');
