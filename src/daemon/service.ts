@@ -9,7 +9,7 @@ import { TmuxCommandError } from '../tmux/control/connection.js';
 import { usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, markManagedWindow, type LayoutSettings } from '../agents/windows.js';
-import { PANE_STATE_SUBSCRIPTION, SessionWatch } from './session-watch.js';
+import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './session-watch.js';
 import { spawnAgent } from '../agents/spawn.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
@@ -22,13 +22,7 @@ import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
 import type { Params, Result } from './protocol.js';
 import type { ClientConn } from './server.js';
 
-export interface ServiceOptions {
-  server: TmuxServer;
-  session: string;
-  env: NodeJS.ProcessEnv;
-  layout: LayoutSettings;
-  sidebar: ProgramSpec;
-  log: (m: string) => void;
+export interface ServiceOptions extends WatchOptions {
   now?: () => Date;
 }
 
