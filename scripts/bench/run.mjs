@@ -11,7 +11,6 @@ import { benchMergeMap } from './mergemap.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
-class Done extends Error {}
 const row = (what, ours, baseline, ratio, note = '') => rows.push({ what, ours, baseline, ratio, note });
 const ms = (x) => `${x.toFixed(1)} ms`;
 
@@ -142,30 +141,8 @@ async function benchExitLatency(b, n = 10) {
   row(`pane killed by hand seen (event), median of ${n}`, ms(median(goneLat)), '', `max ${ms(Math.max(...goneLat))}`, 'from %layout-change');
 }
 
-// `npm run bench -- core`, `-- worktrees` or `-- map` runs one part; no argument runs all.
-const only = process.argv[2] ?? 'all';
-const b = await makeEnv('main');
-try {
-  if (only === 'all' || only === 'worktrees') {
-    console.error('bench: new worktrees (installs a generated project from the npm registry once)…');
-    const w = await makeEnv('worktrees');
-    try {
-      await benchWorktrees(w, row);
-    } finally {
-      await w.dispose();
-    }
-  }
-  if (only === 'worktrees') throw new Done();
-  if (only === 'all' || only === 'map') {
-    console.error('bench: merge map (generates a repository with 50 worktrees)…');
-    const m = await makeEnv('map');
-    try {
-      await benchMergeMap(m, row);
-    } finally {
-      await m.dispose();
-    }
-  }
-  if (only === 'map') throw new Done();
+/** The core scenarios, one after another on one tmux server (later ones reuse its agents). */
+async function benchCore(b) {
   console.error('bench: spawn latency…');
   await benchSpawn(b);
   console.error('bench: exit latency…');
@@ -176,10 +153,26 @@ try {
   const pids = await benchIdle(b);
   console.error('bench: flood…');
   await benchFlood(b, pids);
-} catch (e) {
-  if (!(e instanceof Done)) throw e;
-} finally {
-  await b.dispose();
+}
+
+// `npm run bench -- core`, `-- worktrees` or `-- map` runs one part; no argument runs all.
+// Each part gets its own private tmux server and temp folders.
+const PARTS = [
+  ['worktrees', 'new worktrees (installs a generated project from the npm registry once)', (e) => benchWorktrees(e, row)],
+  ['map', 'merge map (generates a repository with 50 worktrees)', (e) => benchMergeMap(e, row)],
+  ['core', 'spawn, exit, list, idle and flood', benchCore],
+];
+const only = process.argv[2] ?? 'all';
+if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map)`);
+for (const [name, what, fn] of PARTS) {
+  if (only !== 'all' && only !== name) continue;
+  console.error(`bench: ${what}…`);
+  const env = await makeEnv(name);
+  try {
+    await fn(env);
+  } finally {
+    await env.dispose();
+  }
 }
 console.log(`\nMachine: ${machine()}; tmux ${(await exec('tmux', ['-V'])).stdout.trim()}\n`);
 console.log('| measure | tmuxcodex | baseline (same run) | ratio | note |\n|---|---|---|---|---|');

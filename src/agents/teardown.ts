@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, deleteBranch, gitRaw, isMergedInto, removeWorktree } from '../git/worktree.js';
+import { branchExists, commonGitDir, deleteBranch, gitRaw, isMergedInto, removeWorktree } from '../git/worktree.js';
 import { dirname } from 'node:path';
 import { failure } from '../errors.js';
 
@@ -52,8 +52,8 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
 
 /** The main checkout of the repository a worktree belongs to (from its common git dir). */
 async function mainCheckoutOf(worktree: string): Promise<string> {
-  const common = (await gitRaw(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
-  return common.endsWith('/.git') ? dirname(common) : worktree;
+  const common = await commonGitDir(worktree);
+  return common?.endsWith('/.git') ? dirname(common) : worktree;
 }
 
 /** Records a branch's tip under refs/tmuxcodex/branches/<agent>/<branch> before it is deleted. */

@@ -1,8 +1,8 @@
 // Brings a fix agent's commits into the agent whose bug it fixes (and, if asked, every worktree
 // that lacks them) as they land. Watches the repository's refs with chokidar and treats an event
 // only as "something changed": the branch tips are then read again with git (no state from events).
-import chokidar, { type FSWatcher } from 'chokidar';
-import { join } from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import { watchGitDir } from './git-dir-watch.js';
 import type { AgentRecord } from '../core/agent.js';
 import { commonGitDir, gitRaw } from '../git/worktree.js';
 import { propagateInto, type PropagateResult } from '../git/propagate.js';
@@ -29,15 +29,9 @@ export class FixWatcher {
     for (const [dir, w] of this.watchers) if (!dirs.has(dir)) { void w.close(); this.watchers.delete(dir); }
     for (const dir of dirs) {
       if (this.watchers.has(dir)) continue;
-      // Refs (a new fix commit), and the worktrees' HEADs and indexes (a worktree that was dirty or
-      // busy when the fix came may be ready for it now).
-      const w = chokidar.watch([join(dir, 'refs', 'heads'), join(dir, 'packed-refs'), join(dir, 'worktrees')], {
-        ignoreInitial: true,
-        ignored: (p, st) => p.endsWith('.lock') || (!!st?.isFile() && /\/worktrees\/[^/]+\/(?!HEAD$|index$)[^/]+$/.test(p)),
-        depth: 8,
-      });
-      w.on('all', () => this.schedule());
-      this.watchers.set(dir, w);
+      // Refs (a new fix commit), and HEADs and indexes (a worktree that was dirty or busy when the
+      // fix came may be ready for it now).
+      this.watchers.set(dir, watchGitDir(dir, () => this.schedule()));
     }
     if (fixers.length) this.schedule();
   }

@@ -1,8 +1,8 @@
 // Keeps each agent's git fields (ahead, behind, dirty, merged, conflicts against its target) up to
 // date: chokidar on the repositories' git folders (refs, packed-refs, HEADs, indexes) says that
 // something changed; the map is then computed again for that repository, in the background.
-import chokidar, { type FSWatcher } from 'chokidar';
-import { join } from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import { watchGitDir } from './git-dir-watch.js';
 import type { AgentRecord } from '../core/agent.js';
 import { commonGitDir, defaultBranch } from '../git/worktree.js';
 import { computeMergeMap, resolveTarget } from '../git/mergemap.js';
@@ -29,14 +29,7 @@ export class GitWatcher {
     for (const [dir, w] of this.watchers) if (!dirs.has(dir)) { void w.close(); this.watchers.delete(dir); }
     for (const dir of dirs) {
       if (this.watchers.has(dir)) continue;
-      const w = chokidar.watch([join(dir, 'refs', 'heads'), join(dir, 'packed-refs'), join(dir, 'HEAD'), join(dir, 'index'), join(dir, 'worktrees')], {
-        ignoreInitial: true,
-        // Only what moves a branch, a HEAD or an index; not logs or objects.
-        ignored: (p, st) => p.endsWith('.lock') || (!!st?.isFile() && /\/worktrees\/[^/]+\/(?!HEAD$|index$)[^/]+$/.test(p)),
-        depth: 8,
-      });
-      w.on('all', () => this.schedule(dir));
-      this.watchers.set(dir, w);
+      this.watchers.set(dir, watchGitDir(dir, () => this.schedule(dir)));
       this.schedule(dir);
     }
   }

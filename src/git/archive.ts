@@ -35,11 +35,6 @@ export async function isDirty(worktree: string): Promise<boolean> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).length > 0;
 }
 
-/** Paths with uncommitted or untracked (not ignored) changes. */
-export async function dirtyCount(worktree: string): Promise<number> {
-  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => l.length > 0 && !/^R/.test(l)).length;
-}
-
 /**
  * True if every changed regular file's bytes on disk are exactly the blob the temporary index holds.
  * Clean filters (text=auto, autocrlf) would store converted bytes, and `archive restore` would then

@@ -2,10 +2,8 @@
 // commands (feasibility.md §6): ahead/behind through temporary upstreams given with -c, merged
 // through for-each-ref --merged, conflicts and squash merges through one merge-tree --stdin,
 // cherry-picks through git cherry. Reads only; never touches a worktree or the config.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { gitRaw, listWorktrees, resolveCommit, type Worktree } from './worktree.js';
+import { gitRaw, listWorktrees, operationInProgress, resolveCommit, type Worktree } from './worktree.js';
 
 export type Merged = 'no' | 'ancestor' | 'patch' | 'squash';
 
@@ -163,34 +161,14 @@ async function dirtyCount(worktree: string): Promise<number> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCTU?!]{2} /.test(l)).length;
 }
 
-/**
- * A worktree's own git folder, read from the filesystem rather than asked of git (one process
- * fewer per worktree): `.git` is that folder in the main checkout, a "gitdir: PATH" file elsewhere.
- */
-function worktreeGitDir(worktree: string): string | null {
-  const dotGit = join(worktree, '.git');
-  try {
-    if (statSync(dotGit).isDirectory()) return dotGit;
-    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-    return m ? resolve(worktree, m[1]!.trim()) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Why a worktree's row is special, or null. */
 async function worktreeCondition(w: Worktree): Promise<string | null> {
   if (w.prunable) return 'prunable (its folder is gone)';
   const states: string[] = [];
   if (w.locked) states.push('locked');
   if (w.detached) states.push('detached HEAD');
-  const gitDir = worktreeGitDir(w.path);
-  if (gitDir) {
-    const has = (name: string) => existsSync(join(gitDir, name));
-    if (has('rebase-merge') || has('rebase-apply')) states.push('rebase in progress');
-    if (has('MERGE_HEAD')) states.push('merge in progress');
-    if (has('CHERRY_PICK_HEAD') || has('sequencer')) states.push('cherry-pick in progress');
-  }
+  const op = operationInProgress(w.path);
+  if (op) states.push(`${op === 'sequence' ? 'cherry-pick' : op} in progress`);
   return states.length ? states.join(', ') : null;
 }
 

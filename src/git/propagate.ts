@@ -1,34 +1,30 @@
 // `propagate REV`: bring a fix into worktrees that lack it, by cherry-pick -x. A worktree that is
 // dirty, in the middle of a rebase/merge/cherry-pick, or where the pick conflicts is left exactly
 // as it was (a conflicting pick is aborted) and reported with the reason. Never half applied.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ProcessError } from '../proc/run.js';
-import { gitRaw } from './worktree.js';
+import { gitRaw, operationInProgress } from './worktree.js';
 import { presence } from './where.js';
 
 export type Outcome = 'applied' | 'already' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
 
 export interface PropagateResult { agent: string | null; worktree: string; outcome: Outcome; reason: string | null; commit: string | null }
 
-/** Which operation a worktree is in the middle of, or null. */
-async function operationInProgress(worktree: string): Promise<string | null> {
-  // sequencer: a multi-commit cherry-pick/revert the user is in the middle of (even when clean).
-  const names = ['rebase-merge', 'rebase-apply', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'sequencer'];
-  const paths = (await gitRaw(worktree, ['rev-parse', ...names.flatMap((n) => ['--git-path', n])])).split('\n');
-  const i = paths.findIndex((p) => p && existsSync(resolve(worktree, p)));
-  if (i !== -1) return ['a rebase', 'a rebase', 'a merge', 'a cherry-pick', 'a revert', 'a cherry-pick or revert sequence'][i]!;
+/** Why a worktree cannot take a pick now: an operation in progress, or a detached HEAD; or null. */
+async function busyReason(worktree: string): Promise<string | null> {
+  // A sequence (multi-commit cherry-pick/revert) counts even when clean: aborting our pick would end it.
+  const op = operationInProgress(worktree);
+  if (op) return `${op === 'sequence' ? 'a cherry-pick or revert sequence' : `a ${op}`} is in progress`;
   // A commit picked onto a detached HEAD would be lost at the next checkout.
   const onBranch = (await gitRaw(worktree, ['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).trim() !== '';
-  return onBranch ? null : 'a detached HEAD (no branch to keep the commit)';
+  return onBranch ? null : 'it is on a detached HEAD (no branch to keep the commit)';
 }
 
 /** Cherry-picks commit into one worktree, or says why not; leaves it as it was on any failure. */
 export async function propagateInto(worktree: string, agent: string | null, commit: string): Promise<PropagateResult> {
   const r = (outcome: Outcome, reason: string | null, picked: string | null = null): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked });
   try {
-    const busy = await operationInProgress(worktree);
-    if (busy) return r('skipped-busy', busy.startsWith('a detached') ? `it is on ${busy}` : `${busy} is in progress`);
+    const busy = await busyReason(worktree);
+    if (busy) return r('skipped-busy', busy);
     const have = await presence(worktree, commit, 'HEAD');
     if (have !== 'lacks') return r('already', have === 'contains' ? 'the commit is in its history' : 'an equivalent patch is in its history');
     const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;

@@ -1,4 +1,6 @@
 // Worktrees and branches: typed records from porcelain output, and the few writes spawn needs.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { run, ProcessError } from '../proc/run.js';
 import { usageError } from '../errors.js';
 
@@ -147,4 +149,34 @@ export async function commonGitDir(worktree: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * A worktree's own git folder, read from the filesystem rather than asked of git (one process
+ * fewer per worktree): `.git` is that folder in the main checkout, a "gitdir: PATH" file elsewhere.
+ */
+export function worktreeGitDir(worktree: string): string | null {
+  const dotGit = join(worktree, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    return m ? resolve(worktree, m[1]!.trim()) : null;
+  } catch {
+    return null;
+  }
+}
+
+export type Operation = 'rebase' | 'merge' | 'cherry-pick' | 'revert' | 'sequence';
+
+/** The operation a worktree is in the middle of (a sequence: a multi-commit cherry-pick or revert), or null. */
+export function operationInProgress(worktree: string): Operation | null {
+  const gitDir = worktreeGitDir(worktree);
+  if (!gitDir) return null;
+  const has = (name: string) => existsSync(join(gitDir, name));
+  if (has('rebase-merge') || has('rebase-apply')) return 'rebase';
+  if (has('MERGE_HEAD')) return 'merge';
+  if (has('CHERRY_PICK_HEAD')) return 'cherry-pick';
+  if (has('REVERT_HEAD')) return 'revert';
+  if (has('sequencer')) return 'sequence';
+  return null;
 }
