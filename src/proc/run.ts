@@ -41,27 +41,75 @@ export function describeCommand(file: string, args: readonly string[]): string {
   return [file, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
-/** Runs file with args (no shell) and returns its output; throws ProcessError on failure. */
-export async function run(file: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
-  // Imported on first use: execa takes ~60 ms to load, more than Node's own start-up, and most
-  // CLI commands never start a subprocess.
-  const { execa } = await import('execa');
-  const res = await execa(file, args, {
-    timeout: opts.timeoutMs,
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: opts.env === undefined,
-    input: opts.input,
-    reject: false,
-    stripFinalNewline: false,
-    encoding: 'utf8',
+/** After a timeout's SIGTERM, how long a child gets before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+/**
+ * Runs file with args (no shell) and returns its output; throws ProcessError on failure.
+ * Written on node:child_process rather than execa: the daemon asks git dozens of questions per
+ * update, and execa cost 1.3 ms more per call (4.5 vs 3.2 ms for `git --version`, measured) and
+ * ~60 ms to load in each CLI process.
+ */
+export function run(file: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    let timedOut = false;
+    let forceKill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      forceKill = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    }, opts.timeoutMs);
+    let spawnError: Error | undefined;
+    child.once('error', (e) => { spawnError = e; });
+    if (opts.input !== undefined && child.stdin) {
+      // A child that exits without reading all its input is judged by its exit code, not EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(opts.input);
+    }
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const ok = code === 0 || (code !== null && (opts.okExitCodes ?? []).includes(code));
+      if (timedOut || spawnError || !ok) reject(new ProcessError(describeCommand(file, args), spawnError ? null : code, stderr, timedOut, spawnError));
+      else resolve({ stdout, stderr, exitCode: code });
+    });
   });
-  const exitCode = typeof res.exitCode === 'number' ? res.exitCode : null;
-  const ok = exitCode === 0 || (exitCode !== null && (opts.okExitCodes ?? []).includes(exitCode));
-  if (res.timedOut || !ok || res.failed && exitCode === null) {
-    throw new ProcessError(describeCommand(file, args), exitCode, String(res.stderr ?? ''), Boolean(res.timedOut), res.cause);
-  }
-  return { stdout: String(res.stdout ?? ''), stderr: String(res.stderr ?? ''), exitCode: exitCode ?? 0 };
+}
+
+export interface FileRunResult { exitCode: number | null; timedOut: boolean }
+
+/**
+ * Runs a command with stdout and stderr both written to logFd, in order, in a process group of its
+ * own, so a timeout ends everything it started (a test runner's workers too), not only the shell.
+ */
+export function runToFile(file: string, args: readonly string[], opts: { cwd: string; timeoutMs: number; logFd: number; env?: NodeJS.ProcessEnv }): Promise<FileRunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', opts.logFd, opts.logFd], detached: true });
+    const killGroup = (sig: NodeJS.Signals) => { try { if (child.pid) process.kill(-child.pid, sig); } catch { /* already gone */ } };
+    let timedOut = false;
+    let forceKill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      forceKill = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+    }, opts.timeoutMs);
+    const done = (exitCode: number | null) => {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      // Whatever the command left running in its group goes with it.
+      if (timedOut) killGroup('SIGKILL');
+      resolve({ exitCode, timedOut });
+    };
+    child.once('error', () => done(null));
+    child.once('exit', (code) => done(code));
+  });
 }
 
 export interface LongChild {

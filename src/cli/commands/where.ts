@@ -1,27 +1,25 @@
 // `where REV [--run CMD]`: which worktrees contain a commit (or an equivalent patch) and which lack
 // it; with --run, a reproduction command runs in every worktree at once, each with its own log.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
-import { run, ProcessError } from '../../proc/run.js';
+import { runToFile } from '../../proc/run.js';
 import { requireWorktreeRoot } from '../../git/repo.js';
 import { requireCommit, whereIs, type WhereRow } from '../../git/where.js';
 import { printJson, table } from '../output.js';
 
 interface RunOutcome { exitCode: number | null; log: string; timedOut: boolean }
 
-/** Runs the user's command line in worktree (through sh -c, as typed), output to logFile. */
+/** Runs the user's command line in worktree (through sh -c, as typed), all its output to logFile. */
 async function runIn(worktree: string, command: string, logFile: string, timeoutMs: number): Promise<RunOutcome> {
+  const fd = openSync(logFile, 'w');
   try {
-    const res = await run('/bin/sh', ['-c', command], { cwd: worktree, timeoutMs });
-    writeFileSync(logFile, res.stdout + res.stderr);
-    return { exitCode: 0, log: logFile, timedOut: false };
-  } catch (e) {
-    const pe = e instanceof ProcessError ? e : null;
-    writeFileSync(logFile, pe ? pe.stderr : String(e));
-    return { exitCode: pe?.exitCode ?? null, log: logFile, timedOut: pe?.timedOut ?? false };
+    const res = await runToFile('/bin/sh', ['-c', command], { cwd: worktree, timeoutMs, logFd: fd });
+    return { exitCode: res.exitCode, log: logFile, timedOut: res.timedOut };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -58,10 +56,15 @@ export const where: Command = {
         }
       }));
     }
-    if (ctx.json) return printJson({ rev: commit, rows });
+    // Exit 1 when a check failed somewhere, with --json too: scripts test the exit code.
+    const failed = command !== null && rows.some((r) => r.run && r.run.exitCode !== 0) ? 1 : 0;
+    if (ctx.json) {
+      printJson({ rev: commit, rows });
+      return failed;
+    }
     process.stdout.write(table(['WORKTREE', 'BRANCH', 'AGENT', 'STATUS', ...(command !== null ? ['RUN', 'LOG'] : [])],
       rows.map((r) => [r.worktree ?? '-', r.branch ?? '(detached)', r.agent ?? '-', r.status,
         ...(command !== null ? [r.run ? (r.run.timedOut ? 'timeout' : r.run.exitCode === 0 ? 'pass' : `fail (${r.run.exitCode ?? '?'})`) : '-', r.run?.log ?? '-'] : [])])));
-    return command !== null && rows.some((r) => r.run && r.run.exitCode !== 0) ? 1 : 0;
+    return failed;
   },
 };

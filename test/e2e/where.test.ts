@@ -1,0 +1,82 @@
+// `where REV --run CMD` through the CLI: which worktrees hold a fix, and a reproduction command
+// run in each at once, pass/fail per worktree, every line of its output kept in a log per worktree,
+// a time limit that ends the whole command (what it started too).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
+import { cli } from '../helpers/cli.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let ts: TestServer;
+let repo: string;
+let fix: string;
+const wt = (name: string) => join(`${repo}.worktrees`, name);
+
+interface WhereJson { rev: string; rows: Array<{ worktree: string; agent: string | null; status: string; run: { exitCode: number | null; log: string; timedOut: boolean } | null }> }
+
+beforeAll(async () => {
+  ts = createTestServer('where');
+  repo = await makeRepo(join(ts.root, 'repo'), ts.env);
+  expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
+  for (const n of ['old', 'fixed']) expect((await cli(ts, ['spawn', '--name', n, '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo })).exitCode).toBe(0);
+  // The bug: bug.txt says "broken"; the fix (on main, picked into "fixed") says "ok".
+  writeFileSync(join(repo, 'bug.txt'), 'ok\n');
+  await git(repo, ['add', 'bug.txt'], ts.env);
+  await git(repo, ['commit', '-q', '-m', 'fix the bug'], ts.env);
+  fix = (await git(repo, ['rev-parse', 'HEAD'], ts.env)).trim();
+  // Work of its own first, so the pick is a new commit (a pick onto the same parent in the same
+  // second would be the very same commit).
+  writeFileSync(join(wt('fixed'), 'own.txt'), 'own work\n');
+  await git(wt('fixed'), ['add', 'own.txt'], ts.env);
+  await git(wt('fixed'), ['commit', '-q', '-m', 'own work'], ts.env);
+  await git(wt('fixed'), ['cherry-pick', fix], ts.env);
+});
+
+afterAll(async () => {
+  await cli(ts, ['daemon', 'stop']);
+  await ts.dispose();
+});
+
+const row = (res: WhereJson, agent: string) => res.rows.find((r) => r.agent === agent)!;
+
+describe('where --run', () => {
+  it('runs the check in every worktree and keeps stdout and stderr, in order, in each log', async () => {
+    const check = 'echo "out before"; echo "err between" >&2; echo "out after"; test "$(cat bug.txt 2>/dev/null)" = ok';
+    const res = await cli(ts, ['where', fix, '--run', check, '--json'], { cwd: repo });
+    expect(res.exitCode).toBe(1); // some worktree fails the check
+    const out = JSON.parse(res.stdout) as WhereJson;
+    expect(row(out, 'old')).toMatchObject({ status: 'lacks', run: { exitCode: 1, timedOut: false } });
+    expect(row(out, 'fixed')).toMatchObject({ status: 'equivalent', run: { exitCode: 0, timedOut: false } });
+    expect(out.rows.find((r) => r.worktree === repo)).toMatchObject({ status: 'contains', run: { exitCode: 0 } });
+    for (const r of out.rows) expect(readFileSync(r.run!.log, 'utf8')).toBe('out before\nerr between\nout after\n');
+  });
+
+  it('ends a check at its time limit, with what it started in the background', async () => {
+    const marker = join(ts.root, 'grandchild-alive');
+    // A grandchild that would outlive a shell killed alone, and would write the marker later.
+    const check = `(sleep 1.5; touch ${marker}) & echo started; wait`;
+    const started = Date.now();
+    const res = await cli(ts, ['where', fix, '--run', check, '--timeout', '0.3', '--jobs', '3', '--json'], { cwd: repo });
+    expect(res.exitCode).toBe(1);
+    const out = JSON.parse(res.stdout) as WhereJson;
+    expect(Date.now() - started).toBeLessThan(1400);
+    for (const r of out.rows) {
+      expect(r.run).toMatchObject({ timedOut: true });
+      expect(readFileSync(r.run!.log, 'utf8')).toBe('started\n');
+    }
+    // Well past when the grandchildren would have written it: they were ended with the check.
+    const deadline = started + 2500;
+    await waitFor(() => Date.now() > deadline, { timeoutMs: 4000, what: 'the grandchildren\'s moment to pass' });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses an unknown REV and bad numbers with exit code 2', async () => {
+    const unknown = await cli(ts, ['where', 'no-such-rev'], { cwd: repo });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('no-such-rev');
+    const bad = await cli(ts, ['where', fix, '--run', 'true', '--jobs', '0'], { cwd: repo });
+    expect(bad.exitCode).toBe(2);
+  });
+});
