@@ -41,7 +41,7 @@ export interface AgentRecord {
   fix: { forAgent: string; toAll: boolean; propagatedTip: string | null } | null;
   context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
-  git: { ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; conflicts: string[] } | null;
+  git: { ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[] } | null;
 }
 
 /** The pane options that carry an agent's metadata; tmux is the source of truth for live agents. */

@@ -1,24 +1,51 @@
 // Keeps each agent's git fields (ahead, behind, dirty, merged, conflicts against its target) up to
 // date: chokidar on the repositories' git folders (refs, packed-refs, HEADs, indexes) says that
-// something changed; the map is then computed again for that repository, in the background.
+// something changed; the map is then computed again for that repository with its cache, so git is
+// asked only about the branches that moved and the worktrees whose HEAD or index changed. Edits
+// not yet staged change no git file: a slow poll of the agents' worktrees catches those.
 import type { FSWatcher } from 'chokidar';
+import { dirname, join, sep } from 'node:path';
 import { watchGitDir } from './git-dir-watch.js';
 import type { AgentRecord } from '../core/agent.js';
-import { commonGitDir, defaultBranch } from '../git/worktree.js';
-import { computeMergeMap, resolveTarget } from '../git/mergemap.js';
+import { commonGitDir, defaultBranch, worktreeGitDir } from '../git/worktree.js';
+import { computeMergeMap, newMapCache, type MapCache } from '../git/mergemap.js';
+import { readRefs, targetRef } from '../git/refs-snapshot.js';
+
+/** Long enough for one git command's burst of writes (index, ref, reflog) to end. */
+const DEBOUNCE_MS = 20;
+/** How often unstaged edits are looked for; each look is one `git status` per agent worktree. */
+export const DIRTY_POLL_MS = 10_000;
+
+interface RepoWatch {
+  watcher: FSWatcher;
+  cache: MapCache;
+  timer?: NodeJS.Timeout;
+  busy: Promise<void>;
+  /** Worktrees whose dirty count must be read again at the next refresh; 'all' after a poll tick. */
+  dirty: Set<string> | 'all';
+}
 
 export class GitWatcher {
-  private readonly watchers = new Map<string, FSWatcher>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly busy = new Map<string, Promise<void>>();
+  private readonly repos = new Map<string, RepoWatch>();
+  private readonly poll: NodeJS.Timeout;
+  private readonly gitDirs = new Map<string, string | null>();
 
   constructor(
     private readonly agents: () => AgentRecord[],
     private readonly publish: (agentId: string, git: NonNullable<AgentRecord['git']>) => void,
     private readonly log: (m: string) => void,
-  ) {}
+    pollMs = DIRTY_POLL_MS,
+  ) {
+    this.poll = setInterval(() => { for (const dir of this.repos.keys()) this.schedule(dir, 'all'); }, pollMs);
+    this.poll.unref();
+  }
 
-  /** Watches the git folder of every repository that has live agents with a branch. */
+  /** The cached map answers for a repository, shared with `map` requests; null if not watched. */
+  cacheFor(commonDir: string): MapCache | null {
+    return this.repos.get(commonDir)?.cache ?? null;
+  }
+
+  /** Watches the git folder of every repository that has live agents with a branch, and refreshes each. */
   async sync(): Promise<void> {
     const dirs = new Set<string>();
     for (const a of this.agents()) {
@@ -26,53 +53,77 @@ export class GitWatcher {
       const common = await commonGitDir(a.worktree.path);
       if (common) dirs.add(common);
     }
-    for (const [dir, w] of this.watchers) if (!dirs.has(dir)) { void w.close(); this.watchers.delete(dir); }
+    for (const [dir, r] of this.repos) if (!dirs.has(dir)) { clearTimeout(r.timer); void r.watcher.close(); this.repos.delete(dir); }
     for (const dir of dirs) {
-      if (this.watchers.has(dir)) continue;
-      this.watchers.set(dir, watchGitDir(dir, () => this.schedule(dir)));
-      this.schedule(dir);
+      if (!this.repos.has(dir)) {
+        const watcher = watchGitDir(dir, (path) => this.changed(dir, path));
+        this.repos.set(dir, { watcher, cache: newMapCache(), busy: Promise.resolve(), dirty: new Set() });
+      }
+      // An agent just added (or removed) changes the rows: cheap with the cache, so always refresh.
+      this.schedule(dir, 'all');
     }
   }
 
   async close(): Promise<void> {
-    for (const t of this.timers.values()) clearTimeout(t);
-    await Promise.all([...this.watchers.values()].map((w) => w.close()));
-    this.watchers.clear();
+    clearInterval(this.poll);
+    for (const r of this.repos.values()) clearTimeout(r.timer);
+    await Promise.all([...this.repos.values()].map((r) => r.watcher.close()));
+    this.repos.clear();
+  }
+
+  /** A file in the git folder changed: which worktree's dirty count it may have moved, then refresh. */
+  private changed(commonDir: string, path: string): void {
+    const touched = new Set<string>();
+    const heads = join(commonDir, 'refs', 'heads') + sep;
+    for (const a of this.agents()) {
+      if (!a.worktree) continue;
+      // A worktree's HEAD or index lives in its own git folder; a commit moves its branch's ref.
+      if (!this.gitDirs.has(a.worktree.path)) this.gitDirs.set(a.worktree.path, worktreeGitDir(a.worktree.path));
+      if (dirname(path) === this.gitDirs.get(a.worktree.path) || (a.branch && path === heads + a.branch)) touched.add(a.worktree.path);
+    }
+    this.schedule(commonDir, touched);
   }
 
   /** Debounced per repository: a commit or checkout touches several files at once. */
-  private schedule(dir: string): void {
-    clearTimeout(this.timers.get(dir));
-    this.timers.set(dir, setTimeout(() => {
-      this.timers.delete(dir);
-      const prev = this.busy.get(dir) ?? Promise.resolve();
-      this.busy.set(dir, prev.then(() => this.refresh(dir)).catch((e) => this.log(`git fields for ${dir}: ${(e as Error).message}`)));
-    }, 150));
+  private schedule(dir: string, dirty: Set<string> | 'all'): void {
+    const r = this.repos.get(dir);
+    if (!r) return;
+    if (dirty === 'all' || r.dirty === 'all') r.dirty = 'all';
+    else for (const p of dirty) r.dirty.add(p);
+    clearTimeout(r.timer);
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      r.busy = r.busy.then(() => this.refresh(dir, r)).catch((e) => this.log(`git fields for ${dir}: ${(e as Error).message}`));
+    }, DEBOUNCE_MS);
   }
 
   /** Computes the map of one repository for its agents, each against its own target. */
-  private async refresh(commonDir: string): Promise<void> {
+  private async refresh(commonDir: string, r: RepoWatch): Promise<void> {
+    const dirty = r.dirty;
+    r.dirty = new Set();
     const agents: AgentRecord[] = [];
     for (const a of this.agents()) {
       if (a.state === 'gone' || !a.worktree || !a.branch) continue;
-      const common = await commonGitDir(a.worktree.path);
-      if (common === commonDir) agents.push(a);
+      if ((await commonGitDir(a.worktree.path)) === commonDir) agents.push(a);
     }
     if (!agents.length) return;
     const repo = agents[0]!.worktree!.path;
-    const fallback = await defaultBranch(repo);
+    const refs = await readRefs(repo);
+    const fallback = agents.some((a) => !a.target) ? await defaultBranch(repo) : null;
     // A target that does not resolve (deleted) only blanks its own agents, not the repository's.
-    const targets: string[] = [];
-    for (const t of new Set(agents.map((a) => a.target ?? fallback).filter((x): x is string => !!x))) {
-      if (await resolveTarget(repo, t).then(() => true, () => false)) targets.push(t);
-    }
+    const targets = [...new Set(agents.map((a) => a.target ?? fallback).filter((t): t is string => !!t && !!targetRef(refs, t)))];
     if (!targets.length) return;
-    const map = await computeMergeMap(repo, targets, agents.map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.id })));
-    for (const a of agents) {
-      const row = map.rows.find((r) => r.agent === a.id);
-      const cell = row?.targets[a.target ?? fallback ?? ''];
-      if (!row || !cell) continue;
-      this.publish(a.id, { ahead: cell.ahead, behind: cell.behind, dirty: row.dirty ?? 0, merged: cell.merged !== 'no', mergedHow: cell.merged, conflicts: cell.conflicts });
-    }
+    // Each agent against its own target only: a branch that moved is asked about once.
+    await Promise.all(targets.map(async (target) => {
+      const mine = agents.filter((a) => (a.target ?? fallback) === target);
+      const map = await computeMergeMap(repo, [target], mine.map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.id })), {
+        cache: r.cache, worktreeRows: false, pairs: false, dirtyFor: dirty === 'all' ? undefined : dirty,
+      });
+      for (const row of map.rows) {
+        const cell = row.targets[target];
+        if (!row.agent || !cell) continue;
+        this.publish(row.agent, { ahead: cell.ahead, behind: cell.behind, dirty: row.dirty ?? 0, merged: cell.merged !== 'no', mergedHow: cell.merged, mergedOn: cell.mergedOn, conflicts: cell.conflicts });
+      }
+    }));
   }
 }

@@ -15,7 +15,7 @@ import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync } from 'node:fs';
 import { computeMergeMap } from '../git/mergemap.js';
-import { defaultBranch, listWorktrees } from '../git/worktree.js';
+import { commonGitDir, defaultBranch, listWorktrees } from '../git/worktree.js';
 import { worktreeRoot } from '../git/repo.js';
 import { Registry } from './registry.js';
 import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
@@ -138,7 +138,9 @@ export class AgentService {
       .filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path))
       .map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.name }));
     const targets = p.targets.length ? p.targets : [(await defaultBranch(repo)) ?? 'main'];
-    return computeMergeMap(repo, targets, rows);
+    // The live fields' cache answers for every branch that has not moved since; dirty counts are read fresh.
+    const common = await commonGitDir(repo);
+    return computeMergeMap(repo, targets, rows, { cache: (common && this.gitFields.cacheFor(common)) || undefined });
   }
 
   /** Copies files matching globs from each agent's source worktree into its own (new worktrees only). */

@@ -1,9 +1,17 @@
 // The merge map: every branch against every target, computed with a handful of batched git
 // commands (feasibility.md §6): ahead/behind through temporary upstreams given with -c, merged
 // through for-each-ref --merged, conflicts and squash merges through one merge-tree --stdin,
-// cherry-picks through git cherry. Reads only; never touches a worktree or the config.
+// cherry-picks through cached patch ids. Reads only; never touches a worktree or the config.
+// Every answer about a branch and a target depends only on their two commits, so a MapCache keyed
+// by commit ids lets the next computation ask git only about what moved.
 import { usageError } from '../errors.js';
-import { gitRaw, listWorktrees, operationInProgress, resolveCommit, type Worktree } from './worktree.js';
+import { GenerationCache } from './generation-cache.js';
+import { changedFilesBetween, mergeTrees } from './merge-tree.js';
+import { cherryPicked, type Tip } from './patch-equivalence.js';
+import { readRefs, targetRef, type RefsSnapshot } from './refs-snapshot.js';
+import { gitRaw, listWorktrees, operationInProgress, type Worktree } from './worktree.js';
+
+export { mergeTrees } from './merge-tree.js';
 
 export type Merged = 'no' | 'ancestor' | 'patch' | 'squash';
 
@@ -11,6 +19,8 @@ export interface MapCell {
   ahead: number;
   behind: number;
   merged: Merged;
+  /** Where the work is merged: the target itself, or its remote-tracking branch (origin/main) when only there; null when not merged. */
+  mergedOn: string | null;
   /** Paths that would conflict if the branch were merged into the target now. */
   conflicts: string[];
 }
@@ -34,6 +44,42 @@ export interface MergeMap {
 
 export interface RowSource { branch: string | null; worktree: string | null; agent: string | null }
 
+/** What one branch against one target comes to, with the merge result's tree (for the pairs). */
+interface CellFacts {
+  ahead: number;
+  behind: number;
+  merged: Merged;
+  conflicts: string[];
+  mergeTree: string;
+  /** Set (never in the cache) when the work is merged only on the target's upstream. */
+  on?: string;
+}
+
+/** Answers kept between computations of one repository's map; all keyed by commit or tree ids. */
+export interface MapCache {
+  cells: GenerationCache<CellFacts>;
+  patchIds: GenerationCache<string>;
+  pairConflicts: GenerationCache<string[]>;
+  changedFiles: GenerationCache<string[]>;
+  /** Dirty file count per worktree path: the only fact here that is not a function of commit ids. */
+  dirty: Map<string, number>;
+}
+
+/** Room for a few thousand branch-target answers and the patch ids of tens of thousands of commits. */
+export function newMapCache(): MapCache {
+  return { cells: new GenerationCache(4096), patchIds: new GenerationCache(32_768), pairConflicts: new GenerationCache(4096), changedFiles: new GenerationCache(4096), dirty: new Map() };
+}
+
+export interface MapOptions {
+  cache?: MapCache;
+  /** Add a row for each worktree no agent works in (default true). */
+  worktreeRows?: boolean;
+  /** Find the agent branches that conflict with each other (default true). */
+  pairs?: boolean;
+  /** The worktrees whose dirty count is read again; the others reuse a cached count. Default: all. */
+  dirtyFor?: ReadonlySet<string>;
+}
+
 /** Runs fn over items, at most limit at once, keeping the order of results. */
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -47,12 +93,15 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) =
   return out;
 }
 
+function unknownTarget(repo: string, target: string): Error {
+  return usageError('UNKNOWN_TARGET', `The target "${target}" is neither a branch nor a remote-tracking branch in ${repo}.`, 'Check `targets` in the config or --targets (git branch -a lists what exists).');
+}
+
 /** The full ref a target names (a local branch, else a remote-tracking one), or a usage error. */
 export async function resolveTarget(repo: string, target: string): Promise<string> {
-  for (const ref of [`refs/heads/${target}`, `refs/remotes/${target}`]) {
-    if (await resolveCommit(repo, ref)) return ref;
-  }
-  throw usageError('UNKNOWN_TARGET', `The target "${target}" is neither a branch nor a remote-tracking branch in ${repo}.`, 'Check `targets` in the config or --targets (git branch -a lists what exists).');
+  const ref = targetRef(await readRefs(repo), target);
+  if (!ref) throw unknownTarget(repo, target);
+  return ref;
 }
 
 /** Parses `%(upstream:track,nobracket)`: "ahead 1, behind 2", "ahead 1", "behind 2", "" (even). */
@@ -64,17 +113,17 @@ export function parseTrack(track: string): { ahead: number; behind: number } {
 }
 
 /** Ahead/behind of every branch against targetRef, in one for-each-ref with temporary upstreams. */
-async function aheadBehind(repo: string, branches: string[], targetRef: string): Promise<Map<string, { ahead: number; behind: number }>> {
+async function aheadBehind(repo: string, branches: readonly string[], targetRef: string): Promise<Map<string, { ahead: number; behind: number }>> {
   const result = new Map<string, { ahead: number; behind: number }>();
   // A '=' in a name would end the -c key early; such rare branches are counted one by one.
   for (const b of branches.filter((x) => x.includes('='))) {
     const [behind, ahead] = (await gitRaw(repo, ['rev-list', '--left-right', '--count', `${targetRef}...refs/heads/${b}`])).trim().split(/\s+/).map(Number);
     result.set(b, { ahead: ahead ?? 0, behind: behind ?? 0 });
   }
-  branches = branches.filter((x) => !x.includes('='));
-  if (!branches.length) return result;
-  const config = branches.flatMap((b) => ['-c', `branch.${b}.remote=.`, '-c', `branch.${b}.merge=${targetRef}`]);
-  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:lstrip=2)%00%(upstream:track,nobracket)', ...branches.map((b) => `refs/heads/${b}`)]);
+  const plain = branches.filter((x) => !x.includes('='));
+  if (!plain.length) return result;
+  const config = plain.flatMap((b) => ['-c', `branch.${b}.remote=.`, '-c', `branch.${b}.merge=${targetRef}`]);
+  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:lstrip=2)%00%(upstream:track,nobracket)', ...plain.map((b) => `refs/heads/${b}`)]);
   for (const line of out.split('\n').filter(Boolean)) {
     const [name, track] = line.split('\0');
     result.set(name!, parseTrack(track ?? ''));
@@ -82,78 +131,63 @@ async function aheadBehind(repo: string, branches: string[], targetRef: string):
   return result;
 }
 
-/** Branches whose tip is an ancestor of targetRef (merged normally or fast-forwarded). */
-async function mergedInto(repo: string, targetRef: string): Promise<Set<string>> {
-  const out = await gitRaw(repo, ['for-each-ref', `--merged=${targetRef}`, '--format=%(refname:lstrip=2)', 'refs/heads/']);
+/** Which of branches have their tip in targetRef's history (merged normally or fast-forwarded). */
+async function mergedInto(repo: string, targetRef: string, branches: readonly string[]): Promise<Set<string>> {
+  const out = await gitRaw(repo, ['for-each-ref', `--merged=${targetRef}`, '--format=%(refname:lstrip=2)', ...branches.map((b) => `refs/heads/${b}`)]);
   return new Set(out.split('\n').filter(Boolean));
 }
 
-export interface MergeResult { clean: boolean; tree: string; conflicts: string[] }
+interface Target { name: string; ref: string; oid: string; tree: string }
 
-/** Merges each pair [ours, theirs] in memory (one merge-tree --stdin); touches no worktree. */
-export async function mergeTrees(repo: string, pairs: ReadonlyArray<readonly [string, string]>): Promise<MergeResult[]> {
-  if (!pairs.length) return [];
-  const input = pairs.map(([a, b]) => `${a} ${b}\n`).join('');
-  // Unrelated histories (an orphan branch) would otherwise fail every merge of the batch.
-  const out = await gitRaw(repo, ['merge-tree', '--stdin', '--name-only', '--no-messages', '--allow-unrelated-histories'], { input, timeoutMs: 120_000 });
-  // Each result: status (1 clean, 0 conflict), tree, conflicted paths..., then an empty field.
-  const fields = out.split('\0');
-  const results: MergeResult[] = [];
-  let i = 0;
-  while (results.length < pairs.length && i < fields.length) {
-    const status = fields[i++];
-    const tree = fields[i++] ?? '';
-    const conflicts: string[] = [];
-    while (i < fields.length && fields[i] !== '') conflicts.push(fields[i++]!);
-    i++; // the empty field
-    results.push({ clean: status === '1', tree, conflicts: [...new Set(conflicts)] });
-  }
-  return results;
-}
-
-/** Patch ids (git patch-id --stable) of the non-merge commits that revs select: commit -> id. */
-async function patchIds(repo: string, revs: readonly string[]): Promise<Map<string, string>> {
-  const diff = await gitRaw(repo, ['log', '--no-merges', '-p', '--format=commit %H', ...revs], { timeoutMs: 120_000 });
-  const ids = new Map<string, string>();
-  if (!diff.trim()) return ids;
-  for (const line of (await gitRaw(repo, ['patch-id', '--stable'], { input: diff, timeoutMs: 120_000 })).split('\n')) {
-    const [id, commit] = line.split(' ');
-    if (id && commit) ids.set(commit, id);
-  }
-  return ids;
-}
+const cellKey = (target: Target, tip: Tip) => `${target.oid} ${tip.oid}`;
 
 /**
- * The branches whose every commit missing from target has a patch-equivalent commit in target
- * (what `git cherry` answers), for all candidates at once: the patch ids of the target's commits
- * since the branches forked and of the branches' own commits, from two log|patch-id runs.
+ * The cells of each target for the given branches, asking git only about the (target, branch)
+ * commit pairs the cache does not know; new answers are cached once the refs are seen unmoved.
  */
-async function cherryPicked(repo: string, targetRef: string, candidates: readonly string[]): Promise<Set<string>> {
-  if (!candidates.length) return new Set();
-  const refs = candidates.map((b) => `refs/heads/${b}`);
-  const base = (await gitRaw(repo, ['merge-base', '--octopus', targetRef, ...refs])).trim();
-  const [inTarget, inBranches] = await Promise.all([patchIds(repo, [targetRef, `^${base}`]), patchIds(repo, [...refs, `^${targetRef}`])]);
-  const targetSet = new Set(inTarget.values());
-  // Each branch's own commits, from one rev-list of all of them: walk each tip's parents within it.
-  const [graphOut, tipsOut] = await Promise.all([
-    gitRaw(repo, ['rev-list', '--parents', `^${targetRef}`, ...refs]),
-    gitRaw(repo, ['rev-parse', ...refs]),
-  ]);
-  const parents = new Map(graphOut.split('\n').filter(Boolean).map((l) => { const [c, ...p] = l.split(' '); return [c!, p] as const; }));
-  const tips = tipsOut.split('\n').filter(Boolean);
-  return new Set(candidates.filter((_b, i) => {
-    const own: string[] = [];
-    const seen = new Set<string>();
-    for (const stack = [tips[i]!]; stack.length;) {
-      const c = stack.pop()!;
-      if (seen.has(c) || !parents.has(c)) continue;
-      seen.add(c);
-      const ps = parents.get(c)!;
-      if (ps.length <= 1) own.push(c); // merges carry no patch of their own (as git cherry)
-      stack.push(...ps);
-    }
-    return own.length > 0 && own.every((c) => targetSet.has(inBranches.get(c) ?? ''));
+async function computeCells(repo: string, targets: readonly Target[], tips: readonly Tip[], cache: MapCache): Promise<Map<string, Map<string, CellFacts>>> {
+  const result = new Map(targets.map((t) => [t.ref, new Map<string, CellFacts>()]));
+  const stale = targets.map((t) => tips.filter((tip) => {
+    const hit = cache.cells.get(cellKey(t, tip));
+    if (hit) result.get(t.ref)!.set(tip.name, hit);
+    return !hit;
   }));
+  if (!stale.some((s) => s.length)) return result;
+  const jobs = targets.flatMap((t, ti) => stale[ti]!.map((tip) => [t.oid, tip.oid] as const));
+  const allMerges = mergeTrees(repo, jobs);
+  let offset = 0;
+  const fresh = new Map<string, CellFacts>();
+  // Targets are independent of each other: all run at once.
+  await Promise.all(targets.map(async (t, ti) => {
+    const mine = stale[ti]!;
+    const first = offset;
+    offset += mine.length;
+    if (!mine.length) return;
+    const names = mine.map((tip) => tip.name);
+    // The cherry-pick check runs alongside rather than after the ancestry check: a branch merged
+    // normally has no commit outside the target, so including it costs nothing.
+    const [track, merged, picked, merges] = await Promise.all([aheadBehind(repo, names, t.ref), mergedInto(repo, t.ref, names), cherryPicked(repo, t.oid, mine, cache.patchIds), allMerges]);
+    mine.forEach((tip, i) => {
+      const m = merges[first + i]!;
+      let state: Merged = 'no';
+      if (merged.has(tip.name)) state = 'ancestor';
+      // Patch-equivalent commits mean cherry-picked, even where the target changed those lines later.
+      else if (picked.has(tip.name)) state = 'patch';
+      // Merging it would change nothing: its work is in the target, squashed.
+      else if (m.clean && m.tree === t.tree) state = 'squash';
+      const cell: CellFacts = { ...(track.get(tip.name) ?? { ahead: 0, behind: 0 }), merged: state, conflicts: m.clean ? [] : m.conflicts, mergeTree: m.tree };
+      result.get(t.ref)!.set(tip.name, cell);
+      fresh.set(cellKey(t, tip), cell);
+    });
+  }));
+  // The ref names given to git may have moved while it worked: cache only what provably did not.
+  const now = await readRefs(repo);
+  const moved = (ref: string, oid: string) => now.get(ref)?.oid !== oid;
+  for (const t of targets) {
+    if (moved(t.ref, t.oid)) continue;
+    for (const tip of tips) if (!moved(`refs/heads/${tip.name}`, tip.oid) && fresh.has(cellKey(t, tip))) cache.cells.set(cellKey(t, tip), fresh.get(cellKey(t, tip))!);
+  }
+  return result;
 }
 
 /** Uncommitted and untracked paths in a worktree. */
@@ -162,7 +196,7 @@ async function dirtyCount(worktree: string): Promise<number> {
 }
 
 /** Why a worktree's row is special, or null. */
-async function worktreeCondition(w: Worktree): Promise<string | null> {
+function worktreeCondition(w: Worktree): string | null {
   if (w.prunable) return 'prunable (its folder is gone)';
   const states: string[] = [];
   if (w.locked) states.push('locked');
@@ -172,114 +206,112 @@ async function worktreeCondition(w: Worktree): Promise<string | null> {
   return states.length ? states.join(', ') : null;
 }
 
+/** Short name of a full ref for people: refs/heads/main -> main, refs/remotes/origin/main -> origin/main. */
+const shortRef = (ref: string) => ref.replace(/^refs\/(heads|remotes)\//, '');
+
 /**
  * Computes the map for targets over rows (agents' branches and worktrees). A row that cannot be
  * computed (detached, branch deleted) is shown with its condition rather than failing the map.
  */
-export async function computeMergeMap(repo: string, targets: readonly string[], agentRows: readonly RowSource[]): Promise<MergeMap> {
-  const targetRefs = await Promise.all(targets.map((t) => resolveTarget(repo, t)));
-  const worktrees = await listWorktrees(repo);
+export async function computeMergeMap(repo: string, targetNames: readonly string[], agentRows: readonly RowSource[], opts: MapOptions = {}): Promise<MergeMap> {
+  const cache = opts.cache ?? newMapCache();
+  const [refs, worktrees] = await Promise.all([readRefs(repo), listWorktrees(repo)]);
+  const targets: Target[] = targetNames.map((name) => {
+    const ref = targetRef(refs, name);
+    if (!ref) throw unknownTarget(repo, name);
+    return { name, ref, oid: refs.get(ref)!.oid, tree: refs.get(ref)!.tree };
+  });
   // One row per agent, plus one per worktree no agent works in.
   const rows: RowSource[] = [...agentRows];
-  const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
-  for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
-  const existing = new Set((await gitRaw(repo, ['for-each-ref', '--format=%(refname:lstrip=2)', 'refs/heads/'])).split('\n').filter(Boolean));
-  const branches = [...new Set(rows.map((r) => r.branch).filter((b): b is string => b !== null && existing.has(b)))];
-  const dates = new Map((await gitRaw(repo, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(committerdate:iso-strict)', 'refs/heads/'])).split('\n').filter(Boolean).map((l) => l.split('\0') as [string, string]));
-
-  const cells = new Map<string, Map<string, MapCell>>(); // target -> branch -> cell
-  const mergeJobs: Array<readonly [string, string]> = [];
-  for (const ref of targetRefs) for (const b of branches) mergeJobs.push([ref, `refs/heads/${b}`]);
-  const [targetTrees, merges] = await Promise.all([
-    Promise.all(targetRefs.map(async (ref) => (await gitRaw(repo, ['rev-parse', `${ref}^{tree}`])).trim())),
-    mergeTrees(repo, mergeJobs),
-  ]);
-  // Targets are independent of each other and of the per-worktree facts: all run at once.
-  const perTarget = Promise.all(targetRefs.map(async (ref, ti) => {
-    const [track, merged] = await Promise.all([aheadBehind(repo, branches, ref), mergedInto(repo, ref)]);
-    const byBranch = new Map<string, MapCell>();
-    const candidates: string[] = [];
-    for (const [bi, b] of branches.entries()) {
-      const m = merges[ti * branches.length + bi]!;
-      const ab = track.get(b) ?? { ahead: 0, behind: 0 };
-      let state: Merged = 'no';
-      if (merged.has(b)) state = 'ancestor';
-      else {
-        // Merging it would change nothing: its work is in the target (squashed, or picked).
-        if (m.clean && m.tree === targetTrees[ti]) state = 'squash';
-        candidates.push(b);
-      }
-      byBranch.set(b, { ...ab, merged: state, conflicts: m.clean ? [] : m.conflicts });
-    }
-    // Patch-equivalent commits mean cherry-picked, even where the target changed those lines later.
-    for (const b of await cherryPicked(repo, ref, candidates)) byBranch.get(b)!.merged = 'patch';
-    cells.set(targets[ti]!, byBranch);
-  }));
+  if (opts.worktreeRows ?? true) {
+    const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
+    for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
+  }
+  const tips: Tip[] = [...new Set(rows.map((r) => r.branch))].flatMap((name) => {
+    const oid = name === null ? undefined : refs.get(`refs/heads/${name}`)?.oid;
+    return oid ? [{ name: name!, oid }] : [];
+  });
 
   const byPath = new Map(worktrees.map((w) => [w.path, w]));
-  const facts = mapBounded(rows, 8, async (r) => {
+  const rowFacts = mapBounded(rows, 8, async (r) => {
     const w = r.worktree ? byPath.get(r.worktree) : undefined;
-    let condition = w ? await worktreeCondition(w) : null;
-    if (r.branch && !existing.has(r.branch)) condition = `branch ${r.branch} was deleted`;
-    const dirty = w && !w.prunable ? await dirtyCount(w.path).catch(() => null) : null;
+    let condition = w ? worktreeCondition(w) : null;
+    if (r.branch && !refs.has(`refs/heads/${r.branch}`)) condition = `branch ${r.branch} was deleted`;
+    let dirty: number | null = null;
+    if (w && !w.prunable) {
+      const cached = cache.dirty.get(w.path);
+      const again = cached === undefined || !opts.dirtyFor || opts.dirtyFor.has(w.path);
+      dirty = again ? await dirtyCount(w.path).catch(() => null) : cached;
+      if (dirty === null) cache.dirty.delete(w.path);
+      else cache.dirty.set(w.path, dirty);
+    }
     return { condition, dirty };
   });
-  const [, rowFacts] = await Promise.all([perTarget, facts]);
+  const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache), rowFacts]);
+  await creditRemoteMerges(repo, refs, targets, tips, cells, cache);
+
   const computed = rows.map((r, i): MapRow => {
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: rowFacts[i]!.dirty, lastCommitAt: r.branch ? (dates.get(r.branch) ?? null) : null, condition: rowFacts[i]!.condition, targets: {} };
-    for (const t of targets) row.targets[t] = r.branch ? (cells.get(t)?.get(r.branch) ?? null) : null;
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, targets: {} };
+    for (const t of targets) {
+      const cell = r.branch ? cells.get(t.ref)?.get(r.branch) : undefined;
+      row.targets[t.name] = cell ? publicCell(cell, t) : null;
+    }
     return row;
   });
-  // What each branch changes relative to the first target: its merge result's tree against the target's.
-  const firstTargetTrees = new Map(branches.map((b, bi) => [b, merges[bi]?.tree ?? '']));
-  return { targets: [...targets], rows: computed, pairs: await conflictingPairs(repo, targetTrees[0] ?? null, firstTargetTrees, computed) };
+  const pairs = opts.pairs ?? true;
+  return { targets: targets.map((t) => t.name), rows: computed, pairs: pairs && targets[0] ? await conflictingPairs(repo, targets[0], tips, cells.get(targets[0].ref)!, computed, cache) : [] };
+}
+
+/** A cell as the map shows it; `on` names where the work was merged when that is not the target. */
+function publicCell(c: CellFacts, t: Target): MapCell {
+  return { ahead: c.ahead, behind: c.behind, merged: c.merged, mergedOn: c.merged === 'no' ? null : (c.on ?? t.name), conflicts: c.conflicts };
 }
 
 /**
- * The files each branch changes, from one `diff-tree --stdin` over "targetTree mergeTree" lines
- * (the merge of the branch into the target holds exactly the branch's contribution).
+ * Work merged on the remote (a pull request merged there, not yet pulled into the local target)
+ * counts as merged: a branch not merged into a local target is checked against its upstream too.
  */
-async function changedFiles(repo: string, targetTree: string, branchTrees: ReadonlyMap<string, string>): Promise<Map<string, Set<string>>> {
-  const branches = [...branchTrees.keys()].filter((b) => branchTrees.get(b));
-  const result = new Map<string, Set<string>>(branches.map((b) => [b, new Set<string>()]));
-  if (!branches.length) return result;
-  const input = branches.map((b) => `${targetTree} ${branchTrees.get(b)}\n`).join('');
-  const out = await gitRaw(repo, ['diff-tree', '-r', '--name-only', '-z', '--stdin'], { input, timeoutMs: 120_000 });
-  // Each input line comes back as a "treeA treeB" header line, then its paths, NUL-terminated.
-  const header = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64})\n/;
-  let pos = 0;
-  let current: string[] = [];
-  // Two branches may make the very same change (same tree): each gets the files.
-  const byTree = new Map<string, string[]>();
-  for (const b of branches) byTree.set(branchTrees.get(b)!, [...(byTree.get(branchTrees.get(b)!) ?? []), b]);
-  while (pos < out.length) {
-    const m = header.exec(out.slice(pos, pos + 140));
-    if (m) {
-      current = byTree.get(m[2]!) ?? [];
-      pos += m[0].length;
-      continue;
+async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: readonly Target[], tips: readonly Tip[], cells: Map<string, Map<string, CellFacts>>, cache: MapCache): Promise<void> {
+  for (const t of targets) {
+    const upstream = refs.get(t.ref)?.upstream;
+    const up = upstream ? refs.get(upstream) : undefined;
+    if (!upstream || !up || up.oid === t.oid) continue;
+    const mine = cells.get(t.ref)!;
+    const open = tips.filter((tip) => mine.get(tip.name)?.merged === 'no');
+    if (!open.length) continue;
+    const remote: Target = { name: shortRef(upstream), ref: upstream, oid: up.oid, tree: up.tree };
+    const there = (await computeCells(repo, [remote], open, cache)).get(upstream)!;
+    for (const tip of open) {
+      const r = there.get(tip.name);
+      if (r && r.merged !== 'no') mine.set(tip.name, { ...mine.get(tip.name)!, merged: r.merged, on: remote.name });
     }
-    const end = out.indexOf('\0', pos);
-    if (end === -1) break;
-    for (const b of current) result.get(b)!.add(out.slice(pos, end));
-    pos = end + 1;
   }
-  return result;
 }
 
 /** Pairs of agent branches that would conflict with each other if both were merged. */
-async function conflictingPairs(repo: string, targetTree: string | null, branchTrees: ReadonlyMap<string, string>, rows: readonly MapRow[]): Promise<MergeMap['pairs']> {
-  const agentBranches = [...new Set(rows.filter((r) => r.agent && r.branch && branchTrees.has(r.branch)).map((r) => r.branch!))];
-  if (agentBranches.length < 2 || !targetTree) return [];
+async function conflictingPairs(repo: string, target: Target, tips: readonly Tip[], cells: ReadonlyMap<string, CellFacts>, rows: readonly MapRow[], cache: MapCache): Promise<MergeMap['pairs']> {
+  const agentBranches = new Set(rows.filter((r) => r.agent && r.branch).map((r) => r.branch!));
+  const mine = tips.filter((tip) => agentBranches.has(tip.name) && cells.has(tip.name));
+  if (mine.length < 2) return [];
+  // What each branch changes: its merge into the target against the target (only its contribution).
   // Only branches that change a common file can conflict: compare changed-file sets first.
-  const changed = await changedFiles(repo, targetTree, new Map(agentBranches.map((b) => [b, branchTrees.get(b)!])));
-  const files = agentBranches.map((b) => changed.get(b) ?? new Set<string>());
-  const jobs: Array<[string, string]> = [];
-  for (let i = 0; i < agentBranches.length; i++) {
-    for (let j = i + 1; j < agentBranches.length; j++) {
-      if ([...files[i]!].some((f) => files[j]!.has(f))) jobs.push([agentBranches[i]!, agentBranches[j]!]);
+  const changeKey = (tip: Tip) => `${target.tree} ${cells.get(tip.name)!.mergeTree}`;
+  const unknown = mine.filter((tip) => cache.changedFiles.get(changeKey(tip)) === undefined);
+  const found = await changedFilesBetween(repo, unknown.map((tip) => [target.tree, cells.get(tip.name)!.mergeTree] as const));
+  unknown.forEach((tip, i) => cache.changedFiles.set(changeKey(tip), found[i]!));
+  const files = mine.map((tip) => new Set(cache.changedFiles.get(changeKey(tip))));
+  const candidates: Array<[Tip, Tip]> = [];
+  for (let i = 0; i < mine.length; i++) {
+    for (let j = i + 1; j < mine.length; j++) {
+      if ([...files[i]!].some((f) => files[j]!.has(f))) candidates.push([mine[i]!, mine[j]!]);
     }
   }
-  const results = await mergeTrees(repo, jobs.map(([a, b]) => [`refs/heads/${a}`, `refs/heads/${b}`] as const));
-  return jobs.flatMap(([a, b], k) => (results[k]!.clean ? [] : [{ a, b, files: results[k]!.conflicts }]));
+  const pairKey = ([a, b]: [Tip, Tip]) => [a.oid, b.oid].sort().join(' ');
+  const ask = candidates.filter((p) => cache.pairConflicts.get(pairKey(p)) === undefined);
+  const results = await mergeTrees(repo, ask.map(([a, b]) => [a.oid, b.oid] as const));
+  ask.forEach((p, k) => cache.pairConflicts.set(pairKey(p), results[k]!.clean ? [] : results[k]!.conflicts));
+  return candidates.flatMap((p) => {
+    const conflicts = cache.pairConflicts.get(pairKey(p))!;
+    return conflicts.length ? [{ a: p[0].name, b: p[1].name, files: conflicts }] : [];
+  });
 }

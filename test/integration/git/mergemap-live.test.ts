@@ -296,3 +296,34 @@ describe('an orphan branch', () => {
     expect(rowOf(map, repo)).toMatchObject({ branch: 'main', dirty: 0 });
   });
 });
+
+describe('cherry-pick detection per branch', () => {
+  // As git cherry: a branch's commits are compared only with the target's commits it lacks. A
+  // branch that forked long ago (old) must not widen what counts as "in the target" for another.
+  it('does not count a reverted change as picked because an older branch was computed with it', async () => {
+    const base = join(root, 'revert');
+    mkdirSync(base);
+    const repo = join(base, 'repo');
+    await git(base, 'init', '-q', '-b', 'main', repo);
+    await commit(repo, 'a.txt', 'a\n', 'base');
+    await git(repo, 'checkout', '-q', '-b', 'old', 'main');
+    await commit(repo, 'o.txt', 'o\n', 'old work');
+    await git(repo, 'checkout', '-q', 'main');
+    const x = await commit(repo, 'x.txt', 'x\n', 'X');
+    await git(repo, 'revert', '--no-edit', x);
+    await git(repo, 'checkout', '-q', '-b', 'redo', 'main');
+    await commit(repo, 'x.txt', 'x\n', 'redo X');
+    await git(repo, 'checkout', '-q', 'main');
+    const rows = (names: string[]): RowSource[] => names.map((b) => ({ branch: b, worktree: null, agent: b }));
+    // git cherry main redo says "+": the change is not in main (it was reverted there).
+    expect((await git(repo, 'cherry', 'main', 'redo')).trim()).toMatch(/^\+ /);
+    const alone = await computeMergeMap(repo, ['main'], rows(['redo']));
+    const together = await computeMergeMap(repo, ['main'], rows(['redo', 'old']));
+    expect(cellOf(alone, 'redo', 'main').merged).toBe('no');
+    expect(cellOf(together, 'redo', 'main').merged).toBe('no');
+    // And warm (old already cached) equals cold.
+    const cache = newMapCache();
+    await computeMergeMap(repo, ['main'], rows(['old']), { cache });
+    expect(await computeMergeMap(repo, ['main'], rows(['redo', 'old']), { cache })).toEqual(together);
+  });
+});

@@ -85,7 +85,7 @@ describe('the journal', () => {
 
   it('is read back by a new registry, as the daemon does after a restart', () => {
     const a = agent({ context: { usedTokens: 5, windowTokens: 10, percent: 50, updatedAt: '2026-01-01T00:00:00.000Z' } });
-    const b = agent({ state: 'gone', git: { ahead: 1, behind: 2, dirty: 3, merged: false, mergedHow: 'no', conflicts: [] } });
+    const b = agent({ state: 'gone', git: { ahead: 1, behind: 2, dirty: 3, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [] } });
     const first = new Registry(journal);
     first.put(a);
     first.put(b);
@@ -251,7 +251,7 @@ describe('reconcile', () => {
   it('marks agents whose panes are gone as gone, keeping everything else about them', () => {
     const reg = new Registry(journal);
     const context = { usedTokens: 1000, windowTokens: 200_000, percent: 0.5, updatedAt: '2026-01-01T00:00:00.000Z' };
-    const git = { ahead: 2, behind: 0, dirty: 1, merged: false, mergedHow: 'no' as const, conflicts: [] };
+    const git = { ahead: 2, behind: 0, dirty: 1, merged: false, mergedHow: 'no' as const, mergedOn: null, conflicts: [] };
     const killed = agent({ context, git, transcriptPath: '/t.jsonl' });
     const alive = agent();
     reg.put(killed);
@@ -267,7 +267,7 @@ describe('reconcile', () => {
   it('keeps transcript, context and git for live agents, taking the rest from tmux', () => {
     const reg = new Registry(journal);
     const context = { usedTokens: 1000, windowTokens: 200_000, percent: 0.5, updatedAt: '2026-01-01T00:00:00.000Z' };
-    const git = { ahead: 2, behind: 0, dirty: 1, merged: true, mergedHow: 'ancestor' as const, conflicts: [] };
+    const git = { ahead: 2, behind: 0, dirty: 1, merged: true, mergedHow: 'ancestor' as const, mergedOn: 'main', conflicts: [] };
     const known = agent({ context, git, transcriptPath: '/t.jsonl', state: 'working' });
     reg.put(known);
     const fromTmux: AgentRecord = { ...known, paneId: '%77', windowId: '@9', state: 'exited', exitCode: 1, context: null, git: null, transcriptPath: null };
