@@ -10,15 +10,30 @@ function fit(s: string, width: number): string {
   return chars.length <= width ? s : chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }
 
+/** One line of an agent's git fields against its target: "↑2 ↓1 ✎3 conflict", "merged (squash)". */
+export function gitLine(git: NonNullable<AgentRecord['git']>): string {
+  const parts = [`↑${git.ahead}`, `↓${git.behind}`];
+  if (git.dirty) parts.push(`✎${git.dirty}`);
+  if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
+  else if (git.conflicts.length) parts.push(`conflict ${git.conflicts.length}`);
+  return parts.join(' ');
+}
+
 /** The sidebar's text for a pane of width columns. */
 export function renderSidebar(agents: readonly AgentRecord[], width: number, status: string | null): string {
   const lines = [fit('tmuxcodex', width), fit('─'.repeat(width), width)];
   if (status) lines.push(fit(status, width));
   if (!agents.length) lines.push(fit('no agents yet', width), fit('prefix+S or', width), fit('tmuxcodex spawn', width));
+  const nameOf = new Map(agents.map((a) => [a.id, a.name]));
   for (const a of agents) {
     const state = a.state === 'exited' ? `exited ${a.exitCode ?? '?'}` : a.state;
     lines.push(fit(`${STATE_MARK[a.state] ?? '?'} ${a.name}`, width), fit(`  ${a.profile} · ${state}`, width));
-    if (a.branch) lines.push(fit(`  ⎇ ${a.branch}`, width));
+    if (a.branch) lines.push(fit(`  ⎇ ${a.branch}${a.target ? ` → ${a.target}` : ''}`, width));
+    if (a.git) lines.push(fit(`  ${gitLine(a.git)}`, width));
+    // A fix agent and the agent whose bug it fixes point at each other.
+    if (a.fix) lines.push(fit(`  fixes ${nameOf.get(a.fix.forAgent) ?? a.fix.forAgent}${a.fix.toAll ? ' (+all)' : ''}`, width));
+    const fixers = agents.filter((f) => f.fix?.forAgent === a.id).map((f) => f.name);
+    if (fixers.length) lines.push(fit(`  fixed by ${fixers.join(', ')}`, width));
   }
   return lines.join('\n');
 }

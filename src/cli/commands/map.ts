@@ -11,7 +11,7 @@ import { age, printJson, table } from '../output.js';
 function cellText(c: MapCell | null): string {
   if (!c) return '-';
   const counts = `↑${c.ahead} ↓${c.behind}`;
-  if (c.merged !== 'no') return `${counts} merged${c.merged === 'ancestor' ? '' : ` (${c.merged})`}`;
+  if (c.merged !== 'no') return `${counts} merged${c.merged === 'ancestor' ? '' : ` (${c.merged})`}${c.mergedOn?.includes('/') ? ` on ${c.mergedOn}` : ''}`;
   if (c.conflicts.length) return `${counts} CONFLICT ${c.conflicts.slice(0, 3).join(', ')}${c.conflicts.length > 3 ? ` +${c.conflicts.length - 3}` : ''}`;
   return `${counts} clean`;
 }

@@ -1,0 +1,49 @@
+// The plain sidebar's text: states, branch and target, git fields, and fix relationships.
+import { describe, expect, it } from 'vitest';
+import type { AgentRecord } from '../../../src/core/agent.js';
+import { gitLine, renderSidebar } from '../../../src/ui/plain-sidebar.js';
+
+let n = 0;
+function agent(over: Partial<AgentRecord> = {}): AgentRecord {
+  n++;
+  return {
+    id: (0x20000000 + n).toString(16), name: `agent-${n}`, profile: 'codex', paneId: `%${n}`, windowId: '@1', session: 'agents',
+    cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
+    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, context: null, git: null,
+    ...over,
+  };
+}
+
+const git = (over: Partial<NonNullable<AgentRecord['git']>> = {}): NonNullable<AgentRecord['git']> =>
+  ({ ahead: 0, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], ...over });
+
+describe('gitLine', () => {
+  it.each([
+    [git({ ahead: 2, behind: 1 }), '↑2 ↓1'],
+    [git({ ahead: 1, dirty: 3, conflicts: ['a.ts', 'b.ts'] }), '↑1 ↓0 ✎3 conflict 2'],
+    [git({ merged: true, mergedHow: 'ancestor', mergedOn: 'main' }), '↑0 ↓0 merged'],
+    [git({ ahead: 2, merged: true, mergedHow: 'squash', mergedOn: 'main' }), '↑2 ↓0 merged (squash)'],
+    [git({ ahead: 1, merged: true, mergedHow: 'ancestor', mergedOn: 'origin/main' }), '↑1 ↓0 merged on origin/main'],
+  ])('%o -> %s', (fields, text) => {
+    expect(gitLine(fields)).toBe(text);
+  });
+});
+
+describe('renderSidebar', () => {
+  it('shows branch → target, the git line, and which agent fixes which, both ways', () => {
+    const a1 = agent({ name: 'a1', branch: 'a1', target: 'main', git: git({ ahead: 1, dirty: 2 }) });
+    const fix = agent({ name: 'fix-a1', branch: 'fix-a1', target: 'main', fix: { forAgent: a1.id, toAll: true, propagatedTip: null } });
+    const text = renderSidebar([a1, fix], 30, null).split('\n');
+    expect(text).toEqual([
+      'tmuxcodex', '─'.repeat(30),
+      '● a1', '  codex · running', '  ⎇ a1 → main', '  ↑1 ↓0 ✎2', '  fixed by fix-a1',
+      '● fix-a1', '  codex · running', '  ⎇ fix-a1 → main', '  fixes a1 (+all)',
+    ]);
+  });
+
+  it('cuts every line to the pane width', () => {
+    const a = agent({ name: 'a-very-long-agent-name-indeed', branch: 'feature/with-a-long-name', target: 'consumer', git: git({ conflicts: ['x'] }) });
+    for (const line of renderSidebar([a], 12, 'daemon stopped; waiting…').split('\n')) expect([...line].length).toBeLessThanOrEqual(12);
+  });
+});
