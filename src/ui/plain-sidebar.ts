@@ -1,6 +1,7 @@
 // A plain-text sidebar: the agents and their states, redrawn on every daemon event.
 // (The blessed sidebar with context bars replaces this view later; it speaks the same protocol.)
 import type { AgentRecord } from '../core/agent.js';
+import { gitLine } from './git-line.js';
 
 const STATE_MARK: Record<string, string> = { running: '●', working: '●', idle: '○', waiting: '◆', starting: '…', exited: '✕', gone: '·', unknown: '?' };
 
@@ -8,15 +9,6 @@ const STATE_MARK: Record<string, string> = { running: '●', working: '●', idl
 function fit(s: string, width: number): string {
   const chars = [...s];
   return chars.length <= width ? s : chars.slice(0, Math.max(0, width - 1)).join('') + '…';
-}
-
-/** One line of an agent's git fields against its target: "↑2 ↓1 ✎3 conflict", "merged (squash)". */
-export function gitLine(git: NonNullable<AgentRecord['git']>): string {
-  const parts = [`↑${git.ahead}`, `↓${git.behind}`];
-  if (git.dirty) parts.push(`✎${git.dirty}`);
-  if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
-  else if (git.conflicts.length) parts.push(`conflict ${git.conflicts.length}`);
-  return parts.join(' ');
 }
 
 /** The sidebar's text for a pane of width columns. */

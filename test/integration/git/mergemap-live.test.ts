@@ -327,3 +327,21 @@ describe('cherry-pick detection per branch', () => {
     expect(await computeMergeMap(repo, ['main'], rows(['redo', 'old']), { cache })).toEqual(together);
   });
 });
+
+describe('a repository with thousands of branches', () => {
+  it('maps only the agents\' rows and worktrees, each right, with 3000 other branches present', async () => {
+    const { repo, wt } = await scriptedRepo(join(root, 'many'));
+    const tip = (await git(repo, 'rev-parse', 'main')).trim();
+    const { execa } = await import('execa');
+    const lines = Array.from({ length: 3000 }, (_, i) => `create refs/heads/bulk/${i} ${tip}\n`).join('');
+    await execa('git', ['-C', repo, 'update-ref', '--stdin'], { input: lines, env, extendEnv: false });
+    expect((await git(repo, 'for-each-ref', '--count=5000', '--format=x', 'refs/heads/bulk/')).split('\n').length).toBe(3000);
+    const map = await computeMergeMap(repo, ['main', 'consumer'], [{ branch: 'wt-a', worktree: wt.a, agent: 'a' }, { branch: 'bulk/7', worktree: null, agent: 'bulk' }]);
+    // The agents' rows, then the worktrees no agent works in (main, b, c): no row per bulk branch.
+    expect(map.rows.map((r) => r.branch)).toEqual(['wt-a', 'bulk/7', 'main', 'wt-b', 'wt-c']);
+    expect(cellOf(map, 'wt-a', 'main')).toMatchObject({ ahead: 1, behind: 0, merged: 'no' });
+    expect(cellOf(map, 'bulk/7', 'main')).toMatchObject({ ahead: 0, merged: 'ancestor' });
+    expect(cellOf(map, 'wt-c', 'consumer')).toMatchObject({ ahead: 1, behind: 0, merged: 'no' });
+    expect(map.pairs).toEqual([]); // a and c conflict, but only a is an agent's branch
+  });
+});

@@ -1,7 +1,8 @@
 // The plain sidebar's text: states, branch and target, git fields, and fix relationships.
 import { describe, expect, it } from 'vitest';
 import type { AgentRecord } from '../../../src/core/agent.js';
-import { gitLine, renderSidebar } from '../../../src/ui/plain-sidebar.js';
+import { renderSidebar } from '../../../src/ui/plain-sidebar.js';
+import { gitLine } from '../../../src/ui/git-line.js';
 
 let n = 0;
 function agent(over: Partial<AgentRecord> = {}): AgentRecord {

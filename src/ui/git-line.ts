@@ -1,0 +1,11 @@
+// An agent's git fields as one short line, for the sidebar and `list`.
+import type { AgentRecord } from '../core/agent.js';
+
+/** One line of an agent's git fields against its target: "↑2 ↓1 ✎3 conflict", "merged (squash)". */
+export function gitLine(git: NonNullable<AgentRecord['git']>): string {
+  const parts = [`↑${git.ahead}`, `↓${git.behind}`];
+  if (git.dirty) parts.push(`✎${git.dirty}`);
+  if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
+  else if (git.conflicts.length) parts.push(`conflict ${git.conflicts.length}`);
+  return parts.join(' ');
+}
