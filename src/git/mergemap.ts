@@ -233,18 +233,21 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
   });
 
   const byPath = new Map(worktrees.map((w) => [w.path, w]));
+  // Agents sharing a worktree share its count: one `git status` per worktree.
+  const dirtyOf = new Map<string, Promise<number | null>>();
+  const readDirty = (path: string): Promise<number | null> => {
+    const cached = cache.dirty.get(path);
+    if (cached !== undefined && opts.dirtyFor && !opts.dirtyFor.has(path)) return Promise.resolve(cached);
+    if (!dirtyOf.has(path)) {
+      dirtyOf.set(path, dirtyCount(path).then((n) => { cache.dirty.set(path, n); return n; }, () => { cache.dirty.delete(path); return null; }));
+    }
+    return dirtyOf.get(path)!;
+  };
   const rowFacts = mapBounded(rows, 8, async (r) => {
     const w = r.worktree ? byPath.get(r.worktree) : undefined;
     let condition = w ? worktreeCondition(w) : null;
     if (r.branch && !refs.has(`refs/heads/${r.branch}`)) condition = `branch ${r.branch} was deleted`;
-    let dirty: number | null = null;
-    if (w && !w.prunable) {
-      const cached = cache.dirty.get(w.path);
-      const again = cached === undefined || !opts.dirtyFor || opts.dirtyFor.has(w.path);
-      dirty = again ? await dirtyCount(w.path).catch(() => null) : cached;
-      if (dirty === null) cache.dirty.delete(w.path);
-      else cache.dirty.set(w.path, dirty);
-    }
+    const dirty = w && !w.prunable ? await readDirty(w.path) : null;
     return { condition, dirty };
   });
   const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache), rowFacts]);
