@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, commonGitDir, deleteBranch, gitRaw, isMergedInto, removeWorktree } from '../git/worktree.js';
-import { dirname } from 'node:path';
+import { branchExists, deleteBranch, gitRaw, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
+import { mergedState } from '../git/mergemap.js';
 import { failure } from '../errors.js';
 
 export interface TeardownResult {
@@ -15,7 +15,7 @@ export interface TeardownResult {
 }
 
 /** Removes the worktree of a killed agent (its pane already gone), saving its work first. */
-export async function teardownWorktree(agent: AgentRecord, others: readonly AgentRecord[], o: { keepWorktree: boolean; force: boolean }): Promise<TeardownResult> {
+export async function teardownWorktree(agent: AgentRecord, others: readonly AgentRecord[], o: { keepWorktree: boolean; force: boolean; mergedInto?: string }): Promise<TeardownResult> {
   const none: TeardownResult = { archive: null, removed: { worktree: null, branch: null }, kept: null };
   const wt = agent.worktree;
   if (!wt || wt.mode !== 'new') return { ...none, kept: wt ? `a ${wt.mode} worktree is not the agent's to remove` : null };
@@ -40,7 +40,9 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   // Only a branch tmuxcodex made for the agent is ever deleted; an unmerged one only with --force,
   // and then its tip is kept under refs/tmuxcodex/branches/ so even that can be brought back.
   if (agent.branch && agent.branchCreated && (await branchExists(repo, agent.branch))) {
-    const merged = agent.target ? await isMergedInto(repo, agent.branch, agent.target) : false;
+    // Merged as the map decides: by ancestry, cherry-picked or squashed (into the branch just merged into, if any).
+    const into = o.mergedInto ?? agent.target;
+    const merged = into && (await branchExists(repo, into)) ? (await mergedState(repo, agent.branch, into)) !== 'no' : false;
     if (merged || o.force) {
       if (!merged) await keepBranchTip(repo, agent.name, agent.branch);
       await deleteBranch(repo, agent.branch);
@@ -48,12 +50,6 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
-}
-
-/** The main checkout of the repository a worktree belongs to (from its common git dir). */
-async function mainCheckoutOf(worktree: string): Promise<string> {
-  const common = await commonGitDir(worktree);
-  return common?.endsWith('/.git') ? dirname(common) : worktree;
 }
 
 /** Records a branch's tip under refs/tmuxcodex/branches/<agent>/<branch> before it is deleted. */

@@ -39,6 +39,8 @@ export interface AgentRecord {
    * as they land), whether every worktree lacking them gets them too, and the last tip brought.
    */
   fix: { forAgent: string; toAll: boolean; propagatedTip: string | null } | null;
+  /** The pull request `pr` opened (or found) for the agent's branch. */
+  pr: { url: string; base: string } | null;
   context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
   git: { ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[] } | null;
@@ -66,6 +68,8 @@ export const PANE_META = {
   fixFor: '@tmuxcodex-fix-for',
   fixToAll: '@tmuxcodex-fix-all',
   fixTip: '@tmuxcodex-fix-tip',
+  prUrl: '@tmuxcodex-pr-url',
+  prBase: '@tmuxcodex-pr-base',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
@@ -114,6 +118,7 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
     if (r.fix.toAll) m.fixToAll = '1';
     if (r.fix.propagatedTip) m.fixTip = r.fix.propagatedTip;
   }
+  if (r.pr) { m.prUrl = r.pr.url; m.prBase = r.pr.base; }
   if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
   return m;
 }
@@ -146,6 +151,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     branchCreated: meta.branchCreated === '1',
     fix: meta.fixFor ? { forAgent: meta.fixFor, toAll: meta.fixToAll === '1', propagatedTip: meta.fixTip ?? null } : null,
     deps: (meta.deps ?? '').split(',').filter((d) => d.includes('=')).map((d) => ({ dir: d.slice(0, d.lastIndexOf('=')), key: d.slice(d.lastIndexOf('=') + 1) })),
+    pr: meta.prUrl && meta.prBase ? { url: meta.prUrl, base: meta.prBase } : null,
     context: null,
     git: null,
   };

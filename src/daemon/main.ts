@@ -72,6 +72,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         case 'list': return svc.list();
         case 'kill': return svc.kill(params as Params<'kill'>);
         case 'map': return svc.map(params as Params<'map'>);
+        case 'merge': return svc.merge(params as Params<'merge'>);
+        case 'clean': return svc.clean(params as Params<'clean'>);
+        case 'setPr': return svc.setPr(params as Params<'setPr'>);
         case 'syncFiles': return svc.syncFiles(params as Params<'syncFiles'>);
         case 'focus': return svc.focus(params as Params<'focus'>);
         case 'send': return svc.send(params as Params<'send'>);

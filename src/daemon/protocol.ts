@@ -4,7 +4,8 @@ import type { WorktreeRequest } from '../agents/worktree-choice.js';
 import type { NewWorktreeRequest } from '../agents/new-worktree.js';
 import type { SetupStep } from '../config/schema.js';
 import type { ArchiveEntry } from '../git/archive.js';
-import type { MergeMap } from '../git/mergemap.js';
+import type { MergeMap, Merged } from '../git/mergemap.js';
+import type { LandMethod, LandResult } from '../git/land.js';
 import type { ProgramSpec } from '../tmux/command.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -54,6 +55,9 @@ export interface Methods {
   list: [Record<string, never>, { agents: AgentRecord[] }];
   kill: [{ agent: string; force: boolean; keepWorktree: boolean }, KillResult];
   map: [{ cwd: string; targets: string[] }, MergeMap];
+  merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, { agent: AgentRecord; landed: LandResult; removed: KillResult | null }];
+  clean: [{ dryRun: boolean }, { results: CleanResult[] }];
+  setPr: [{ agent: string; pr: { url: string; base: string } }, { agent: AgentRecord }];
   syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
   focus: [{ agent: string }, { agent: AgentRecord }];
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
@@ -69,6 +73,17 @@ export interface KillResult {
   removed: { worktree: string | null; branch: string | null };
   /** Why the worktree was kept, when it was. */
   kept: string | null;
+}
+
+export interface CleanResult {
+  agent: string;
+  branch: string | null;
+  target: string | null;
+  merged: Merged;
+  action: 'removed' | 'would-remove' | 'kept';
+  /** Why an agent was kept (not merged, no worktree of its own, ...). */
+  reason: string | null;
+  removed: KillResult | null;
 }
 
 export type Method = keyof Methods;

@@ -1,5 +1,7 @@
-// The daemon's request handlers: sessions, spawn, kill, send, capture, wait, sync-files.
-import { PANE_META, type AgentRecord } from '../core/agent.js';
+// The daemon's request handlers: sessions, spawn, kill, merge, clean, send, capture, wait, sync-files.
+import { PANE_META, encodeOptionValue, type AgentRecord } from '../core/agent.js';
+import { cleanVerdict, landingFacts, landingMessage } from '../agents/landing.js';
+import { landBranch } from '../git/land.js';
 import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
@@ -115,18 +117,63 @@ export class AgentService {
    * kept in the registry (as gone) so nothing is forgotten, and the error says what to do.
    */
   async kill(p: Params<'kill'>): Promise<Result<'kill'>> {
+    return this.mutex.run(() => this.removeAgent(this.registry.resolve(p.agent), { keepWorktree: p.keepWorktree, force: p.force }));
+  }
+
+  /** kill's work, for callers that hold the mutex already (merge, clean). */
+  private async removeAgent(agent: AgentRecord, o: { keepWorktree: boolean; force: boolean; mergedInto?: string }): Promise<Result<'kill'>> {
+    if (agent.paneId && agent.state !== 'gone') {
+      await this.link.run(tmux.killPane(agent.paneId)).catch((e) => { if (!(e instanceof TmuxCommandError)) throw e; });
+      this.registry.patch(agent.id, { state: 'gone' });
+    }
+    const teardown = await teardownWorktree(agent, this.registry.all(), o);
+    this.registry.remove(agent.id);
+    if (agent.paneId) this.paneLocks.delete(agent.paneId);
+    await this.closeEmptyWindows();
+    return { agent: { ...agent, state: 'gone' }, ...teardown };
+  }
+
+  /**
+   * Lands an agent's branch on its target (or p.into) locally; then, unless p.keep, stops the
+   * agent and tidies its worktree and branch away as kill does (the branch only if now merged).
+   */
+  async merge(p: Params<'merge'>): Promise<Result<'merge'>> {
     return this.mutex.run(async () => {
       const agent = this.registry.resolve(p.agent);
-      if (agent.paneId && agent.state !== 'gone') {
-        await this.link.run(tmux.killPane(agent.paneId)).catch((e) => { if (!(e instanceof TmuxCommandError)) throw e; });
-        this.registry.patch(agent.id, { state: 'gone' });
-      }
-      const teardown = await teardownWorktree(agent, this.registry.all(), { keepWorktree: p.keepWorktree, force: p.force });
-      this.registry.remove(agent.id);
-      if (agent.paneId) this.paneLocks.delete(agent.paneId);
-      await this.closeEmptyWindows();
-      return { agent: { ...agent, state: 'gone' }, ...teardown };
+      const { repo, branch, target } = await landingFacts(agent, p.into);
+      const landed = await landBranch(repo, { branch, target, method: p.method, message: await landingMessage(repo, agent, branch, target, p.method) });
+      const removed = p.keep ? null : await this.removeAgent(this.registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target });
+      return { agent: this.registry.get(agent.id) ?? { ...agent, state: 'gone' }, landed, removed };
     });
+  }
+
+  /** Tidies away agents that have exited whose work is merged into their target; p.dryRun only says what it would do. */
+  async clean(p: Params<'clean'>): Promise<Result<'clean'>> {
+    return this.mutex.run(async () => {
+      const results: Result<'clean'>['results'] = [];
+      for (const agent of this.registry.all()) {
+        if (agent.state !== 'exited' && agent.state !== 'gone') continue;
+        const verdict = await cleanVerdict(agent);
+        if (!verdict.merged) {
+          results.push({ agent: agent.name, branch: agent.branch, target: verdict.target, merged: 'no', action: 'kept', reason: verdict.reason, removed: null });
+          continue;
+        }
+        const removed = p.dryRun ? null : await this.removeAgent(agent, { keepWorktree: false, force: false, mergedInto: verdict.target ?? undefined });
+        results.push({ agent: agent.name, branch: agent.branch, target: verdict.target, merged: verdict.merged, action: p.dryRun ? 'would-remove' : 'removed', reason: null, removed });
+      }
+      return { results };
+    });
+  }
+
+  /** Records the pull request opened for an agent, on its pane and in the registry. */
+  async setPr(p: Params<'setPr'>): Promise<Result<'setPr'>> {
+    const agent = this.registry.resolve(p.agent);
+    this.registry.patch(agent.id, { pr: p.pr });
+    if (agent.paneId && agent.state !== 'gone') {
+      await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.prUrl, encodeOptionValue(p.pr.url))).catch(() => {});
+      await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.prBase, encodeOptionValue(p.pr.base))).catch(() => {});
+    }
+    return { agent: this.registry.get(agent.id)! };
   }
 
   /** The merge map of the repository around cwd: its agents' branches and worktrees against targets. */

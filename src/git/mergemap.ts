@@ -318,3 +318,9 @@ async function conflictingPairs(repo: string, target: Target, tips: readonly Tip
     return conflicts.length ? [{ a: p[0].name, b: p[1].name, files: conflicts }] : [];
   });
 }
+
+/** How branch is merged into target ('no' when it is not), as the map decides: ancestry, patches or squash. */
+export async function mergedState(repo: string, branch: string, target: string): Promise<Merged> {
+  const map = await computeMergeMap(repo, [target], [{ branch, worktree: null, agent: branch }], { worktreeRows: false, pairs: false });
+  return map.rows[0]?.targets[target]?.merged ?? 'no';
+}

@@ -1,6 +1,6 @@
 // Worktrees and branches: typed records from porcelain output, and the few writes spawn needs.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { run, ProcessError } from '../proc/run.js';
 import { usageError } from '../errors.js';
 
@@ -126,16 +126,6 @@ export async function deleteBranch(dir: string, branch: string): Promise<void> {
   await gitRaw(dir, ['branch', '-D', '--', branch]);
 }
 
-/** True if every commit of branch is in target (an ancestor of it). */
-export async function isMergedInto(dir: string, branch: string, target: string): Promise<boolean> {
-  try {
-    await gitRaw(dir, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, target]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const commonDirs = new Map<string, string>();
 
 /** The repository's common git folder for a worktree (cached: it never changes for a worktree). */
@@ -149,6 +139,12 @@ export async function commonGitDir(worktree: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** The main checkout of the repository a worktree belongs to (from its common git dir). */
+export async function mainCheckoutOf(worktree: string): Promise<string> {
+  const common = await commonGitDir(worktree);
+  return common?.endsWith('/.git') ? dirname(common) : worktree;
 }
 
 /**

@@ -3,12 +3,14 @@ import type { Command, CommandContext } from '../command.js';
 import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
 import type { AgentRecord } from '../../core/agent.js';
+import type { KillResult } from '../../daemon/protocol.js';
 import { age, printJson, table } from '../output.js';
 import { gitLine } from '../../ui/git-line.js';
 import { switchToPane } from '../session-attach.js';
 
 /** The single AGENT positional, or a usage error. */
-function agentArg(ctx: CommandContext, extra = 0): string {
+/** The AGENT positional (name or id), with extra more positionals allowed after it. */
+export function agentArg(ctx: CommandContext, extra = 0): string {
   const ref = ctx.positionals[0];
   if (!ref) throw usageError('MISSING_AGENT', 'Which agent? Give its name or id.', 'Run `tmuxcodex list` to see them.');
   if (ctx.positionals.length > 1 + extra) throw usageError('TOO_MANY_ARGS', `Unexpected argument "${ctx.positionals[1 + extra]}".`, 'Quote text that contains spaces.');
@@ -42,6 +44,17 @@ export const list: Command = {
   },
 };
 
+/** What a kill (or merge, or clean) did with an agent's work, worktree and branch, for people. */
+export function teardownLines(res: KillResult, forced = false): string[] {
+  const lines: string[] = [];
+  if (res.archive) lines.push(`  saved ${res.archive.files} changed file(s) as archive ${res.archive.id} (${res.archive.ref}); bring them back with: tmuxcodex archive restore ${res.archive.id}`);
+  if (res.removed.worktree) lines.push(`  removed worktree ${res.removed.worktree}`);
+  if (res.removed.branch) lines.push(`  deleted branch ${res.removed.branch}${forced ? '' : ' (merged into its target)'}`);
+  else if (res.removed.worktree && res.agent.branch) lines.push(`  kept branch ${res.agent.branch} (not merged into ${res.agent.target ?? 'its target'}; --force deletes it)`);
+  if (res.kept) lines.push(`  kept the worktree: ${res.kept}`);
+  return lines;
+}
+
 export const kill: Command = {
   name: 'kill',
   usage: 'kill AGENT [--keep-worktree] [--force]',
@@ -56,12 +69,7 @@ export const kill: Command = {
     const res = await client.request('kill', { agent, force: flag(ctx, 'force'), keepWorktree: flag(ctx, 'keep-worktree') });
     client.close();
     if (ctx.json) return printJson(res);
-    const lines = [`killed ${res.agent.name} (${res.agent.id})`];
-    if (res.archive) lines.push(`  saved ${res.archive.files} changed file(s) as archive ${res.archive.id} (${res.archive.ref}); bring them back with: tmuxcodex archive restore ${res.archive.id}`);
-    if (res.removed.worktree) lines.push(`  removed worktree ${res.removed.worktree}`);
-    if (res.removed.branch) lines.push(`  deleted branch ${res.removed.branch}${flag(ctx, 'force') ? '' : ' (merged into its target)'}`);
-    else if (res.removed.worktree && res.agent.branch) lines.push(`  kept branch ${res.agent.branch} (not merged into ${res.agent.target ?? 'its target'}; --force deletes it)`);
-    if (res.kept) lines.push(`  kept the worktree: ${res.kept}`);
+    const lines = [`killed ${res.agent.name} (${res.agent.id})`, ...teardownLines(res, flag(ctx, 'force'))];
     process.stdout.write(lines.join('\n') + '\n');
   },
 };

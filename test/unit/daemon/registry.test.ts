@@ -24,7 +24,7 @@ function agent(over: Partial<AgentRecord> = {}): AgentRecord {
     id: (0x10000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: `%${n}`, windowId: '@1', session: 'agents',
     cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, context: null, git: null,
+    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, git: null,
     ...over,
   };
 }
