@@ -24,6 +24,7 @@ const LOADERS: Record<string, Loader> = {
   merge: async () => (await import('./commands/land.js')).merge,
   pr: async () => (await import('./commands/pr.js')).pr,
   clean: async () => (await import('./commands/land.js')).clean,
+  plugin: async () => (await import('./commands/plugin.js')).plugin,
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,

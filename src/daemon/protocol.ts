@@ -111,7 +111,12 @@ export type DaemonEvent =
   | { event: 'agent-removed'; agent: AgentRecord }
   | { event: 'daemon-stopping' };
 
-export const METHODS: ReadonlySet<string> = new Set<Method>(['hello', 'status', 'stop', 'ensureSession', 'spawn', 'list', 'kill', 'map', 'syncFiles', 'focus', 'send', 'capture', 'wait', 'subscribe']);
+// A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
+const METHOD_TABLE: Record<Method, true> = {
+  hello: true, status: true, stop: true, ensureSession: true, spawn: true, list: true, kill: true, map: true, merge: true,
+  clean: true, setPr: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
+};
+export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
 
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {

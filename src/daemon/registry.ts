@@ -58,10 +58,16 @@ export class Registry extends EventEmitter<RegistryEvents> {
     return new Set(this.agents.keys());
   }
 
-  /** Finds an agent by id, or by unique name; a clear usage error otherwise. */
+  /** Finds an agent by id, by unique name, or by its pane id; a clear usage error otherwise. */
   resolve(ref: string): AgentRecord {
     const byId = this.agents.get(ref);
     if (byId) return byId;
+    // A pane id (%12): what key bindings pass for "the agent in this pane".
+    if (/^%\d+$/.test(ref)) {
+      const inPane = [...this.agents.values()].find((a) => a.paneId === ref && a.state !== 'gone');
+      if (inPane) return inPane;
+      throw usageError('NOT_AN_AGENT_PANE', `Pane ${ref} runs no agent.`, 'Select an agent\'s pane first (tmuxcodex list shows them).');
+    }
     const matches = [...this.agents.values()].filter((a) => a.name === ref);
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) throw usageError('AMBIGUOUS_AGENT', `More than one agent is named "${ref}".`, `Use the id instead: ${matches.map((a) => a.id).join(', ')}.`);

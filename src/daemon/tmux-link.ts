@@ -1,9 +1,8 @@
 // The daemon's one control-mode connection: attach, subscribe, reap stale clients, reconnect.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { run } from '../proc/run.js';
-import { exactSession, tmux, toArgv, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
-import { tmuxBinary, tmuxClientEnv } from '../tmux/binary.js';
+import { exactSession, tmux, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
+import { tmuxOnce } from '../tmux/binary.js';
 import { ControlConnection, CONTROL_OWNER_ENV } from '../tmux/control/connection.js';
 import type { Notification } from '../tmux/control/events.js';
 import { failure } from '../errors.js';
@@ -17,10 +16,7 @@ export interface LinkEvents {
   disconnected: [string | null];
 }
 
-/** Runs a bootstrapping tmux command as its own client process (only before/around attach). */
-export async function tmuxOnce(server: TmuxServer, command: TmuxCommand, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<string> {
-  return (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs, env: tmuxClientEnv(env) })).stdout;
-}
+export { tmuxOnce } from '../tmux/binary.js';
 
 /** True if the server is running and has session. */
 export async function sessionExists(server: TmuxServer, session: string, env: NodeJS.ProcessEnv): Promise<boolean> {

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { run, ProcessError } from '../proc/run.js';
 import { usageError } from '../errors.js';
-import { toArgv, tmux, type TmuxServer } from './command.js';
+import { toArgv, tmux, type TmuxCommand, type TmuxServer } from './command.js';
 
 export const MIN_TMUX: readonly [number, number] = [3, 2];
 
@@ -66,4 +66,9 @@ export function resolveServer(opts: { socketName?: string; socketPath?: string }
   const inside = env.TMUX?.split(',')[0];
   if (inside) return { socketPath: inside, configFile };
   return { socketName: 'default', socketPath: join(tmuxSocketDir(env), 'default'), configFile };
+}
+
+/** Runs one tmux command as its own client process (bootstrapping, and the CLI's few direct calls). */
+export async function tmuxOnce(server: TmuxServer, command: TmuxCommand, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<string> {
+  return (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs, env: tmuxClientEnv(env) })).stdout;
 }

@@ -51,6 +51,12 @@ export function literalForFormat(s: string): FormatLiteral {
   return s.replace(/#(?!#*\[)/g, '##') as FormatLiteral;
 }
 
+/** Quotes one word for /bin/sh (for the commands tmux hands to a shell: run-shell, display-popup). */
+export function shellWord(s: string): string {
+  refuseNul(s);
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 /** Renders a command as one control-mode line (no trailing newline). */
 export function toControlLine(command: TmuxCommand): string {
   return command.words.map(quoteWord).join(' ');
@@ -176,6 +182,23 @@ export const tmux = {
   unsubscribe: (name: string) => c('refresh-client', '-B', name),
   detachClient: (client: string) => c('detach-client', '-t', client),
   setHook: (target: string, hook: string, command: TmuxCommand) => c('set-hook', '-t', target, hook, toControlLine(command)),
+  /** Binds key in a key table to command (the plugin's bindings). */
+  bindKey: (table: string, key: string, command: TmuxCommand) => c('bind-key', '-T', table, key, ...command.words),
+  /** Makes the client's next key come from table (prefix + a enters tmuxcodex's table). */
+  switchKeyTable: (table: string) => c('switch-client', '-T', table),
+  /** Asks y/n first; prompt is a format (expanded for the current pane), command runs on y. */
+  confirmBefore: (prompt: string, command: TmuxCommand) => c('confirm-before', '-p', prompt, toControlLine(command)),
+  /** Runs a shell command line (format-expanded first); its output shows in the pane, in view mode. */
+  runShell: (shellCommand: string) => c('run-shell', shellCommand),
+  /** A popup running a shell command line, closed when it exits. */
+  displayPopup: (shellCommand: string, o: { title: string; width: string; height: string }) =>
+    c('display-popup', '-E', '-d', '#{pane_current_path}', '-T', literalForFormat(o.title), '-w', o.width, '-h', o.height, shellCommand),
+  /** Runs then when format expands to something true (not empty, not 0), else otherwise; no shell. */
+  ifFormat: (format: string, then: TmuxCommand, otherwise: TmuxCommand) => c('if-shell', '-F', format, toControlLine(then), toControlLine(otherwise)),
+  /** Shows text in the status line for a moment. */
+  message: (text: string) => c('display-message', literalForFormat(text)),
+  /** A global option's value, or nothing when unset (-q). */
+  showGlobalOption: (name: string) => c('show-options', '-gqv', name),
   /** Arbitrary words for the hostile-string tests and the bench harness: still quoted on the way out. */
   raw: (...words: string[]) => c(...words),
 };

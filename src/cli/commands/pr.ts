@@ -57,7 +57,7 @@ export const pr: Command = {
     const ref = agentArg(ctx);
     const remote = str(ctx, 'remote') ?? 'origin';
     const client = await ctx.daemon();
-    const agent = (await client.request('list', {})).agents.find((a) => a.id === ref || a.name === ref);
+    const agent = (await client.request('list', {})).agents.find((a) => a.id === ref || a.name === ref || (a.paneId === ref && a.state !== 'gone'));
     if (!agent) throw usageError('AGENT_NOT_FOUND', `No agent is called "${ref}".`, 'Run `tmuxcodex list` to see the agents and their ids.');
     const { repo, branch, target: base } = await landingFacts(agent, str(ctx, 'base'));
     const remoteUrl = await git(repo, ['remote', 'get-url', remote]).catch(() => {

@@ -1,0 +1,77 @@
+// `plugin`: binds tmuxcodex's keys in the tmux server it runs in (tmux/tmuxcodex.tmux runs it from
+// tmux.conf or TPM). One prefix key (default prefix + a, option @tmuxcodex-key) enters the
+// `tmuxcodex` key table; each action on an agent asks first, saying what will happen.
+import { fileURLToPath } from 'node:url';
+import type { Command } from '../command.js';
+import { flag } from '../command.js';
+import { usageError } from '../../errors.js';
+import { literalForFormat, shellWord, tmux, type TmuxCommand } from '../../tmux/command.js';
+import { tmuxOnce } from '../../tmux/binary.js';
+
+export const KEY_TABLE = 'tmuxcodex';
+const KEY_OPTION = '@tmuxcodex-key';
+const CLI = fileURLToPath(new URL('../../bin/tmuxcodex.js', import.meta.url));
+
+/** This CLI as a shell command line (for run-shell and popups), args appended as given. */
+function cliLine(...args: string[]): string {
+  return [literalForFormat(shellWord(process.execPath)), literalForFormat(shellWord(CLI)), ...args].join(' ');
+}
+
+/** A popup that runs the CLI and stays open until Enter, so its answer (or error) can be read. */
+function popup(title: string, ...args: string[]): TmuxCommand {
+  return tmux.displayPopup(`${cliLine(...args)}; printf '\\n%s' 'press Enter to close'; read _`, { title, width: '80%', height: '60%' });
+}
+
+/** Runs command for the agent in the current pane, or says that the pane is not an agent's. */
+function forAgent(command: TmuxCommand): TmuxCommand {
+  return tmux.ifFormat('#{@tmuxcodex-id}', command, tmux.message('tmuxcodex: this pane runs no agent; select an agent pane first'));
+}
+
+/** Asks y/n with a prompt naming the agent (prompt is a format), then runs the CLI in a popup. */
+function confirmThen(prompt: string, title: string, ...args: string[]): TmuxCommand {
+  return forAgent(tmux.confirmBefore(`${prompt} (y/n)`, popup(title, ...args)));
+}
+
+interface Binding { key: string; help: string; command: TmuxCommand }
+
+/** The bindings of the tmuxcodex key table. */
+export function bindings(): Binding[] {
+  const agent = '#{@tmuxcodex-name}';
+  const branchToTarget = '#{@tmuxcodex-branch} into #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}';
+  return [
+    { key: 'M', help: 'merge the agent\'s branch into its target (a merge commit), then stop it and remove its worktree',
+      command: confirmThen(`Merge ${branchToTarget} (merge commit), then stop ${agent} and remove its worktree?`, 'tmuxcodex merge', 'merge', '#{pane_id}') },
+    { key: 'S', help: 'squash-merge the agent\'s branch into its target, then stop it and remove its worktree',
+      command: confirmThen(`Squash-merge ${branchToTarget} as one commit, then stop ${agent} and remove its worktree?`, 'tmuxcodex merge --squash', 'merge', '--squash', '#{pane_id}') },
+    { key: 'P', help: 'push the agent\'s branch and open a pull request against its target',
+      command: confirmThen(`Push #{@tmuxcodex-branch} and open a pull request against #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}?`, 'tmuxcodex pr', 'pr', '#{pane_id}') },
+    { key: 'x', help: 'stop the agent; uncommitted work is archived before its worktree is removed',
+      command: confirmThen(`Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', '#{pane_id}') },
+    { key: 'm', help: 'the merge map, in a popup', command: popup('tmuxcodex map', 'map') },
+    { key: 'l', help: 'the agents, in a popup', command: popup('tmuxcodex list', 'list') },
+    { key: '?', help: 'these keys', command: popup('tmuxcodex keys', 'plugin', '--keys') },
+  ];
+}
+
+export const plugin: Command = {
+  name: 'plugin',
+  usage: 'plugin [--keys]',
+  summary: 'bind tmuxcodex\'s keys in this tmux server (tmux/tmuxcodex.tmux runs it); --keys lists them',
+  options: { keys: { type: 'boolean', help: 'print the key bindings instead of installing them' } },
+  async run(ctx) {
+    const server = ctx.target.server;
+    let prefixKey: string;
+    try {
+      prefixKey = (await tmuxOnce(server, tmux.showGlobalOption(KEY_OPTION), ctx.env)).trim() || 'a';
+    } catch (e) {
+      throw usageError('NO_TMUX_SERVER', `No tmux server is running at ${server.socketPath}: ${(e as Error).message}`, 'Run it inside tmux: add `run-shell /path/to/tmuxcodex/tmux/tmuxcodex.tmux` to ~/.tmux.conf (or use TPM).');
+    }
+    if (flag(ctx, 'keys')) {
+      const lines = [`prefix + ${prefixKey}, then:`, ...bindings().map((b) => `  ${b.key.padEnd(3)} ${b.help}`)];
+      process.stdout.write(lines.join('\n') + '\n');
+      return;
+    }
+    await tmuxOnce(server, tmux.bindKey('prefix', prefixKey, tmux.switchKeyTable(KEY_TABLE)), ctx.env);
+    for (const b of bindings()) await tmuxOnce(server, tmux.bindKey(KEY_TABLE, b.key, b.command), ctx.env);
+  },
+};

@@ -1,0 +1,92 @@
+// The tmux plugin through a real client on a pty: tmux/tmuxcodex.tmux binds prefix + a; M on an
+// agent's pane asks first (naming branch and target), then merges and tidies the agent away; on a
+// pane that is not an agent's it says so and does nothing; ? lists the keys.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
+import { cli, cliJson } from '../helpers/cli.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startPty, type PtyRun } from '../helpers/pty.js';
+import { tmux } from '../../src/tmux/command.js';
+import { tmuxBinary } from '../../src/tmux/binary.js';
+import type { AgentRecord } from '../../src/core/agent.js';
+
+const PLUGIN = fileURLToPath(new URL('../../tmux/tmuxcodex.tmux', import.meta.url));
+let ts: TestServer;
+let repo: string;
+let term: PtyRun;
+let a1: AgentRecord;
+
+/** The screen text as the pty received it, escape sequences dropped (enough to find words). */
+const screen = () => term.output().replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g, '');
+/** Presses prefix + a, then waits until the client is in the tmuxcodex table (tmux runs the
+ * switch-client of a binding after reading further keys already typed, as a person never is). */
+async function prefixA(): Promise<void> {
+  term.write('\x02a');
+  await waitFor(async () => (await ts.tmux(tmux.listClients('#{client_control_mode} #{client_key_table}'))).split('\n').includes('0 tmuxcodex'), { timeoutMs: 5000, what: 'the tmuxcodex key table' });
+}
+
+beforeAll(async () => {
+  ts = createTestServer('plugin');
+  repo = await makeRepo(join(ts.root, 'repo'), ts.env);
+  await git(repo, ['config', 'user.name', 'Repo User'], ts.env);
+  await git(repo, ['config', 'user.email', 'repo@example.com'], ts.env);
+  expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
+  a1 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a1', '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo });
+  const wt = a1.worktree!.path;
+  writeFileSync(join(wt, 'feature.txt'), 'the feature\n');
+  await git(wt, ['add', 'feature.txt'], ts.env);
+  await git(wt, ['commit', '-q', '-m', 'add the feature'], ts.env);
+  // As tmux.conf's `run-shell .../tmuxcodex.tmux` would.
+  await ts.tmux(tmux.runShell(PLUGIN));
+  term = startPty(tmuxBinary(ts.env), ['-u', '-L', ts.socketName, 'attach-session', '-t', '=agents'], { cols: 140, rows: 40, cwd: repo, env: ts.env });
+  await waitFor(async () => (await ts.tmux(tmux.listClients('#{client_control_mode}'))).split('\n').includes('0'), { timeoutMs: 10_000, what: 'the tty client' });
+});
+
+afterAll(async () => {
+  term?.kill();
+  await cli(ts, ['daemon', 'stop']);
+  await ts.dispose();
+});
+
+describe('the tmux plugin', () => {
+  it('binds prefix + a to the tmuxcodex key table', async () => {
+    expect(await ts.tmux(tmux.raw('list-keys', '-T', 'prefix', 'a'))).toContain('switch-client -T tmuxcodex');
+    const keys = await ts.tmux(tmux.raw('list-keys', '-T', 'tmuxcodex'));
+    for (const k of ['M', 'S', 'P', 'x', 'm', 'l', '?']) expect(keys).toMatch(new RegExp(`-T tmuxcodex \\${k} `));
+  });
+
+  it('says a pane is not an agent\'s, and does nothing there', async () => {
+    const sidebar = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]!;
+    await ts.tmux(tmux.selectPane(sidebar));
+    await prefixA();
+    term.write('M');
+    await waitFor(() => screen().includes('this pane runs no agent'), { timeoutMs: 5000, what: 'the message' });
+    expect((await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name)).toEqual(['a1']);
+  });
+
+  it('asks before merging, naming branch and target; y merges and tidies the agent away', async () => {
+    await ts.tmux(tmux.selectPane(a1.paneId!));
+    await prefixA();
+    term.write('M');
+    await waitFor(() => screen().includes('Merge a1 into main (merge commit), then stop a1'), { timeoutMs: 5000, what: 'the confirmation prompt' });
+    expect((await git(repo, ['log', '-1', '--format=%s', 'main'], ts.env)).trim()).toBe('initial'); // nothing yet
+    term.write('y');
+    await waitFor(async () => (await git(repo, ['log', '-1', '--format=%P', 'main'], ts.env)).trim().split(' ').length === 2, { timeoutMs: 15_000, what: 'the merge commit on main' });
+    expect((await git(repo, ['show', 'main:feature.txt'], ts.env))).toBe('the feature');
+    await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.length === 0, { timeoutMs: 10_000, what: 'a1 to be gone' });
+    await waitFor(() => screen().includes('press Enter to close'), { timeoutMs: 5000, what: 'the popup with the result' });
+    expect(screen()).toContain('merged a1 into main');
+    term.write('\r');
+  });
+
+  it('lists the keys with ?', async () => {
+    await prefixA();
+    term.write('?');
+    await waitFor(() => screen().includes('squash-merge the agent'), { timeoutMs: 5000, what: 'the keys popup' });
+    term.write('\r');
+  });
+});

@@ -1,0 +1,8 @@
+#!/bin/sh
+# tmuxcodex's tmux plugin. In ~/.tmux.conf:
+#   run-shell /path/to/tmuxcodex/tmux/tmuxcodex.tmux
+# or with TPM:  set -g @plugin 'OWNER/tmuxcodex'
+# It asks tmuxcodex to bind its keys in this server: prefix + a (option @tmuxcodex-key), then
+# M merge, S squash-merge, P pull request, x stop, m map, l list, ? the keys.
+here=$(cd "$(dirname "$0")" && pwd)
+exec node "$here/../dist/bin/tmuxcodex.js" plugin
