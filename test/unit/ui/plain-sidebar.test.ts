@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentRecord } from '../../../src/core/agent.js';
 import { renderSidebar } from '../../../src/ui/plain-sidebar.js';
-import { gitLine } from '../../../src/ui/git-line.js';
+import { gitLine, prLabel } from '../../../src/ui/git-line.js';
 
 let n = 0;
 function agent(over: Partial<AgentRecord> = {}): AgentRecord {
@@ -34,17 +34,24 @@ describe('gitLine', () => {
 describe('renderSidebar', () => {
   it('shows branch → target, the git line, and which agent fixes which, both ways', () => {
     const a1 = agent({ name: 'a1', branch: 'a1', target: 'main', git: git({ ahead: 1, dirty: 2 }) });
-    const fix = agent({ name: 'fix-a1', branch: 'fix-a1', target: 'main', fix: { forAgent: a1.id, toAll: true, propagatedTip: null } });
+    const fix = agent({ name: 'fix-a1', branch: 'fix-a1', target: 'main', fix: { forAgent: a1.id, toAll: true, propagatedTip: null }, pr: { url: 'https://github.com/acme/w/pull/41', base: 'main' } });
     const text = renderSidebar([a1, fix], 30, null).split('\n');
     expect(text).toEqual([
       'tmuxcodex', '─'.repeat(30),
       '● a1', '  codex · running', '  ⎇ a1 → main', '  ↑1 ↓0 ✎2', '  fixed by fix-a1',
-      '● fix-a1', '  codex · running', '  ⎇ fix-a1 → main', '  fixes a1 (+all)',
+      '● fix-a1', '  codex · running', '  ⎇ fix-a1 → main', '  PR #41 → main', '  fixes a1 (+all)',
     ]);
   });
 
   it('cuts every line to the pane width', () => {
     const a = agent({ name: 'a-very-long-agent-name-indeed', branch: 'feature/with-a-long-name', target: 'consumer', git: git({ conflicts: ['x'] }) });
     for (const line of renderSidebar([a], 12, 'daemon stopped; waiting…').split('\n')) expect([...line].length).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('prLabel', () => {
+  it('shortens a GitHub pull request URL to its number, and keeps any other address whole', () => {
+    expect(prLabel('https://github.com/acme/widgets/pull/41')).toBe('#41');
+    expect(prLabel('https://gitlab.example/acme/w/-/merge_requests/3')).toBe('https://gitlab.example/acme/w/-/merge_requests/3');
   });
 });
