@@ -33,6 +33,10 @@ export interface SpawnParams {
   task: string | null;
   parentId: string | null;
   session: string | null;
+  /** The agent CLI's session id when tmuxcodex chose it (claude --session-id). */
+  sessionId: string | null;
+  /** spawn --context-window: the window size for this agent's percentages. */
+  contextWindow: number | null;
 }
 
 export interface DaemonStatus {
@@ -55,7 +59,7 @@ export interface Methods {
   list: [Record<string, never>, { agents: AgentRecord[] }];
   kill: [{ agent: string; force: boolean; keepWorktree: boolean }, KillResult];
   map: [{ cwd: string; targets: string[] }, MergeMap];
-  merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, { agent: AgentRecord; landed: LandResult; removed: KillResult | null }];
+  merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
   clean: [{ dryRun: boolean }, { results: CleanResult[] }];
   setPr: [{ agent: string; pr: { url: string; base: string } }, { agent: AgentRecord }];
   syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
@@ -73,6 +77,21 @@ export interface KillResult {
   removed: { worktree: string | null; branch: string | null };
   /** Why the worktree was kept, when it was. */
   kept: string | null;
+}
+
+/** DESIGN.md's merge --json fields (agent, branch, into, method, commit, removed), plus the details. */
+export interface MergeResult {
+  agent: AgentRecord;
+  branch: string;
+  into: string;
+  method: LandMethod;
+  /** The target's tip after landing. */
+  commit: string;
+  /** What was removed when the agent was tidied away (null with --keep). */
+  removed: { worktree: string | null; branch: string | null } | null;
+  landed: LandResult;
+  /** The whole teardown: archive of uncommitted work, what was kept and why. */
+  teardown: KillResult | null;
 }
 
 export interface CleanResult {

@@ -3,9 +3,9 @@
 // in a clean worktree git merges there, else the new commit is made without any worktree
 // (merge-tree + commit-tree) and the ref moves by compare-and-swap. A failure leaves every branch
 // and worktree as it was.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { failure, usageError } from '../errors.js';
 import { ProcessError } from '../proc/run.js';
 import { computeMergeMap, mergeTrees, type MapCell } from './mergemap.js';
@@ -69,8 +69,22 @@ async function trackedChanges(worktree: string): Promise<number> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=no'])).split('\0').filter(Boolean).length;
 }
 
+/** Removes throwaway rebase worktrees left by a merge that was killed halfway (older than ten minutes). */
+async function removeLeftovers(repo: string): Promise<void> {
+  const old = Date.now() - 10 * 60_000;
+  for (const w of await listWorktrees(repo)) {
+    if (!/\/tmuxcodex-rebase-[^/]+\/wt$/.test(w.path) || !w.path.startsWith(tmpdir())) continue;
+    const dir = dirname(w.path);
+    if (existsSync(dir) && statSync(dir).mtimeMs > old) continue;
+    await git(repo, ['worktree', 'remove', '--force', w.path]).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await git(repo, ['worktree', 'prune']).catch(() => {});
+}
+
 /** Rebases branch's commits onto target in a throwaway detached worktree; returns the new tip. */
 async function rebasedTip(repo: string, r: LandRequest): Promise<string> {
+  await removeLeftovers(repo);
   const dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-rebase-'));
   const path = join(dir, 'wt');
   try {

@@ -22,7 +22,7 @@ let repo: string;
 let origin: string;
 const wt = (name: string) => join(`${repo}.worktrees`, name);
 
-interface MergeJson { agent: AgentRecord; landed: LandResult; removed: KillResult | null }
+interface MergeJson { agent: AgentRecord; branch: string; into: string; method: string; commit: string; removed: { worktree: string | null; branch: string | null } | null; landed: LandResult; teardown: KillResult | null }
 interface PrJson { agent: string; branch: string; base: string; pushed: boolean; url: string | null; existing: boolean; finishWith: string[] | null; compareUrl: string | null }
 interface ErrorJson { error: { code: string; message: string; hint: string | null; kind: string } }
 
@@ -125,7 +125,8 @@ describe('merge', () => {
     const out = JSON.parse(res.stdout) as MergeJson;
     const after = await tip('main');
     expect(out.landed).toEqual({ target: 'main', method: 'merge', before, after, checkout: repo });
-    expect(out.removed).toMatchObject({ archive: null, removed: { worktree: wt('m1'), branch: 'm1' }, kept: null });
+    expect(out.teardown).toMatchObject({ archive: null, removed: { worktree: wt('m1'), branch: 'm1' }, kept: null });
+    expect(out).toMatchObject({ branch: 'm1', into: 'main', method: 'merge', commit: after, removed: { worktree: wt('m1'), branch: 'm1' } });
     expect(out.agent).toMatchObject({ name: 'm1', state: 'gone' });
     // A true merge commit: the old main first, the agent's commit second.
     expect(await parentsOf('main')).toEqual([before, work]);
@@ -168,7 +169,7 @@ describe('merge', () => {
     expect(message).toContain('Agent s1');
     expect(message).toContain('- s1: first part\n- s1: second part');
     // Squashed counts as merged: the branch goes with the worktree.
-    expect(out.removed).toMatchObject({ removed: { worktree: wt('s1'), branch: 's1' }, kept: null });
+    expect(out.teardown).toMatchObject({ removed: { worktree: wt('s1'), branch: 's1' }, kept: null });
     expect(await branchExists('s1')).toBe(false);
     expect(existsSync(wt('s1'))).toBe(false);
     // No temporary worktree left behind; main and its checkout untouched.
@@ -195,7 +196,7 @@ describe('merge', () => {
     expect(readFileSync(join(repo, 'r1.txt'), 'utf8')).toBe('r1 work\n');
     expect(await gRead(repo, ['status', '--porcelain'])).toBe('');
     // The rebased copy counts as merged: the branch is deleted; no temporary worktree is left.
-    expect(out.removed).toMatchObject({ removed: { worktree: wt('r1'), branch: 'r1' } });
+    expect(out.teardown).toMatchObject({ removed: { worktree: wt('r1'), branch: 'r1' } });
     expect(await branchExists('r1')).toBe(false);
     expect(await worktreePaths()).toEqual(worktreesBefore.filter((p) => p !== wt('r1')));
   });
@@ -363,6 +364,15 @@ describe('pr', () => {
     expect((await agent('p3'))?.pr).toBeNull();
   });
 
+  it('when gh says a pull request already exists: exit 0 and that pull request is recorded', async () => {
+    const work = await tip('p3');
+    const res = await cli(ts, ['pr', 'p3', '--json'], { cwd: repo, env: ghEnv({ FAKE_GH_EXISTS: '1' }) });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout) as PrJson).toMatchObject({ branch: 'p3', base: 'consumer', pushed: true, url: 'https://github.com/acme/widgets/pull/41', existing: true });
+    expect(await onOrigin('p3')).toBe(work);
+    expect((await agent('p3'))?.pr).toEqual({ url: 'https://github.com/acme/widgets/pull/41', base: 'consumer' });
+  });
+
   it('without gh on PATH: pushes and says the gh pr create to finish with (exit 0)', async () => {
     await spawnAgent('p4', ['--target', 'consumer']);
     const work = await commitFile(wt('p4'), 'p4.txt', 'p4\n', 'p4 change');
@@ -449,13 +459,14 @@ describe('clean', () => {
 
   const byName = (results: CleanResult[]) => [...results].sort((a, b) => a.agent.localeCompare(b.agent));
 
-  it('--dry-run lists the merged agents as would-remove and the other as not merged, changing nothing', async () => {
+  it('--dry-run lists the merged agents as would-remove and the other as kept with a reason, changing nothing', async () => {
     const before = await snapshot([join(wt('e3'), 'e3.txt'), join(wt('e3'), 'notes.txt')]);
     const out = await cliJson<{ results: CleanResult[] }>(ts, ['clean', '--dry-run'], { cwd: repo });
-    const [e1, e2, e3] = byName(out.results);
-    expect(e1).toEqual({ agent: 'e1', branch: 'e1', target: 'main', merged: 'squash', action: 'would-remove', reason: null, removed: null });
-    expect(e2).toMatchObject({ agent: 'e2', branch: 'e2', target: 'main', merged: 'no', removed: null });
-    expect(e3).toEqual({ agent: 'e3', branch: 'e3', target: 'main', merged: 'squash', action: 'would-remove', reason: null, removed: null });
+    expect(byName(out.results)).toEqual([
+      { agent: 'e1', branch: 'e1', target: 'main', merged: 'squash', action: 'would-remove', reason: null, removed: null },
+      { agent: 'e2', branch: 'e2', target: 'main', merged: 'no', action: 'kept', reason: 'not merged into main', removed: null },
+      { agent: 'e3', branch: 'e3', target: 'main', merged: 'squash', action: 'would-remove', reason: null, removed: null },
+    ]);
     expect(out.results.map((r) => r.agent).sort()).toEqual(['e1', 'e2', 'e3']);
     expect(await snapshot([join(wt('e3'), 'e3.txt'), join(wt('e3'), 'notes.txt')])).toEqual(before);
     for (const n of ['e1', 'e2', 'e3']) {
@@ -465,13 +476,14 @@ describe('clean', () => {
     }
   });
 
-  it('removes the merged agents\' worktrees and branches (archiving uncommitted work) and keeps the unmerged one\'s branch', async () => {
+  it('removes the merged agents\' worktrees and branches (archiving uncommitted work) and leaves the unmerged one untouched', async () => {
     const e2Tip = await tip('e2');
+    const e2Status = await gRead(wt('e2'), ['status', '--porcelain', '--untracked-files=all']);
     const out = await cliJson<{ results: CleanResult[] }>(ts, ['clean'], { cwd: repo });
     expect(out.results).toHaveLength(3);
     const [e1, e2, e3] = byName(out.results);
     expect(e1).toMatchObject({ agent: 'e1', merged: 'squash', action: 'removed', reason: null, removed: { archive: null, removed: { worktree: wt('e1'), branch: 'e1' }, kept: null } });
-    expect(e2).toMatchObject({ agent: 'e2', branch: 'e2', target: 'main', merged: 'no' });
+    expect(e2).toEqual({ agent: 'e2', branch: 'e2', target: 'main', merged: 'no', action: 'kept', reason: 'not merged into main', removed: null });
     expect(e3).toMatchObject({ agent: 'e3', merged: 'squash', action: 'removed', removed: { removed: { worktree: wt('e3'), branch: 'e3' }, kept: null } });
     // e3's uncommitted work was archived, not lost.
     const archive = e3!.removed!.archive;
@@ -489,6 +501,9 @@ describe('clean', () => {
       expect(await branchExists(n)).toBe(false);
       expect(await agent(n)).toBeUndefined();
     }
+    expect(existsSync(join(wt('e2'), 'e2.txt'))).toBe(true);
     expect(await tip('e2')).toBe(e2Tip);
+    expect(await gRead(wt('e2'), ['status', '--porcelain', '--untracked-files=all'])).toBe(e2Status);
+    expect(await agent('e2')).toMatchObject({ state: 'exited', worktree: { path: wt('e2') } });
   });
 });

@@ -34,7 +34,7 @@ export const merge: Command = {
     if (ctx.json) return printJson(res);
     const how = { merge: 'merged', squash: 'squash-merged', rebase: 'rebased and fast-forwarded', 'ff-only': 'fast-forwarded' }[method];
     const lines = [`${how} ${res.agent.branch ?? res.agent.name} into ${res.landed.target}: ${res.landed.before.slice(0, 8)} → ${res.landed.after.slice(0, 8)}${res.landed.checkout ? ` (in ${res.landed.checkout})` : ''}`];
-    if (res.removed) lines.push(`stopped ${res.removed.agent.name}`, ...teardownLines(res.removed));
+    if (res.teardown) lines.push(`stopped ${res.teardown.agent.name}`, ...teardownLines(res.teardown));
     else lines.push(`kept ${res.agent.name} running (--keep)`);
     process.stdout.write(lines.join('\n') + '\n');
   },

@@ -83,7 +83,7 @@ export const pr: Command = {
     } catch (e) {
       const missing = e instanceof ProcessError && e.exitCode === null && !e.timedOut;
       // gh refuses a second pull request for the same branch and names the first: record that one.
-      const already = /already exists[^\n]*?(https?:\/\/\S+)/.exec(toolSays(e));
+      const already = /already exists[\s\S]*?(https?:\/\/\S+)/.exec(toolSays(e)); // gh prints the URL on the next line
       if (already) {
         url = already[1]!;
         existing = true;
