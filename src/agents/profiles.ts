@@ -34,7 +34,7 @@ export function findOnPath(program: string, env: NodeJS.ProcessEnv = process.env
 }
 
 /** Resolves a profile (or --cmd) into what the pane runs; clear errors for unknown or missing programs. */
-export function programFor(opts: { profile: string; cmd: string | null; task: string | null; profiles?: Readonly<Record<string, Profile>>; env?: NodeJS.ProcessEnv }): ProgramSpec | null {
+export function programFor(opts: { profile: string; cmd: string | null; task: string | null; profiles?: Readonly<Record<string, Profile>>; env?: NodeJS.ProcessEnv; sessionArgs?: readonly string[] }): ProgramSpec | null {
   if (opts.cmd !== null) {
     if (opts.cmd.trim() === '') throw usageError('EMPTY_COMMAND', '--cmd was given an empty command.', 'Pass the command line to run, e.g. --cmd "npm run dev".');
     return { kind: 'shell', command: opts.cmd };
@@ -49,5 +49,5 @@ export function programFor(opts: { profile: string; cmd: string | null; task: st
   if (!findOnPath(program, opts.env)) {
     throw usageError('AGENT_NOT_INSTALLED', `The ${profile.name} profile runs \`${program}\`, which is not on PATH.`, `Install it, or run another program with --cmd "...".`);
   }
-  return { kind: 'argv', argv: [...profile.argv, ...(opts.task ? profile.taskArgs(opts.task) : [])] };
+  return { kind: 'argv', argv: [...profile.argv, ...(opts.sessionArgs ?? []), ...(opts.task ? profile.taskArgs(opts.task) : [])] };
 }

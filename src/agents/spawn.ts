@@ -154,10 +154,10 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
     const record: AgentRecord = {
       id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: chosen.worktree.path,
       worktree: chosen.worktree, branch: chosen.branch, branchCreated: chosen.branchCreated, base: chosen.base, target: chosen.target,
-      parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: null,
+      parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: params.sessionId,
       transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones,
       fix: params.fixFor ? { forAgent: deps.parent(params.fixFor.agent).id, toAll: params.fixFor.toAll, propagatedTip: null } : null,
-      pr: null, context: null, git: null,
+      pr: null, context: null, contextWindow: params.contextWindow, conversation: null, git: null,
     };
     const meta = recordToPaneMeta(record);
     await Promise.all(Object.entries(meta).map(([k, v]) =>

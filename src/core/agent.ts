@@ -41,7 +41,12 @@ export interface AgentRecord {
   fix: { forAgent: string; toAll: boolean; propagatedTip: string | null } | null;
   /** The pull request `pr` opened (or found) for the agent's branch. */
   pr: { url: string; base: string } | null;
-  context: { usedTokens: number; windowTokens: number; percent: number; updatedAt: string } | null;
+  /** The context now, from the transcript: window from the transcript, else contextWindow, else the CLI's default; null until known. */
+  context: { usedTokens: number; windowTokens: number | null; percent: number | null; updatedAt: string } | null;
+  /** A window size set for this agent (spawn --context-window), over what the transcript or profile says. */
+  contextWindow: number | null;
+  /** The agent's conversation, from its transcript: when it began, last activity, turns, and earlier sessions (fresh starts). */
+  conversation: { startedAt: string | null; lastActivityAt: string | null; turns: number; compactions: number; freshStartedAt: string | null; lineage: string[] } | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
   git: { ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[] } | null;
 }
@@ -69,10 +74,17 @@ export const PANE_META = {
   fixToAll: '@tmuxcodex-fix-all',
   fixTip: '@tmuxcodex-fix-tip',
   prUrl: '@tmuxcodex-pr-url',
+  contextWindow: '@tmuxcodex-context-window',
+  transcript: '@tmuxcodex-transcript',
+  lineage: '@tmuxcodex-lineage',
   prBase: '@tmuxcodex-pr-base',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
+
+/** Pane options the daemon keeps current for pane borders (not read back: the transcript is the truth). */
+export const CONTEXT_OPTION = '@tmuxcodex-ctx';
+export const STATE_OPTION = '@tmuxcodex-state';
 
 /** Marks the sidebar pane of a managed window, so layouts know which pane is not an agent. */
 export const ROLE_OPTION = '@tmuxcodex-role';
@@ -119,6 +131,9 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
     if (r.fix.propagatedTip) m.fixTip = r.fix.propagatedTip;
   }
   if (r.pr) { m.prUrl = r.pr.url; m.prBase = r.pr.base; }
+  if (r.contextWindow) m.contextWindow = String(r.contextWindow);
+  if (r.transcriptPath) m.transcript = r.transcriptPath;
+  if (r.conversation?.lineage.length) m.lineage = r.conversation.lineage.join(',');
   if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
   return m;
 }
@@ -143,7 +158,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     task: meta.task ?? null,
     createdAt: meta.created ?? new Date(0).toISOString(),
     sessionId: meta.sessionId ?? null,
-    transcriptPath: null,
+    transcriptPath: meta.transcript ?? null,
     state: pane.dead ? 'exited' : 'running',
     exitCode: pane.dead ? pane.deadStatus : null,
     ports: meta.ports ? meta.ports.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [],
@@ -153,6 +168,8 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     deps: (meta.deps ?? '').split(',').filter((d) => d.includes('=')).map((d) => ({ dir: d.slice(0, d.lastIndexOf('=')), key: d.slice(d.lastIndexOf('=') + 1) })),
     pr: meta.prUrl && meta.prBase ? { url: meta.prUrl, base: meta.prBase } : null,
     context: null,
+    contextWindow: Number(meta.contextWindow) > 0 ? Number(meta.contextWindow) : null,
+    conversation: meta.lineage ? { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: null, lineage: meta.lineage.split(',').filter(Boolean) } : null,
     git: null,
   };
 }

@@ -23,6 +23,9 @@ export function readJournal(path: string): AgentRecord[] {
   }
 }
 
+/** States that come from an agent's transcript rather than from tmux (which only knows alive or dead). */
+const TRANSCRIPT_STATES: ReadonlySet<string> = new Set(['starting', 'working', 'idle', 'waiting', 'unknown']);
+
 export class Registry extends EventEmitter<RegistryEvents> {
   private readonly agents = new Map<string, AgentRecord>();
 
@@ -106,8 +109,9 @@ export class Registry extends EventEmitter<RegistryEvents> {
     const liveIds = new Set(live.map((a) => a.id));
     for (const rec of live) {
       const known = this.agents.get(rec.id);
-      // Fields tmux does not carry (transcript, context, git) survive from what we knew.
-      this.put(known ? { ...known, ...rec, transcriptPath: known.transcriptPath, context: known.context, git: known.git } : rec);
+      // Fields tmux does not carry (context, git, conversation, the state a transcript gave) survive from what we knew.
+      const state = rec.state === 'running' && known && TRANSCRIPT_STATES.has(known.state) ? known.state : rec.state;
+      this.put(known ? { ...known, ...rec, state, transcriptPath: rec.transcriptPath ?? known.transcriptPath, context: known.context, git: known.git, conversation: known.conversation ?? rec.conversation } : rec);
     }
     for (const a of this.agents.values()) {
       if (!liveIds.has(a.id) && a.state !== 'gone') this.put({ ...a, state: 'gone', paneId: a.paneId });

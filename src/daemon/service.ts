@@ -1,10 +1,11 @@
 // The daemon's request handlers: sessions, spawn, kill, merge, clean, send, capture, wait, sync-files.
-import { PANE_META, encodeOptionValue, type AgentRecord } from '../core/agent.js';
+import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue, type AgentRecord } from '../core/agent.js';
 import { cleanVerdict, landingFacts, landingMessage } from '../agents/landing.js';
 import { landBranch } from '../git/land.js';
 import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
+import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
@@ -46,6 +47,7 @@ export class AgentService {
   private readonly deps: DepsWatcher;
   private readonly fixes: FixWatcher;
   private readonly gitFields: GitWatcher;
+  private readonly transcripts: TranscriptWatcher;
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
@@ -57,6 +59,9 @@ export class AgentService {
     void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`));
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.deps.sync(registry.all()));
     this.deps.sync(registry.all());
+    this.transcripts = new TranscriptWatcher(() => registry.all(), (id, u) => void this.transcriptUpdated(id, u), (a) => this.panePid(a), o.env, o.log);
+    for (const ev of ['added', 'removed'] as const) registry.on(ev, () => this.transcripts.sync());
+    this.transcripts.sync();
     this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
     this.watch = new SessionWatch(this.link, registry, o);
   }
@@ -142,8 +147,11 @@ export class AgentService {
       const agent = this.registry.resolve(p.agent);
       const { repo, branch, target } = await landingFacts(agent, p.into);
       const landed = await landBranch(repo, { branch, target, method: p.method, message: await landingMessage(repo, agent, branch, target, p.method) });
-      const removed = p.keep ? null : await this.removeAgent(this.registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target });
-      return { agent: this.registry.get(agent.id) ?? { ...agent, state: 'gone' }, landed, removed };
+      const teardown = p.keep ? null : await this.removeAgent(this.registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target });
+      return {
+        agent: this.registry.get(agent.id) ?? { ...agent, state: 'gone' }, branch, into: target, method: p.method, commit: landed.after,
+        removed: teardown?.removed ?? null, landed, teardown,
+      };
     });
   }
 
@@ -154,7 +162,7 @@ export class AgentService {
       for (const agent of this.registry.all()) {
         if (agent.state !== 'exited' && agent.state !== 'gone') continue;
         const verdict = await cleanVerdict(agent);
-        if (!verdict.merged) {
+        if (verdict.merged === 'no') {
           results.push({ agent: agent.name, branch: agent.branch, target: verdict.target, merged: 'no', action: 'kept', reason: verdict.reason, removed: null });
           continue;
         }
@@ -168,11 +176,12 @@ export class AgentService {
   /** Records the pull request opened for an agent, on its pane and in the registry. */
   async setPr(p: Params<'setPr'>): Promise<Result<'setPr'>> {
     const agent = this.registry.resolve(p.agent);
-    this.registry.patch(agent.id, { pr: p.pr });
+    // Pane first, registry second: a reconcile reading the panes in between must find it there.
     if (agent.paneId && agent.state !== 'gone') {
       await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.prUrl, encodeOptionValue(p.pr.url))).catch(() => {});
       await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.prBase, encodeOptionValue(p.pr.base))).catch(() => {});
     }
+    this.registry.patch(agent.id, { pr: p.pr });
     return { agent: this.registry.get(agent.id)! };
   }
 
@@ -283,22 +292,55 @@ export class AgentService {
     });
   }
 
+  /** The pid of the process an agent's pane runs (its processes hold a Codex session's files open). */
+  private async panePid(agent: AgentRecord): Promise<number | null> {
+    if (!agent.paneId || !this.link.connected) return null;
+    const out = await this.link.run(tmux.display(agent.paneId, '#{pane_pid}')).catch(() => [] as string[]);
+    return Number(out[0]) || null;
+  }
+
+  /**
+   * Publishes what an agent's transcript says: context, conversation, session id and state in the
+   * registry; context percent, state and where the transcript is on the pane (for borders, and for a
+   * daemon that starts again). An exited or gone agent keeps that state.
+   */
+  private async transcriptUpdated(id: string, u: TranscriptUpdate): Promise<void> {
+    const before = this.registry.get(id);
+    if (!before) return;
+    const state = before.state === 'exited' || before.state === 'gone' ? before.state : u.state;
+    // Pane first, registry second (as setPr): a reconcile in between must not undo the change.
+    if (before.paneId && before.state !== 'gone') {
+      const options: Array<[string, string]> = [];
+      if (u.sessionId && u.sessionId !== before.sessionId) options.push([PANE_META.sessionId, u.sessionId]);
+      if (u.transcriptPath && u.transcriptPath !== before.transcriptPath) options.push([PANE_META.transcript, encodeOptionValue(u.transcriptPath)]);
+      const ctx = u.context?.percent != null ? `${Math.round(u.context.percent)}%` : '';
+      if (ctx !== (before.context?.percent != null ? `${Math.round(before.context.percent)}%` : '') || !before.conversation) options.push([CONTEXT_OPTION, ctx]);
+      if (state !== before.state) options.push([STATE_OPTION, state]);
+      for (const [name, value] of options) await this.link.run(tmux.setPaneOption(before.paneId, name, value)).catch(() => {});
+    }
+    const now = this.registry.get(id);
+    if (!now) return;
+    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, state: now.state === 'exited' || now.state === 'gone' ? now.state : state });
+  }
+
   /** Records how far a fix agent's commits have been brought, on its pane and in the registry. */
   private async fixTipRecorded(id: string, tip: string): Promise<void> {
     const agent = this.registry.get(id);
     if (!agent?.fix) return;
-    this.registry.patch(id, { fix: { ...agent.fix, propagatedTip: tip } });
     if (agent.paneId && agent.state !== 'gone') await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.fixTip, tip)).catch(() => {});
+    const now = this.registry.get(id);
+    if (now?.fix) this.registry.patch(id, { fix: { ...now.fix, propagatedTip: tip } });
   }
+
 
   /** Records on the pane and in the registry that an agent's cloned folders are its own now. */
   private async depsMadePrivate(id: string, deps: AgentRecord['deps']): Promise<void> {
     const agent = this.registry.get(id);
     if (!agent) return;
-    this.registry.patch(id, { deps });
     if (agent.paneId && agent.state !== 'gone') {
       await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.deps, deps.map((d) => `${d.dir}=${d.key}`).join(','))).catch(() => {});
     }
+    if (this.registry.get(id)) this.registry.patch(id, { deps });
   }
 
   /** Stops after the operation in progress (a spawn half way would otherwise leave its worktree). */
@@ -307,6 +349,7 @@ export class AgentService {
     this.deps.close();
     await this.fixes.close();
     await this.gitFields.close();
+    this.transcripts.close();
     this.watch.close();
     await this.link.close();
   }

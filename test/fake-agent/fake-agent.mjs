@@ -1,17 +1,58 @@
 #!/usr/bin/env node
-// A fake agent CLI for tests: prints a banner and a prompt, echoes each line it reads, and exits
-// with the code given on a line "exit N" (or on "quit" with 0). It behaves like an agent in a pane:
-// it waits for input and prints, nothing more. Usage: fake-agent.mjs [--name N] [TASK...]
+// A fake agent CLI for tests: prints a banner and a prompt, and handles each line it reads as an
+// agent would. With --format codex|claude it also writes its session transcript in that CLI's real
+// format (transcript-writer.mjs), so the daemon's readers see what they would see from Codex or
+// Claude Code. Lines: "exit N" exits with N ("quit" with 0); "compact" compacts the history;
+// "work MS TEXT" is a prompt whose answer takes MS milliseconds; anything else is a prompt.
+// Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--resume ID | resume ID] [--] [TASK...]
 import { createInterface } from 'node:readline';
+import { ClaudeWriter, CodexWriter } from './transcript-writer.mjs';
 
 const args = process.argv.slice(2);
+const take = (flag) => {
+  const i = args.indexOf(flag);
+  if (i === -1) return null;
+  const [, value] = args.splice(i, 2);
+  return value ?? null;
+};
+const format = take('--format');
+const sessionId = take('--session-id');
+let resumeId = take('--resume');
+if (args[0] === 'resume') resumeId = args.splice(0, 2)[1] ?? null;
 const task = args.filter((a) => a !== '--').join(' ');
-process.stdout.write(`fake-agent ready (pid ${process.pid})${task ? ` task: ${task}` : ''}\n> `);
+
+const writer = format === 'codex' ? new CodexWriter(process.cwd(), { resumeId })
+  : format === 'claude' ? new ClaudeWriter(process.cwd(), resumeId ?? sessionId) : null;
+let turns = 0;
+
+/** One prompt: the transcript gets the turn; the answer comes after delayMs. */
+function prompt(text, delayMs = 0) {
+  turns++;
+  const answer = `answer ${turns} to: ${text}`;
+  const t = writer?.turn(text, answer);
+  const done = () => {
+    t?.finish();
+    process.stdout.write(`${answer}\n> `);
+  };
+  if (delayMs > 0) setTimeout(done, delayMs);
+  else done();
+}
+
+process.stdout.write(`fake-agent ready (pid ${process.pid})${format ? ` ${format} session ${writer.id}` : ''}${resumeId ? ' resumed' : ''}${task ? ` task: ${task}` : ''}\n> `);
+if (task) prompt(task);
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
-  const m = /^exit (\d+)$/.exec(line.trim());
+  const text = line.trim();
+  const m = /^exit (\d+)$/.exec(text);
   if (m) process.exit(Number(m[1]));
-  if (line.trim() === 'quit') process.exit(0);
-  process.stdout.write(`echo: ${line}\n> `);
+  if (text === 'quit') process.exit(0);
+  if (!writer) return void process.stdout.write(`echo: ${line}\n> `);
+  if (text === 'compact') {
+    writer.compact();
+    return void process.stdout.write('compacted\n> ');
+  }
+  const work = /^work (\d+) (.*)$/.exec(text);
+  if (work) prompt(work[2], Number(work[1]));
+  else if (text) prompt(text);
 });
 rl.on('close', () => process.exit(0));

@@ -8,6 +8,7 @@ import type { Config } from '../../config/schema.js';
 import { isTrusted } from '../../agents/trust.js';
 import { BUILTIN_PROFILES, programFor, type Profile } from '../../agents/profiles.js';
 import { findWorktreeTop } from '../../git/find-top.js';
+import { adapterFor } from '../../transcripts/adapters.js';
 import type { SpawnParams } from '../../daemon/protocol.js';
 import { printJson } from '../output.js';
 
@@ -100,6 +101,7 @@ export const spawn: Command = {
     env: { type: 'list', short: 'e', arg: 'K=V', help: 'extra environment for the agent (repeatable)' },
     cmd: { type: 'string', arg: 'COMMAND', help: 'run this shell command instead of a profile' },
     session: { type: 'string', arg: 'NAME', help: 'agents session name' },
+    'context-window': { type: 'number', arg: 'TOKENS', help: 'the model\'s context window, for the percentages (default: from the transcript, else 200k for Claude)' },
   },
   async run(ctx) {
     if (ctx.positionals.length > 1) throw usageError('TOO_MANY_ARGS', `spawn takes one PROFILE, got ${ctx.positionals.length}: ${ctx.positionals.join(' ')}.`, 'Quote a task: --task "fix the login bug".');
@@ -113,11 +115,15 @@ export const spawn: Command = {
     const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
     const parent = str(ctx, 'parent');
     const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent));
-    const program = programFor({ profile, cmd, task, profiles: allProfiles(config), env: ctx.env });
+    // Claude takes a session id from us, so its transcript is known before it exists.
+    const session = cmd === null ? adapterFor(profile)?.chooseSession() ?? null : null;
+    const program = programFor({ profile, cmd, task, profiles: allProfiles(config), env: ctx.env, sessionArgs: session?.args });
+    const contextWindow = (ctx.options['context-window'] as number | undefined) ?? null;
+    if (contextWindow !== null && !(Number.isInteger(contextWindow) && contextWindow > 0)) throw usageError('BAD_CONTEXT_WINDOW', `--context-window takes a whole number of tokens above 0, not ${contextWindow}.`, 'For example --context-window 1000000 for a 1M-token model.');
     requireTrust(config, profile, repoRoot, ctx.env);
     const params: SpawnParams = {
       profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
-      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'),
+      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'), sessionId: session?.sessionId ?? null, contextWindow,
       setup: config.setup, ports: config.ports, shell: ctx.env.SHELL || '/bin/sh',
       // Set by `fix --from`, which spawns through this command (not options a user types).
       fixFor: str(ctx, 'fix-for') ? { agent: str(ctx, 'fix-for')!, toAll: ctx.options['fix-all'] === true } : null,

@@ -1,0 +1,74 @@
+// One adapter per agent CLI whose transcript tmuxcodex reads: how to fold its records, how to find
+// its file, how to choose or learn its session id, and how to resume it. Adding Gemini CLI, Aider
+// or OpenCode is one more entry here with its parser and locator.
+import { randomUUID } from 'node:crypto';
+import type { SessionFacts } from '../core/session.js';
+import { applyClaudeRecord } from './parse/claude.js';
+import { applyCodexRecord } from './parse/codex.js';
+import { claudeConfigDir, claudeTranscriptPath, codexHome, codexSessionFromProcesses, findCodexRollout } from './locate.js';
+
+export interface LocateContext {
+  /** The agent's environment (where CODEX_HOME / CLAUDE_CONFIG_DIR point). */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Spawn time, ms. */
+  since: number;
+  panePid: number | null;
+  /** The session id already known (chosen at spawn, or found before). */
+  sessionId: string | null;
+  /** Session ids other agents read. */
+  claimed: ReadonlySet<string>;
+}
+
+export interface TranscriptAdapter {
+  readonly name: string;
+  apply(facts: SessionFacts, record: unknown): void;
+  /** A session id chosen for the agent at spawn, with the arguments that give it; null when the CLI picks its own. */
+  chooseSession(): { sessionId: string; args: string[] } | null;
+  locate(ctx: LocateContext): Promise<{ path: string; sessionId: string } | null>;
+  /** The arguments that resume a session by id (replacing the task arguments). */
+  resumeArgs(sessionId: string): string[];
+  /** The folder the CLI keeps its sessions in, for this environment. */
+  home(env: NodeJS.ProcessEnv): string;
+  /** The context window when the transcript does not say (Claude Code records none; FORMATS.md §2.3). */
+  defaultWindow: number | null;
+}
+
+const claude: TranscriptAdapter = {
+  name: 'claude',
+  apply: applyClaudeRecord,
+  chooseSession() {
+    const sessionId = randomUUID();
+    return { sessionId, args: ['--session-id', sessionId] };
+  },
+  async locate(ctx) {
+    if (!ctx.sessionId) return null;
+    return { path: await claudeTranscriptPath(ctx.env, ctx.cwd, ctx.sessionId), sessionId: ctx.sessionId };
+  },
+  resumeArgs: (id) => ['--resume', id],
+  home: claudeConfigDir,
+  // 200k unless the model is a 1M one ([1m]); tmuxcodex does not choose the model, so the smaller
+  // window is assumed (percentages err high, warnings come early); set contextWindow to change it.
+  defaultWindow: 200_000,
+};
+
+const codex: TranscriptAdapter = {
+  name: 'codex',
+  apply: applyCodexRecord,
+  chooseSession: () => null,
+  async locate(ctx) {
+    const home = codexHome(ctx.env);
+    const held = ctx.sessionId ?? (ctx.panePid ? await codexSessionFromProcesses(ctx.panePid, home) : null);
+    return findCodexRollout({ home, cwd: ctx.cwd, since: ctx.since, claimed: ctx.claimed, sessionId: held });
+  },
+  resumeArgs: (id) => ['resume', id],
+  home: codexHome,
+  defaultWindow: null,
+};
+
+export const ADAPTERS: Readonly<Record<string, TranscriptAdapter>> = { claude, codex };
+
+/** The adapter for an agent's profile, or null for programs whose transcripts we do not read. */
+export function adapterFor(profile: string): TranscriptAdapter | null {
+  return ADAPTERS[profile] ?? null;
+}

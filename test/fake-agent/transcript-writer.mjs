@@ -1,0 +1,127 @@
+// Writes a fake agent's session transcript in the real formats (shapes taken from the recorded
+// files in shared/fixtures/transcripts/, FORMATS.md): Codex rollouts under $CODEX_HOME/sessions
+// and Claude Code JSONL under $CLAUDE_CONFIG_DIR/projects/<slug>/. Each prompt is one turn whose
+// context grows like the recorded runs (Codex 12042, 13542, ...; Claude 15000, 16500, ...);
+// "compact" compacts the history as both CLIs do.
+import { appendFileSync, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const now = () => new Date().toISOString();
+
+/** A UUIDv7 (its first 48 bits are the creation time in ms), as Codex makes its thread ids. */
+function uuidV7() {
+  const hex = Date.now().toString(16).padStart(12, '0') + '7' + randomUUID().replace(/-/g, '').slice(13, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Local-time parts, as Codex names its date folders and files. */
+function localParts(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return { y: String(d.getFullYear()), m: p(d.getMonth() + 1), d: p(d.getDate()), time: `${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}` };
+}
+
+export class CodexWriter {
+  constructor(cwd, opts = {}) {
+    this.home = process.env.CODEX_HOME || join(homedir(), '.codex');
+    this.cwd = cwd;
+    this.window = opts.window ?? 190000;
+    this.id = opts.resumeId ?? uuidV7();
+    this.startedAt = new Date();
+    this.used = 10542;
+    this.ordinal = 0;
+    this.path = null;
+    // The TUI holds its thread lock open from the start (FORMATS.md §1.4).
+    mkdirSync(join(this.home, 'thread-writer-locks'), { recursive: true });
+    this.lockFd = openSync(join(this.home, 'thread-writer-locks', `${this.id}.lock`), 'w');
+  }
+
+  line(type, payload) {
+    appendFileSync(this.path, JSON.stringify({ timestamp: now(), ordinal: this.ordinal++, type, payload }) + '\n');
+  }
+
+  /** The file appears at the first prompt, starting with session_meta. */
+  ensureFile() {
+    if (this.path) return;
+    const t = localParts(this.startedAt);
+    const dir = join(this.home, 'sessions', t.y, t.m, t.d);
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, `rollout-${t.y}-${t.m}-${t.d}T${t.time}-${this.id}.jsonl`);
+    this.line('session_meta', { account_scoped: true, session_id: this.id, id: this.id, timestamp: this.startedAt.toISOString(), cwd: this.cwd, originator: 'codex-tui', cli_version: '0.171.0', source: 'cli', model_provider: 'fake', base_instructions: { text: 'x'.repeat(20000) }, history_mode: 'paginated' });
+  }
+
+  turn(prompt, answer) {
+    this.ensureFile();
+    const turnId = uuidV7();
+    this.line('event_msg', { type: 'task_started', turn_id: turnId, started_at: Math.floor(Date.now() / 1000), model_context_window: this.window, collaboration_mode_kind: 'default' });
+    this.line('turn_context', { turn_id: turnId, cwd: this.cwd, model: 'gpt-5.5', approval_policy: 'never' });
+    this.line('response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: prompt }] });
+    this.line('event_msg', { type: 'item_completed', thread_id: this.id, turn_id: turnId, item: { type: 'UserMessage', id: uuidV7(), content: [{ type: 'text', text: prompt, text_elements: [] }] } });
+    return { turnId, finish: () => this.finish(turnId, answer) };
+  }
+
+  finish(turnId, answer) {
+    this.used += 1500;
+    const usage = { input_tokens: this.used - 42, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 42, reasoning_output_tokens: 0, total_tokens: this.used };
+    this.line('event_msg', { type: 'item_completed', thread_id: this.id, turn_id: turnId, item: { type: 'AgentMessage', id: `msg_${randomUUID()}`, content: [{ type: 'Text', text: answer }] } });
+    this.line('response_item', { type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: answer, annotations: [] }] });
+    this.line('token_usage_record', { thread_id: this.id, turn_id: turnId, usage, turn_token_usage: usage });
+    this.line('event_msg', { type: 'token_count', info: { total_token_usage: usage, last_token_usage: usage, last_usage_includes_reasoning: false, model_context_window: this.window }, rate_limits: { limit_id: 'codex' } });
+    this.line('event_msg', { type: 'task_complete', turn_id: turnId, last_agent_message: answer, duration_ms: 10 });
+  }
+
+  compact() {
+    this.ensureFile();
+    this.line('compacted', { message: '', replacement_history: [], window_id: uuidV7() });
+    this.used = 6866; // Codex's estimate of the compacted history; the next turn adds to it
+    const usage = { input_tokens: 6866, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 6866 };
+    this.line('event_msg', { type: 'token_count', info: { total_token_usage: usage, last_token_usage: usage, last_usage_includes_reasoning: false, model_context_window: this.window } });
+  }
+}
+
+/** Claude Code's project folder name for a cwd (FORMATS.md §2.1; short paths only here). */
+const slug = (cwd) => cwd.replace(/[^A-Za-z0-9]/g, '-');
+
+export class ClaudeWriter {
+  constructor(cwd, sessionId) {
+    const config = process.env.CLAUDE_CONFIG_DIR || join(homedir(), '.claude');
+    this.cwd = realpathSync(cwd);
+    this.id = sessionId ?? randomUUID();
+    this.dir = join(config, 'projects', slug(this.cwd));
+    this.path = join(this.dir, `${this.id}.jsonl`);
+    this.cached = 0;
+    this.parent = null;
+  }
+
+  line(record) {
+    mkdirSync(this.dir, { recursive: true });
+    const uuid = randomUUID();
+    appendFileSync(this.path, JSON.stringify({ parentUuid: this.parent, isSidechain: false, ...record, uuid, timestamp: now(), userType: 'external', entrypoint: 'cli', cwd: this.cwd, sessionId: this.id, version: '2.1.197', gitBranch: 'HEAD' }) + '\n');
+    this.parent = uuid;
+  }
+
+  turn(prompt, answer) {
+    this.line({ promptId: randomUUID(), type: 'user', message: { role: 'user', content: prompt }, permissionMode: 'default', origin: { kind: 'human' }, promptSource: 'typed' });
+    return { finish: () => this.finish(answer) };
+  }
+
+  finish(answer) {
+    const creation = this.cached === 0 ? 14997 : 1500;
+    const usage = { input_tokens: 3, cache_creation_input_tokens: creation, cache_read_input_tokens: this.cached, output_tokens: 42, service_tier: 'standard' };
+    const message = { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: 'claude-opus-4-8', stop_reason: 'end_turn', stop_sequence: null, usage };
+    // One API message with a thinking block and a text block is two lines with the same id and usage.
+    this.line({ type: 'assistant', message: { ...message, content: [{ type: 'thinking', thinking: 'hm', signature: 's' }] }, requestId: `req_${randomUUID()}` });
+    this.line({ type: 'assistant', message: { ...message, content: [{ type: 'text', text: answer }] }, requestId: `req_${randomUUID()}` });
+    this.line({ type: 'system', subtype: 'turn_duration', durationMs: 150, messageCount: 4, isMeta: false });
+    this.cached += creation;
+  }
+
+  compact() {
+    const pre = this.cached + 3;
+    this.line({ type: 'system', subtype: 'compact_boundary', content: 'Conversation compacted', isMeta: false, level: 'info', compactMetadata: { trigger: 'manual', preTokens: pre, durationMs: 214, postTokens: 587 } });
+    this.line({ type: 'user', message: { role: 'user', content: 'This session is being continued from a previous conversation.' }, isCompactSummary: true, isVisibleInTranscriptOnly: true });
+    // The next call reads the compacted history (587 tokens, 3 of them uncached input) from the cache.
+    this.cached = 584;
+  }
+}
