@@ -157,7 +157,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: params.sessionId,
       transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones,
       fix: params.fixFor ? { forAgent: deps.parent(params.fixFor.agent).id, toAll: params.fixFor.toAll, propagatedTip: null } : null,
-      pr: null, context: null, contextWindow: params.contextWindow, conversation: null, git: null,
+      pr: null, context: null, contextWindow: params.contextWindow, transcriptFormat: params.transcriptFormat, conversation: null, git: null,
     };
     const meta = recordToPaneMeta(record);
     await Promise.all(Object.entries(meta).map(([k, v]) =>

@@ -6,6 +6,10 @@ export interface ProfileConfig {
   command: string[];
   /** Arguments placed before the task text, e.g. ["--"]; the task is appended after them. */
   taskArgs: string[] | null;
+  /** Whose transcript format the program writes (codex, claude), when its name does not say. */
+  transcript: string | null;
+  /** The model's context window in tokens, for the percentages. */
+  contextWindow: number | null;
 }
 
 /** A provisioning step; `origin` says which file declared it (a repository's run steps need trust). */
@@ -38,6 +42,10 @@ export const DEFAULT_CONFIG: Config = {
   setup: null,
   ports: { range: [4100, 4999], count: 1 },
 };
+
+const PROFILE_KEYS = ['command', 'taskArgs', 'transcript', 'contextWindow'];
+/** The transcript formats tmuxcodex reads (src/transcripts/adapters.ts). */
+export const TRANSCRIPT_FORMATS: readonly string[] = ['codex', 'claude'];
 
 /** A broken rule, located at a path in the document (e.g. ["layout", "sidebarWidth"]). */
 export interface ConfigProblem {
@@ -85,6 +93,11 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
           problems.push({ path: ['profiles', name, 'command'], message: 'a profile needs command: a non-empty list of strings (program, then arguments)' });
         } else if ('taskArgs' in p && !(Array.isArray(p.taskArgs) && p.taskArgs.every((a) => typeof a === 'string'))) {
           problems.push({ path: ['profiles', name, 'taskArgs'], message: 'taskArgs must be a list of strings' });
+        }
+        if (isObject(p)) {
+          for (const k of Object.keys(p)) if (!PROFILE_KEYS.includes(k)) problems.push({ path: ['profiles', name, k], atKey: true, message: `unknown profile key "${k}" (known: ${PROFILE_KEYS.join(', ')})` });
+          if ('transcript' in p && !TRANSCRIPT_FORMATS.includes(p.transcript as string)) problems.push({ path: ['profiles', name, 'transcript'], message: `transcript must be one of ${TRANSCRIPT_FORMATS.join(', ')}` });
+          if ('contextWindow' in p && !intInRange(p.contextWindow, 1000, 100_000_000)) problems.push({ path: ['profiles', name, 'contextWindow'], message: 'contextWindow must be a whole number of tokens from 1000 to 100000000' });
         }
       }
     }
@@ -164,8 +177,8 @@ export function applyConfig(base: Config, doc: unknown, origin: ConfigOrigin = '
   if (Array.isArray(doc.targets)) out.targets = doc.targets as string[];
   if (isObject(doc.profiles)) {
     for (const [name, p] of Object.entries(doc.profiles)) {
-      const prof = p as { command: string[]; taskArgs?: string[] };
-      out.profiles[name] = { command: prof.command, taskArgs: prof.taskArgs ?? null, origin };
+      const prof = p as { command: string[]; taskArgs?: string[]; transcript?: string; contextWindow?: number };
+      out.profiles[name] = { command: prof.command, taskArgs: prof.taskArgs ?? null, transcript: prof.transcript ?? null, contextWindow: prof.contextWindow ?? null, origin };
     }
   }
   return out;

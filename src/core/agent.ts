@@ -43,6 +43,8 @@ export interface AgentRecord {
   pr: { url: string; base: string } | null;
   /** The context now, from the transcript: window from the transcript, else contextWindow, else the CLI's default; null until known. */
   context: { usedTokens: number; windowTokens: number | null; percent: number | null; updatedAt: string } | null;
+  /** Whose transcript format the agent writes (codex, claude), null when tmuxcodex reads none. */
+  transcriptFormat: string | null;
   /** A window size set for this agent (spawn --context-window), over what the transcript or profile says. */
   contextWindow: number | null;
   /** The agent's conversation, from its transcript: when it began, last activity, turns, and earlier sessions (fresh starts). */
@@ -75,6 +77,7 @@ export const PANE_META = {
   fixTip: '@tmuxcodex-fix-tip',
   prUrl: '@tmuxcodex-pr-url',
   contextWindow: '@tmuxcodex-context-window',
+  transcriptFormat: '@tmuxcodex-transcript-format',
   transcript: '@tmuxcodex-transcript',
   lineage: '@tmuxcodex-lineage',
   prBase: '@tmuxcodex-pr-base',
@@ -132,6 +135,7 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   }
   if (r.pr) { m.prUrl = r.pr.url; m.prBase = r.pr.base; }
   if (r.contextWindow) m.contextWindow = String(r.contextWindow);
+  if (r.transcriptFormat) m.transcriptFormat = r.transcriptFormat;
   if (r.transcriptPath) m.transcript = r.transcriptPath;
   if (r.conversation?.lineage.length) m.lineage = r.conversation.lineage.join(',');
   if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
@@ -169,6 +173,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     pr: meta.prUrl && meta.prBase ? { url: meta.prUrl, base: meta.prBase } : null,
     context: null,
     contextWindow: Number(meta.contextWindow) > 0 ? Number(meta.contextWindow) : null,
+    transcriptFormat: meta.transcriptFormat ?? null,
     conversation: meta.lineage ? { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: null, lineage: meta.lineage.split(',').filter(Boolean) } : null,
     git: null,
   };

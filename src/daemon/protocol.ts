@@ -35,8 +35,10 @@ export interface SpawnParams {
   session: string | null;
   /** The agent CLI's session id when tmuxcodex chose it (claude --session-id). */
   sessionId: string | null;
-  /** spawn --context-window: the window size for this agent's percentages. */
+  /** spawn --context-window, else the profile's: the window size for this agent's percentages. */
   contextWindow: number | null;
+  /** The transcript format the program writes (codex, claude), or null. */
+  transcriptFormat: string | null;
 }
 
 export interface DaemonStatus {

@@ -38,6 +38,12 @@ export function stateFrom(facts: SessionFacts, hasTranscript: boolean): AgentSta
   return facts.activity === 'unknown' ? 'unknown' : facts.activity;
 }
 
+/** The transcript format an agent writes: recorded at spawn, else (older records) its profile's name. */
+function formatOf(a: AgentRecord): string | null {
+  const f = a.transcriptFormat ?? a.profile;
+  return adapterFor(f) ? f : null;
+}
+
 export class TranscriptWatcher {
   private readonly watched = new Map<string, Watched>();
   private readonly timer: NodeJS.Timeout;
@@ -55,11 +61,11 @@ export class TranscriptWatcher {
 
   /** Starts watching live agents that have an adapter; stops for the others. */
   sync(): void {
-    const live = new Map(this.agents().filter((a) => a.state !== 'gone' && adapterFor(a.profile)).map((a) => [a.id, a]));
+    const live = new Map(this.agents().filter((a) => a.state !== 'gone' && formatOf(a)).map((a) => [a.id, a]));
     for (const [id, w] of this.watched) if (!live.has(id)) { this.stop(w); this.watched.delete(id); }
     for (const a of live.values()) {
       if (this.watched.has(a.id)) continue;
-      const w: Watched = { adapter: adapterFor(a.profile)!, facts: emptySessionFacts(), tail: null, fileWatch: null, reading: Promise.resolve(), lastLocate: 0 };
+      const w: Watched = { adapter: adapterFor(formatOf(a)!)!, facts: emptySessionFacts(), tail: null, fileWatch: null, reading: Promise.resolve(), lastLocate: 0 };
       this.watched.set(a.id, w);
       this.schedule(a.id, w);
     }
@@ -94,7 +100,8 @@ export class TranscriptWatcher {
   private tick(): void {
     const now = Date.now();
     for (const [id, w] of this.watched) {
-      if (!w.tail || now - w.lastLocate >= SAFETY_POLL_MS) this.schedule(id, w);
+      // Not found, or found but not created yet (both CLIs write at the first prompt): every second.
+      if (!w.tail || !w.fileWatch || now - w.lastLocate >= SAFETY_POLL_MS) this.schedule(id, w);
     }
   }
 
@@ -115,9 +122,10 @@ export class TranscriptWatcher {
       if (found) {
         w.tail = new JsonlTail(found.path);
         w.facts.sessionId = found.sessionId;
-        this.watchFile(id, w, found.path);
       }
     }
+    // Watch first, then read: an append between the two is read now or wakes the watch.
+    if (w.tail && !w.fileWatch) this.watchFile(id, w, w.tail.path);
     const changed = w.tail ? (await w.tail.read((r) => w.adapter.apply(w.facts, r))) > 0 : false;
     if (changed || !agent.conversation || agent.state === 'running') this.publish(id, this.update(agent, w));
   }
@@ -127,7 +135,9 @@ export class TranscriptWatcher {
     return new Set(this.agents().filter((a) => a.id !== except && a.sessionId && this.watched.get(a.id)?.tail).map((a) => a.sessionId!.toLowerCase()));
   }
 
+  /** Watches the transcript for appends; while it does not exist yet the one-second tick tries again. */
   private watchFile(id: string, w: Watched, path: string): void {
+    if (w.fileWatch) return;
     try {
       w.fileWatch = watch(path, () => {
         clearTimeout(w.settle);
@@ -135,9 +145,7 @@ export class TranscriptWatcher {
       });
       w.fileWatch.on('error', () => { w.fileWatch?.close(); w.fileWatch = null; });
     } catch {
-      // Not there yet (created at the first prompt): the safety poll reads it, and watches then.
       w.fileWatch = null;
-      setTimeout(() => { if (!w.fileWatch && this.watched.get(id) === w) this.watchFile(id, w, path); }, LOCATE_EVERY_MS).unref();
     }
   }
 

@@ -116,14 +116,15 @@ export const spawn: Command = {
     const parent = str(ctx, 'parent');
     const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent));
     // Claude takes a session id from us, so its transcript is known before it exists.
-    const session = cmd === null ? adapterFor(profile)?.chooseSession() ?? null : null;
+    const transcriptFormat = cmd === null ? (config.profiles[profile]?.transcript ?? (adapterFor(profile) ? profile : null)) : null;
+    const session = transcriptFormat ? adapterFor(transcriptFormat)?.chooseSession() ?? null : null;
     const program = programFor({ profile, cmd, task, profiles: allProfiles(config), env: ctx.env, sessionArgs: session?.args });
-    const contextWindow = (ctx.options['context-window'] as number | undefined) ?? null;
+    const contextWindow = (ctx.options['context-window'] as number | undefined) ?? config.profiles[profile]?.contextWindow ?? null;
     if (contextWindow !== null && !(Number.isInteger(contextWindow) && contextWindow > 0)) throw usageError('BAD_CONTEXT_WINDOW', `--context-window takes a whole number of tokens above 0, not ${contextWindow}.`, 'For example --context-window 1000000 for a 1M-token model.');
     requireTrust(config, profile, repoRoot, ctx.env);
     const params: SpawnParams = {
       profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
-      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'), sessionId: session?.sessionId ?? null, contextWindow,
+      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'), sessionId: session?.sessionId ?? null, contextWindow, transcriptFormat,
       setup: config.setup, ports: config.ports, shell: ctx.env.SHELL || '/bin/sh',
       // Set by `fix --from`, which spawns through this command (not options a user types).
       fixFor: str(ctx, 'fix-for') ? { agent: str(ctx, 'fix-for')!, toAll: ctx.options['fix-all'] === true } : null,

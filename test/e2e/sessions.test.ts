@@ -1,0 +1,129 @@
+// Agents' own transcripts through the daemon: a fake agent writes real-format Codex and Claude Code
+// lines (test/fake-agent/transcript-writer.mjs, shapes from shared/fixtures/transcripts) and list
+// --json shows what FORMATS.md says to compute, turn by turn, through compaction; the pane options
+// for borders follow; two Codex agents in one folder keep their own transcripts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
+import { cli, cliJson, FAKE_AGENT } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { userConfigPath } from '../../src/config/load.js';
+import { tmux } from '../../src/tmux/command.js';
+import type { AgentRecord } from '../../src/core/agent.js';
+
+let ts: TestServer;
+let repo: string;
+
+const agents = async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents;
+const agent = async (name: string) => (await agents()).find((a) => a.name === name)!;
+
+/** Types a line into an agent, then waits until its record satisfies ok. */
+async function sendAndWait(name: string, text: string, ok: (a: AgentRecord) => boolean, what: string): Promise<AgentRecord> {
+  expect((await cli(ts, ['send', name, text])).exitCode).toBe(0);
+  return waitFor(async () => { const a = await agent(name); return ok(a) ? a : null; }, { timeoutMs: 10_000, what });
+}
+
+const paneOption = async (a: AgentRecord, option: string) => (await ts.tmux(tmux.showPaneOption(a.paneId!, option)).catch(() => '')).trim();
+
+beforeAll(async () => {
+  ts = createTestServer('sessions');
+  // Where the agents' CLIs keep their sessions, isolated per test run; the daemon reads the same.
+  ts.env.CODEX_HOME = join(ts.root, 'codex-home');
+  ts.env.CLAUDE_CONFIG_DIR = join(ts.root, 'claude-config');
+  repo = await makeRepo(join(ts.root, 'repo'), ts.env);
+  const config = userConfigPath(ts.env);
+  mkdirSync(dirname(config), { recursive: true });
+  // The built-in names, run by the fake agent writing that CLI's format.
+  writeFileSync(config, [
+    'profiles:',
+    `  codex: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, codex], taskArgs: ["--"] }`,
+    `  claude: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"] }`,
+    `  reviewer: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"], transcript: claude, contextWindow: 1000000 }`,
+    '',
+  ].join('\n'));
+  expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
+});
+
+afterAll(async () => {
+  await cli(ts, ['daemon', 'stop']);
+  await ts.dispose();
+});
+
+describe('Claude Code transcripts', () => {
+  it('follows context, turns and state turn by turn, through compaction', async () => {
+    const c1 = await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'c1', '--worktree', 'shared'], { cwd: repo });
+    // The session id is chosen at spawn (--session-id), so it is known before any transcript.
+    expect(c1.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(c1.transcriptFormat).toBe('claude');
+    const started = await waitFor(async () => { const a = await agent('c1'); return a.state === 'starting' ? a : null; }, { what: 'c1 starting (no transcript yet)' });
+    expect(started.context).toBeNull();
+
+    // input + cache_creation + cache_read of the last assistant line; window 200k by default.
+    let a = await sendAndWait('c1', 'hello', (x) => x.context?.usedTokens === 15000, 'turn 1');
+    expect(a.context).toMatchObject({ usedTokens: 15000, windowTokens: 200000, percent: 7.5 });
+    expect(a).toMatchObject({ state: 'idle', sessionId: c1.sessionId });
+    expect(a.conversation).toMatchObject({ turns: 1, compactions: 0 });
+    expect(existsSync(a.transcriptPath!)).toBe(true);
+    expect(a.transcriptPath).toContain(`/claude-config/projects/`);
+    a = await sendAndWait('c1', 'second', (x) => x.context?.usedTokens === 16500, 'turn 2');
+    expect(a.conversation?.turns).toBe(2);
+    // compact_boundary: postTokens until the next assistant line.
+    a = await sendAndWait('c1', 'compact', (x) => x.context?.usedTokens === 587, 'the compaction');
+    expect(a.conversation).toMatchObject({ turns: 2, compactions: 1 });
+    a = await sendAndWait('c1', 'third', (x) => x.context?.usedTokens === 2087, 'turn 3 after compaction');
+    expect(a.context?.percent).toBe(1);
+    expect(a.conversation?.turns).toBe(3);
+    expect(Date.parse(a.conversation!.startedAt!)).toBeLessThanOrEqual(Date.parse(a.conversation!.lastActivityAt!));
+    // Mirrored on the pane for borders (and for a daemon that starts again).
+    expect(await paneOption(a, '@tmuxcodex-ctx')).toBe('1%');
+    expect(await paneOption(a, '@tmuxcodex-state')).toBe('idle');
+    expect(await paneOption(a, '@tmuxcodex-session-id')).toBe(c1.sessionId);
+  });
+
+  it('shows working while a turn runs, idle after', async () => {
+    await sendAndWait('c1', 'work 1500 a slow answer', (x) => x.state === 'working', 'c1 working');
+    const a = await waitFor(async () => { const x = await agent('c1'); return x.state === 'idle' && x.conversation?.turns === 4 ? x : null; }, { timeoutMs: 10_000, what: 'c1 idle again' });
+    expect(a.context?.usedTokens).toBe(3587);
+  });
+
+  it('a profile of another name reads its transcript format and window from the config', async () => {
+    const r = await cliJson<AgentRecord>(ts, ['spawn', 'reviewer', '--name', 'r1', '--worktree', 'shared', '--task', 'review the diff'], { cwd: repo });
+    expect(r).toMatchObject({ transcriptFormat: 'claude', contextWindow: 1000000 });
+    const a = await waitFor(async () => { const x = await agent('r1'); return x.context ? x : null; }, { timeoutMs: 10_000, what: 'r1 context from its task turn' });
+    expect(a.context).toMatchObject({ usedTokens: 15000, windowTokens: 1000000, percent: 1.5 });
+  });
+});
+
+describe('Codex transcripts', () => {
+  it('follows context, window and turns from token_count, through compaction', async () => {
+    await cliJson<AgentRecord>(ts, ['spawn', 'codex', '--name', 'x1', '--worktree', 'shared'], { cwd: repo });
+    const before = await waitFor(async () => { const a = await agent('x1'); return a.state === 'starting' ? a : null; }, { what: 'x1 starting' });
+    expect(before.sessionId).toBeNull(); // Codex picks its own id, and writes nothing before the first prompt
+    let a = await sendAndWait('x1', 'hello', (x) => x.context?.usedTokens === 12042, 'turn 1');
+    expect(a.context).toMatchObject({ usedTokens: 12042, windowTokens: 190000, percent: 6.3 });
+    expect(a.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/); // a UUIDv7
+    expect(a.transcriptPath).toMatch(new RegExp(`/codex-home/sessions/\\d{4}/\\d{2}/\\d{2}/rollout-.*-${a.sessionId}\\.jsonl$`));
+    a = await sendAndWait('x1', 'second', (x) => x.context?.usedTokens === 13542, 'turn 2');
+    a = await sendAndWait('x1', 'compact', (x) => x.context?.usedTokens === 6866, 'the compaction');
+    expect(a.conversation).toMatchObject({ turns: 2, compactions: 1 });
+    a = await sendAndWait('x1', 'third', (x) => x.context?.usedTokens === 8366, 'turn 3');
+    expect(a).toMatchObject({ state: 'idle', conversation: { turns: 3 } });
+    expect(await paneOption(a, '@tmuxcodex-ctx')).toBe('4%');
+  });
+
+  it('two Codex agents in one folder keep their own transcripts, whichever speaks first', async () => {
+    const y1 = await cliJson<AgentRecord>(ts, ['spawn', 'codex', '--name', 'y1', '--worktree', 'shared'], { cwd: repo });
+    const y2 = await cliJson<AgentRecord>(ts, ['spawn', 'codex', '--name', 'y2', '--worktree', 'shared'], { cwd: repo });
+    // The agent that started second speaks first.
+    const b = await sendAndWait('y2', 'from y2', (x) => x.context !== null, 'y2 context');
+    const a = await sendAndWait('y1', 'from y1', (x) => x.context !== null, 'y1 context');
+    expect(a.sessionId).not.toBe(b.sessionId);
+    // Each agent printed its own session id in its banner: the daemon matched the right one.
+    for (const [rec, found] of [[y1, a], [y2, b]] as const) {
+      const screen = await cli(ts, ['capture', rec.name]);
+      expect(screen.stdout).toContain(`codex session ${found.sessionId}`);
+    }
+  });
+});
