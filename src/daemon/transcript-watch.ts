@@ -3,10 +3,11 @@
 // known from the session id chosen at spawn; Codex's comes from the pane's processes or the
 // session folders); then fs.watch on the file wakes a tail read of only the new bytes, with a slow
 // poll as a safety net for missed events.
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { AgentRecord, AgentState } from '../core/agent.js';
 import { contextPercent, emptySessionFacts, type SessionFacts } from '../core/session.js';
 import { JsonlTail } from '../transcripts/jsonl-tail.js';
+import { firstRead } from '../transcripts/first-read.js';
 import { adapterFor, type TranscriptAdapter } from '../transcripts/adapters.js';
 
 const LOCATE_EVERY_MS = 1000;
@@ -22,6 +23,7 @@ interface Watched {
   settle?: NodeJS.Timeout;
   reading: Promise<void>;
   lastLocate: number;
+  firstReadDone: boolean;
 }
 
 export interface TranscriptUpdate {
@@ -65,7 +67,7 @@ export class TranscriptWatcher {
     for (const [id, w] of this.watched) if (!live.has(id)) { this.stop(w); this.watched.delete(id); }
     for (const a of live.values()) {
       if (this.watched.has(a.id)) continue;
-      const w: Watched = { adapter: adapterFor(formatOf(a)!)!, facts: emptySessionFacts(), tail: null, fileWatch: null, reading: Promise.resolve(), lastLocate: 0 };
+      const w: Watched = { adapter: adapterFor(formatOf(a)!)!, facts: emptySessionFacts(), tail: null, fileWatch: null, reading: Promise.resolve(), lastLocate: 0, firstReadDone: false };
       this.watched.set(a.id, w);
       this.schedule(a.id, w);
     }
@@ -126,7 +128,12 @@ export class TranscriptWatcher {
     }
     // Watch first, then read: an append between the two is read now or wakes the watch.
     if (w.tail && !w.fileWatch) this.watchFile(id, w, w.tail.path);
-    const changed = w.tail ? (await w.tail.read((r) => w.adapter.apply(w.facts, r))) > 0 : false;
+    let changed = false;
+    if (w.tail && !w.firstReadDone && existsSync(w.tail.path)) {
+      await firstRead(w.tail, w.facts, w.adapter.apply, w.adapter.scan);
+      w.firstReadDone = true;
+      changed = true;
+    } else if (w.tail && w.firstReadDone) changed = (await w.tail.read((r) => w.adapter.apply(w.facts, r))) > 0;
     if (changed || !agent.conversation || agent.state === 'running') this.publish(id, this.update(agent, w));
   }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionFacts } from '../core/session.js';
 import { applyClaudeRecord } from './parse/claude.js';
 import { applyCodexRecord } from './parse/codex.js';
+import type { LineScan } from './first-read.js';
 import { claudeConfigDir, claudeTranscriptPath, codexHome, codexSessionFromProcesses, findCodexRollout } from './locate.js';
 
 export interface LocateContext {
@@ -32,6 +33,8 @@ export interface TranscriptAdapter {
   home(env: NodeJS.ProcessEnv): string;
   /** The context window when the transcript does not say (Claude Code records none; FORMATS.md §2.3). */
   defaultWindow: number | null;
+  /** Recognises prompts and compactions in raw lines, for the unparsed middle of a huge transcript. */
+  scan: LineScan;
 }
 
 const claude: TranscriptAdapter = {
@@ -50,6 +53,12 @@ const claude: TranscriptAdapter = {
   // 200k unless the model is a 1M one ([1m]); tmuxcodex does not choose the model, so the smaller
   // window is assumed (percentages err high, warnings come early); set contextWindow to change it.
   defaultWindow: 200_000,
+  scan: {
+    promptMarkers: ['"promptId"'],
+    compactionMarker: '"compact_boundary"',
+    prompt: (l) => l.includes('"type":"user"') && l.includes('"promptId"') && !/"(isMeta|isCompactSummary|isSidechain)":true/.test(l) && !l.includes('"tool_result"') && !/"content":"\s*<(command-|local-command-)/.test(l),
+    compaction: (l) => l.includes('"subtype":"compact_boundary"'),
+  },
 };
 
 const codex: TranscriptAdapter = {
@@ -64,6 +73,12 @@ const codex: TranscriptAdapter = {
   resumeArgs: (id) => ['resume', id],
   home: codexHome,
   defaultWindow: null,
+  scan: {
+    promptMarkers: ['"type":"UserMessage"', '"type":"user_message"'],
+    compactionMarker: '"type":"compacted"',
+    prompt: (l) => l.includes('"type":"UserMessage"') || l.includes('"type":"user_message"'),
+    compaction: (l) => l.startsWith('{') && l.includes('"type":"compacted"'),
+  },
 };
 
 export const ADAPTERS: Readonly<Record<string, TranscriptAdapter>> = { claude, codex };
