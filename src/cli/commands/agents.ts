@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import type { AgentRecord } from '../../core/agent.js';
 import type { KillResult } from '../../daemon/protocol.js';
 import { age, printJson, table } from '../output.js';
-import { gitLine, prLabel } from '../../ui/git-line.js';
+import { contextText, gitLine, prLabel } from '../../ui/git-line.js';
 import { switchToPane } from '../session-attach.js';
 
 /** The single AGENT positional, or a usage error. */
@@ -25,7 +25,7 @@ export const list: Command = {
   name: 'list',
   aliases: ['ls'],
   usage: 'list',
-  summary: 'one row per agent: name, id, profile, state, pane, branch → target, git, pull request, port, age, folder',
+  summary: 'one row per agent: name, id, profile, state, pane, branch → target, context used, git, pull request, port, age, folder',
   options: {},
   async run(ctx) {
     const client = await ctx.daemon();
@@ -38,9 +38,9 @@ export const list: Command = {
     for (const a of res.agents) byWorktree.set(a.worktree?.path ?? a.cwd, [...(byWorktree.get(a.worktree?.path ?? a.cwd) ?? []), a]);
     const rows: string[][] = [];
     for (const [path, group] of byWorktree) {
-      for (const a of group) rows.push([a.name, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ? `${a.branch} → ${a.target ?? 'default'}` : '-', a.git ? gitLine(a.git) : '-', a.pr ? prLabel(a.pr.url) : '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
+      for (const a of group) rows.push([a.name, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ? `${a.branch} → ${a.target ?? 'default'}` : '-', contextText(a.context), a.git ? gitLine(a.git) : '-', a.pr ? prLabel(a.pr.url) : '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
     }
-    process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH → TARGET', 'GIT', 'PR', 'PORT', 'AGE', 'WORKTREE'], rows));
+    process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH → TARGET', 'CTX', 'GIT', 'PR', 'PORT', 'AGE', 'WORKTREE'], rows));
   },
 };
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentRecord } from '../../../src/core/agent.js';
 import { renderSidebar } from '../../../src/ui/plain-sidebar.js';
-import { gitLine, prLabel } from '../../../src/ui/git-line.js';
+import { contextText, gitLine, prLabel, sessionLine, shortAge } from '../../../src/ui/git-line.js';
 
 let n = 0;
 function agent(over: Partial<AgentRecord> = {}): AgentRecord {
@@ -53,5 +53,25 @@ describe('prLabel', () => {
   it('shortens a GitHub pull request URL to its number, and keeps any other address whole', () => {
     expect(prLabel('https://github.com/acme/widgets/pull/41')).toBe('#41');
     expect(prLabel('https://gitlab.example/acme/w/-/merge_requests/3')).toBe('https://gitlab.example/acme/w/-/merge_requests/3');
+  });
+});
+
+describe('session text', () => {
+  const now = Date.parse('2026-11-28T10:00:00Z');
+  it('contextText: percent when the window is known, thousands of tokens when not, - before the first call', () => {
+    expect(contextText({ usedTokens: 15000, windowTokens: 200000, percent: 7.5, updatedAt: '' })).toBe('8%');
+    expect(contextText({ usedTokens: 15400, windowTokens: null, percent: null, updatedAt: '' })).toBe('15k');
+    expect(contextText(null)).toBe('-');
+  });
+  it('shortAge in s, m, h and d', () => {
+    expect([45, 12 * 60, 3 * 3600 + 5, 2 * 86400].map((s) => shortAge(new Date(now - s * 1000).toISOString(), now))).toEqual(['45s', '12m', '3h', '2d']);
+    expect(shortAge(null, now)).toBe('-');
+  });
+  it('sessionLine ages from the fresh start when there was one, and shows in the sidebar', () => {
+    const conversation = { startedAt: '2026-11-28T08:00:00Z', lastActivityAt: null, turns: 7, compactions: 0, freshStartedAt: '2026-11-28T09:35:00Z', lineage: ['old'] };
+    const a = agent({ name: 's1', context: { usedTokens: 84000, windowTokens: 200000, percent: 42, updatedAt: '' }, conversation });
+    expect(sessionLine(a, now)).toBe('ctx 42% · 7 turns · 25m');
+    expect(sessionLine(agent({}), now)).toBeNull();
+    expect(renderSidebar([a], 30, null)).toContain('  ctx 42% · 7 turns · ');
   });
 });
