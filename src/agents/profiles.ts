@@ -8,17 +8,17 @@ export interface Profile {
   name: string;
   /** The program and its fixed arguments; null = the pane's default shell. */
   argv: readonly string[] | null;
-  /** Arguments that pass a task as the first prompt. */
-  taskArgs: (task: string) => string[];
+  /** Arguments placed before a task to pass it as the first prompt; null when the CLI takes none. */
+  taskPrefix: readonly string[] | null;
 }
 
 export const BUILTIN_PROFILES: Readonly<Record<string, Profile>> = {
-  shell: { name: 'shell', argv: null, taskArgs: () => [] },
-  codex: { name: 'codex', argv: ['codex'], taskArgs: (t) => ['--', t] },
-  claude: { name: 'claude', argv: ['claude'], taskArgs: (t) => ['--', t] },
-  aider: { name: 'aider', argv: ['aider'], taskArgs: () => [] },
-  gemini: { name: 'gemini', argv: ['gemini'], taskArgs: (t) => ['--prompt-interactive', t] },
-  opencode: { name: 'opencode', argv: ['opencode'], taskArgs: (t) => ['--prompt', t] },
+  shell: { name: 'shell', argv: null, taskPrefix: null },
+  codex: { name: 'codex', argv: ['codex'], taskPrefix: ['--'] },
+  claude: { name: 'claude', argv: ['claude'], taskPrefix: ['--'] },
+  aider: { name: 'aider', argv: ['aider'], taskPrefix: null },
+  gemini: { name: 'gemini', argv: ['gemini'], taskPrefix: ['--prompt-interactive'] },
+  opencode: { name: 'opencode', argv: ['opencode'], taskPrefix: ['--prompt'] },
 };
 
 /** Looks a program up on PATH the way execvp would; returns its path or null. */
@@ -49,5 +49,18 @@ export function programFor(opts: { profile: string; cmd: string | null; task: st
   if (!findOnPath(program, opts.env)) {
     throw usageError('AGENT_NOT_INSTALLED', `The ${profile.name} profile runs \`${program}\`, which is not on PATH.`, `Install it, or run another program with --cmd "...".`);
   }
-  return { kind: 'argv', argv: [...profile.argv, ...(opts.sessionArgs ?? []), ...(opts.task ? profile.taskArgs(opts.task) : [])] };
+  return { kind: 'argv', argv: launchArgv(launchOf(profile, {})!, opts.sessionArgs ?? [], opts.task) };
+}
+
+/** The argv that starts an agent: its command, session arguments (a chosen id, or resume), then the task. */
+export function launchArgv(launch: Pick<Launch, 'argv' | 'taskPrefix'>, sessionArgs: readonly string[], task: string | null): string[] {
+  return [...launch.argv, ...sessionArgs, ...(task && launch.taskPrefix ? [...launch.taskPrefix, task] : [])];
+}
+
+/** What starts an agent again (fresh, resurrect): its command, how it takes a task, its extra environment. */
+export interface Launch { argv: string[]; taskPrefix: string[] | null; env: Record<string, string> }
+
+/** The Launch of a profile with the agent's extra environment, or null for a plain shell. */
+export function launchOf(profile: Profile, env: Record<string, string>): Launch | null {
+  return profile.argv ? { argv: [...profile.argv], taskPrefix: profile.taskPrefix ? [...profile.taskPrefix] : null, env: { ...env } } : null;
 }

@@ -31,6 +31,9 @@ export interface SpawnDeps {
   log: (m: string) => void;
 }
 
+/** What making a pane in the agents session needs. */
+type PaneDeps = Pick<SpawnDeps, 'runner' | 'session' | 'layout' | 'sidebar'>;
+
 /** The environment every agent pane gets, so agents (and their tools) know who they are. */
 export function agentEnv(id: string, name: string, worktree: string, extra: Record<string, string>): Record<string, string> {
   return { ...extra, TMUXCODEX_AGENT_ID: id, TMUXCODEX_AGENT_NAME: name, TMUXCODEX_WORKTREE: worktree };
@@ -46,7 +49,7 @@ export function chooseName(params: SpawnParams, taken: Set<string>): string {
 }
 
 /** Splits a new pane for the agent in a window with room (opening one if all are full). */
-async function newAgentPane(deps: SpawnDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: string; windowId: string }> {
+async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: string; windowId: string }> {
   const panes = await listSessionPanes(deps.runner, deps.session);
   let slot = chooseSlot(panes, deps.layout.maxAgentsPerWindow);
   if (!slot) {
@@ -157,7 +160,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       parentId: params.parentId ? deps.parent(params.parentId).id : null, task: params.task, createdAt: deps.now().toISOString(), sessionId: params.sessionId,
       transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones,
       fix: params.fixFor ? { forAgent: deps.parent(params.fixFor.agent).id, toAll: params.fixFor.toAll, propagatedTip: null } : null,
-      pr: null, context: null, contextWindow: params.contextWindow, transcriptFormat: params.transcriptFormat, conversation: null, git: null,
+      pr: null, context: null, contextWindow: params.contextWindow, transcriptFormat: params.transcriptFormat, launch: params.launch, conversation: null, git: null,
     };
     const meta = recordToPaneMeta(record);
     await Promise.all(Object.entries(meta).map(([k, v]) =>
@@ -165,6 +168,27 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
     await deps.runner.run(tmux.setPaneTitle(paneId, name));
     if (provisioned.length) deps.log(`provisioned ${chosen.worktree.path} for ${name}: ${provisioned.join('; ')}`);
     for (const job of background) void job().catch((e) => deps.log(`preparing the next clone failed: ${(e as Error).message}`));
+    return record;
+  } catch (e) {
+    await rollback(undo, deps.log);
+    throw e;
+  }
+}
+
+/**
+ * Puts an agent from the journal back into a new pane (resurrect): the same id, name, worktree and
+ * ports, running program; its metadata is written to the pane as spawn does.
+ */
+export async function reviveAgent(deps: PaneDeps & Pick<SpawnDeps, 'log'>, agent: AgentRecord, program: ProgramSpec | null): Promise<AgentRecord> {
+  const undo: Undo = [];
+  const cwd = agent.worktree?.path ?? agent.cwd;
+  const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch?.env ?? {}) };
+  try {
+    const { paneId, windowId } = await newAgentPane(deps, cwd, program, env, undo);
+    const record: AgentRecord = { ...agent, paneId, windowId, session: deps.session, state: 'running', exitCode: null, context: null };
+    const meta = recordToPaneMeta(record);
+    await Promise.all(Object.entries(meta).map(([k, v]) => deps.runner.run(tmux.setPaneOption(paneId, PANE_META[k as PaneMetaKey], encodeOptionValue(v)))));
+    await deps.runner.run(tmux.setPaneTitle(paneId, agent.name));
     return record;
   } catch (e) {
     await rollback(undo, deps.log);

@@ -43,6 +43,8 @@ export interface AgentRecord {
   pr: { url: string; base: string } | null;
   /** The context now, from the transcript: window from the transcript, else contextWindow, else the CLI's default; null until known. */
   context: { usedTokens: number; windowTokens: number | null; percent: number | null; updatedAt: string } | null;
+  /** How to start the agent's CLI again (fresh, resurrect): its command and the arguments before a task. */
+  launch: { argv: string[]; taskPrefix: string[] | null; env: Record<string, string> } | null;
   /** Whose transcript format the agent writes (codex, claude), null when tmuxcodex reads none. */
   transcriptFormat: string | null;
   /** A window size set for this agent (spawn --context-window), over what the transcript or profile says. */
@@ -78,6 +80,7 @@ export const PANE_META = {
   prUrl: '@tmuxcodex-pr-url',
   contextWindow: '@tmuxcodex-context-window',
   transcriptFormat: '@tmuxcodex-transcript-format',
+  launch: '@tmuxcodex-launch',
   transcript: '@tmuxcodex-transcript',
   lineage: '@tmuxcodex-lineage',
   prBase: '@tmuxcodex-pr-base',
@@ -113,6 +116,20 @@ export function decodeOptionValue(v: string): string {
   }
 }
 
+/** A launch stored on a pane as JSON; null when missing or not the expected shape. */
+function parseLaunch(text: string | undefined): AgentRecord['launch'] {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as { argv?: unknown; taskPrefix?: unknown; env?: unknown };
+    const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((a) => typeof a === 'string');
+    if (!strings(v.argv) || !(v.taskPrefix === null || strings(v.taskPrefix))) return null;
+    const env = v.env && typeof v.env === 'object' ? Object.fromEntries(Object.entries(v.env).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {};
+    return { argv: v.argv, taskPrefix: v.taskPrefix, env };
+  } catch {
+    return null;
+  }
+}
+
 /** The metadata to store on a pane for record (only non-null fields). */
 export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, string>> {
   const m: Partial<Record<PaneMetaKey, string>> = {
@@ -136,6 +153,7 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   if (r.pr) { m.prUrl = r.pr.url; m.prBase = r.pr.base; }
   if (r.contextWindow) m.contextWindow = String(r.contextWindow);
   if (r.transcriptFormat) m.transcriptFormat = r.transcriptFormat;
+  if (r.launch) m.launch = JSON.stringify(r.launch);
   if (r.transcriptPath) m.transcript = r.transcriptPath;
   if (r.conversation?.lineage.length) m.lineage = r.conversation.lineage.join(',');
   if (r.deps.length) m.deps = r.deps.map((d) => `${d.dir}=${d.key}`).join(',');
@@ -174,6 +192,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     context: null,
     contextWindow: Number(meta.contextWindow) > 0 ? Number(meta.contextWindow) : null,
     transcriptFormat: meta.transcriptFormat ?? null,
+    launch: parseLaunch(meta.launch),
     conversation: meta.lineage ? { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: null, lineage: meta.lineage.split(',').filter(Boolean) } : null,
     git: null,
   };

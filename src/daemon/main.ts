@@ -58,7 +58,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     const token = randomBytes(24).toString('hex');
     const registry = new Registry(paths.journal, (e) => log(`writing the journal ${paths.journal} failed: ${e.message}`));
     service = new AgentService(registry, {
-      server: opts.server, session, env: opts.env, layout: config.layout, log,
+      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir,
       sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
     });
     const svc = service;
@@ -75,6 +75,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         case 'merge': return svc.merge(params as Params<'merge'>);
         case 'clean': return svc.clean(params as Params<'clean'>);
         case 'setPr': return svc.setPr(params as Params<'setPr'>);
+        case 'fresh': return svc.fresh(params as Params<'fresh'>);
+        case 'resurrect': return svc.resurrect(params as Params<'resurrect'>);
         case 'syncFiles': return svc.syncFiles(params as Params<'syncFiles'>);
         case 'focus': return svc.focus(params as Params<'focus'>);
         case 'send': return svc.send(params as Params<'send'>);

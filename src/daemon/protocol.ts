@@ -7,6 +7,7 @@ import type { ArchiveEntry } from '../git/archive.js';
 import type { MergeMap, Merged } from '../git/mergemap.js';
 import type { LandMethod, LandResult } from '../git/land.js';
 import type { ProgramSpec } from '../tmux/command.js';
+import type { Launch } from '../agents/profiles.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -39,6 +40,8 @@ export interface SpawnParams {
   contextWindow: number | null;
   /** The transcript format the program writes (codex, claude), or null. */
   transcriptFormat: string | null;
+  /** How to start the agent again (fresh, resurrect); null for a shell or --cmd. */
+  launch: Launch | null;
 }
 
 export interface DaemonStatus {
@@ -63,6 +66,8 @@ export interface Methods {
   map: [{ cwd: string; targets: string[] }, MergeMap];
   merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
   clean: [{ dryRun: boolean }, { results: CleanResult[] }];
+  fresh: [{ agent: string }, { agent: AgentRecord; brief: string; previousSessionId: string | null }];
+  resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }> }];
   setPr: [{ agent: string; pr: { url: string; base: string } }, { agent: AgentRecord }];
   syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
   focus: [{ agent: string }, { agent: AgentRecord }];
@@ -135,7 +140,7 @@ export type DaemonEvent =
 // A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
 const METHOD_TABLE: Record<Method, true> = {
   hello: true, status: true, stop: true, ensureSession: true, spawn: true, list: true, kill: true, map: true, merge: true,
-  clean: true, setPr: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
+  clean: true, setPr: true, fresh: true, resurrect: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
 };
 export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
 

@@ -13,7 +13,11 @@ import { usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../agents/windows.js';
 import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './session-watch.js';
-import { spawnAgent } from '../agents/spawn.js';
+import { agentEnv, reviveAgent, spawnAgent } from '../agents/spawn.js';
+import { portEnv } from '../agents/ports.js';
+import { launchArgv } from '../agents/profiles.js';
+import { handoffBrief, saveBrief } from '../agents/handoff.js';
+import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync } from 'node:fs';
@@ -27,6 +31,8 @@ import type { ClientConn } from './server.js';
 
 export interface ServiceOptions extends WatchOptions {
   now?: () => Date;
+  /** The daemon's state folder (briefs are written there). */
+  stateDir: string;
 }
 
 /** Runs tasks one at a time (spawns must not pick the same window slot). */
@@ -152,6 +158,64 @@ export class AgentService {
         agent: this.registry.get(agent.id) ?? { ...agent, state: 'gone' }, branch, into: target, method: p.method, commit: landed.after,
         removed: teardown?.removed ?? null, landed, teardown,
       };
+    });
+  }
+
+  /**
+   * A fresh session in the same pane and worktree: a handoff brief (task, git state, the last of the
+   * conversation) is written, the agent's process is replaced by a new session of its CLI with the
+   * brief as its first prompt, and the old session id joins the lineage.
+   */
+  async fresh(p: Params<'fresh'>): Promise<Result<'fresh'>> {
+    return this.mutex.run(async () => {
+      const agent = this.registry.resolve(p.agent);
+      if (!agent.paneId || agent.state === 'gone') throw usageError('AGENT_GONE', `Agent "${agent.name}" has no pane any more.`, 'Bring it back with `tmuxcodex resurrect`, or spawn a new one.');
+      if (!agent.launch) throw usageError('NOT_AN_AGENT_CLI', `Agent "${agent.name}" runs ${agent.profile === 'cmd' ? 'a --cmd command' : 'a shell'}, not an agent CLI that takes a first prompt.`, 'fresh restarts agents started from a profile (codex, claude, ...).');
+      if (!agent.launch.taskPrefix) throw usageError('NO_FIRST_PROMPT', `The ${agent.profile} profile does not pass a first prompt on the command line, so the brief could not be given.`, 'Set taskArgs for the profile in the config.');
+      const now = (this.o.now ?? (() => new Date()))();
+      const text = await handoffBrief(agent, this.transcripts.factsFor(agent.id), now);
+      const brief = saveBrief(this.o.stateDir, agent, text, now);
+      const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
+      const chosen = adapter?.chooseSession() ?? null;
+      const cwd = agent.worktree?.path ?? agent.cwd;
+      const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env) };
+      const lineage = [...(agent.conversation?.lineage ?? []), ...(agent.sessionId ? [agent.sessionId] : [])];
+      // Pane first (as everywhere): the new session's id and lineage, no transcript yet.
+      await this.link.run(tmux.respawnPane(agent.paneId, cwd, { kind: 'argv', argv: launchArgv(agent.launch, chosen?.args ?? [], text) }, env));
+      await this.link.run(chosen ? tmux.setPaneOption(agent.paneId, PANE_META.sessionId, chosen.sessionId) : tmux.unsetPaneOption(agent.paneId, PANE_META.sessionId)).catch(() => {});
+      await this.link.run(tmux.unsetPaneOption(agent.paneId, PANE_META.transcript)).catch(() => {});
+      await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.lineage, lineage.join(','))).catch(() => {});
+      this.registry.patch(agent.id, {
+        sessionId: chosen?.sessionId ?? null, transcriptPath: null, context: null, state: 'starting', exitCode: null,
+        conversation: { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: now.toISOString(), lineage },
+      });
+      this.transcripts.reset(agent.id);
+      return { agent: this.registry.get(agent.id)!, brief, previousSessionId: agent.sessionId };
+    });
+  }
+
+  /**
+   * After the tmux server died (or the machine rebooted): every agent the journal still has, whose
+   * folder exists, gets a pane again, resuming its CLI's session by id where there is one.
+   */
+  async resurrect(p: Params<'resurrect'>): Promise<Result<'resurrect'>> {
+    await this.ensureSession({ session: null, cwd: p.cwd, width: null, height: null });
+    return this.mutex.run(async () => {
+      const results: Result<'resurrect'>['results'] = [];
+      for (const agent of this.registry.all().filter((a) => a.state === 'gone')) {
+        const cwd = agent.worktree?.path ?? agent.cwd;
+        if (!existsSync(cwd)) {
+          results.push({ agent: agent.name, resumed: null, paneId: null, skipped: `its folder ${cwd} no longer exists` });
+          continue;
+        }
+        const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
+        const resumeArgs = agent.sessionId && adapter ? adapter.resumeArgs(agent.sessionId) : [];
+        const program = agent.launch ? { kind: 'argv' as const, argv: launchArgv(agent.launch, resumeArgs, null) } : null;
+        const revived = await reviveAgent({ runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar, log: this.o.log }, agent, program);
+        this.registry.put(revived);
+        results.push({ agent: agent.name, resumed: resumeArgs.length ? agent.sessionId : null, paneId: revived.paneId, skipped: null });
+      }
+      return { results };
     });
   }
 

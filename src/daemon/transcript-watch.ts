@@ -118,8 +118,10 @@ export class TranscriptWatcher {
     w.lastLocate = Date.now();
     if (!w.tail) {
       const found = await w.adapter.locate({
-        env: this.env, cwd: agent.worktree?.path ?? agent.cwd, since: Date.parse(agent.createdAt), panePid: await this.panePid(agent),
-        sessionId: agent.sessionId, claimed: this.claimedBy(id),
+        env: this.env, cwd: agent.worktree?.path ?? agent.cwd, panePid: await this.panePid(agent), sessionId: agent.sessionId,
+        // After a fresh start the new session began then, and the agent's own earlier sessions are not it.
+        since: Date.parse(agent.conversation?.freshStartedAt ?? agent.createdAt),
+        claimed: new Set([...this.claimedBy(id), ...(agent.conversation?.lineage ?? []).map((x) => x.toLowerCase())]),
       });
       if (found) {
         w.tail = new JsonlTail(found.path);

@@ -56,7 +56,7 @@ const claude: TranscriptAdapter = {
   scan: {
     promptMarkers: ['"promptId"'],
     compactionMarker: '"compact_boundary"',
-    prompt: (l) => l.includes('"type":"user"') && l.includes('"promptId"') && !/"(isMeta|isCompactSummary|isSidechain)":true/.test(l) && !l.includes('"tool_result"') && !/"content":"\s*<(command-|local-command-)/.test(l),
+    prompt: (l) => l.includes('"type":"user"') && l.includes('"promptId"') && !/"(isMeta|isCompactSummary|isSidechain)":true/.test(l) && !l.includes('"tool_result"') && !l.includes('[Request interrupted by user') && !/"content":"\s*<(command-|local-command-)/.test(l),
     compaction: (l) => l.includes('"subtype":"compact_boundary"'),
   },
 };

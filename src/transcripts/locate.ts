@@ -72,6 +72,8 @@ function processTree(pid: number): number[] {
 
 /** A Codex session id held open by the pane's processes (its thread lock or its rollout), or null. */
 export async function codexSessionFromProcesses(panePid: number, home: string): Promise<string | null> {
+  // /proc shows real paths: compare under the real home, as a folder (not a name prefix).
+  const root = (await realpath(home).catch(() => home)).replace(/\/+$/, '') + '/';
   for (const pid of processTree(panePid)) {
     let fds: string[];
     try {
@@ -81,7 +83,7 @@ export async function codexSessionFromProcesses(panePid: number, home: string): 
     }
     for (const fd of fds) {
       const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-      if (!target.startsWith(home)) continue;
+      if (!target.startsWith(root)) continue;
       const lock = /\/thread-writer-locks\/([0-9a-f-]{36})\.lock$/i.exec(target);
       if (lock) return lock[1]!;
       const rollout = ROLLOUT.exec(target.slice(target.lastIndexOf('/') + 1));
@@ -133,7 +135,10 @@ export interface CodexSearch {
 export async function findCodexRollout(s: CodexSearch): Promise<{ path: string; sessionId: string } | null> {
   const cwd = await realpath(s.cwd).catch(() => s.cwd);
   const candidates: Array<{ path: string; id: string; created: number }> = [];
-  for (const dir of dayFolders(s.home, s.since, Date.now())) {
+  // A resumed session appends to its file in the folder of the day it was created (its id says when).
+  const created = s.sessionId ? uuidV7Time(s.sessionId) : null;
+  const folders = new Set([...dayFolders(s.home, s.since, Date.now()), ...(created !== null ? dayFolders(s.home, created, created) : [])]);
+  for (const dir of folders) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       const m = ROLLOUT.exec(name);
       if (!m) continue;

@@ -6,7 +6,7 @@ import { usageError } from '../../errors.js';
 import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { isTrusted } from '../../agents/trust.js';
-import { BUILTIN_PROFILES, programFor, type Profile } from '../../agents/profiles.js';
+import { BUILTIN_PROFILES, launchOf, programFor, type Profile } from '../../agents/profiles.js';
 import { findWorktreeTop } from '../../git/find-top.js';
 import { adapterFor } from '../../transcripts/adapters.js';
 import type { SpawnParams } from '../../daemon/protocol.js';
@@ -62,7 +62,7 @@ function worktreeRequest(ctx: CommandContext, config: Config, fallback: 'new' | 
 function allProfiles(config: Config): Record<string, Profile> {
   const profiles: Record<string, Profile> = { ...BUILTIN_PROFILES };
   for (const [name, p] of Object.entries(config.profiles)) {
-    profiles[name] = { name, argv: p.command, taskArgs: (t) => (p.taskArgs ? [...p.taskArgs, t] : []) };
+    profiles[name] = { name, argv: p.command, taskPrefix: p.taskArgs };
   }
   return profiles;
 }
@@ -118,13 +118,15 @@ export const spawn: Command = {
     // Claude takes a session id from us, so its transcript is known before it exists.
     const transcriptFormat = cmd === null ? (config.profiles[profile]?.transcript ?? (adapterFor(profile) ? profile : null)) : null;
     const session = transcriptFormat ? adapterFor(transcriptFormat)?.chooseSession() ?? null : null;
-    const program = programFor({ profile, cmd, task, profiles: allProfiles(config), env: ctx.env, sessionArgs: session?.args });
+    const profiles = allProfiles(config);
+    const program = programFor({ profile, cmd, task, profiles, env: ctx.env, sessionArgs: session?.args });
+    const launch = cmd === null && profiles[profile] ? launchOf(profiles[profile]!, env) : null;
     const contextWindow = (ctx.options['context-window'] as number | undefined) ?? config.profiles[profile]?.contextWindow ?? null;
     if (contextWindow !== null && !(Number.isInteger(contextWindow) && contextWindow > 0)) throw usageError('BAD_CONTEXT_WINDOW', `--context-window takes a whole number of tokens above 0, not ${contextWindow}.`, 'For example --context-window 1000000 for a 1M-token model.');
     requireTrust(config, profile, repoRoot, ctx.env);
     const params: SpawnParams = {
       profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
-      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'), sessionId: session?.sessionId ?? null, contextWindow, transcriptFormat,
+      task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'), sessionId: session?.sessionId ?? null, contextWindow, transcriptFormat, launch,
       setup: config.setup, ports: config.ports, shell: ctx.env.SHELL || '/bin/sh',
       // Set by `fix --from`, which spawns through this command (not options a user types).
       fixFor: str(ctx, 'fix-for') ? { agent: str(ctx, 'fix-for')!, toAll: ctx.options['fix-all'] === true } : null,

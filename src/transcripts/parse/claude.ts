@@ -9,6 +9,13 @@ const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.is
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/** The text blocks (or string) of a user line's content. */
+function userText(r: Obj): string {
+  const content = obj(r.message)?.content;
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((b) => (obj(b)?.type === 'text' ? str(obj(b)?.text) ?? '' : '')).filter(Boolean).join('\n') : '';
+}
+
 /** A person's prompt: a main-chain user line with text, not meta, a compact summary or a slash command's echo. */
 function promptText(r: Obj): string | null {
   if (r.isMeta || r.isCompactSummary || r.isSidechain) return null;
@@ -18,11 +25,14 @@ function promptText(r: Obj): string | null {
   else if (Array.isArray(content)) {
     // Tool results come back as user lines too: only text blocks are the person's.
     if (content.some((b) => obj(b)?.type === 'tool_result')) return null;
-    text = content.map((b) => (obj(b)?.type === 'text' ? str(obj(b)?.text) ?? '' : '')).join('\n');
+    text = userText(r);
   }
-  if (!text?.trim() || /^\s*<(command-|local-command-)/.test(text)) return null;
+  if (!text?.trim() || /^\s*<(command-|local-command-)/.test(text) || INTERRUPTED.test(text)) return null;
   return text;
 }
+
+/** What Claude Code writes as a user line when the person interrupts a turn (Esc): not a prompt. */
+const INTERRUPTED = /^\s*\[Request interrupted by user/;
 
 export function applyClaudeRecord(f: SessionFacts, record: unknown): void {
   const r = obj(record);
@@ -35,6 +45,10 @@ export function applyClaudeRecord(f: SessionFacts, record: unknown): void {
   if (typeof r.sessionId === 'string') f.sessionId ??= r.sessionId;
   if (r.isSidechain) return; // a subagent's traffic, not the main context
   if (r.type === 'user') {
+    if (!r.isSidechain && INTERRUPTED.test(userText(r))) {
+      f.activity = 'idle'; // the turn was stopped
+      return;
+    }
     const text = promptText(r);
     if (text !== null) {
       notePrompt(f, text);

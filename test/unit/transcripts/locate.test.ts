@@ -221,6 +221,12 @@ describe('findCodexRollout', () => {
     expect(await findCodexRollout({ home, cwd: cwdA, since, claimed: none, sessionId: uuidv7(since + 3000) })).toBeNull();
   });
 
+  it('finds a resumed session by its id in the folder of the day it was created, days before since', async () => {
+    const created = Date.now() - 5 * 86_400_000;
+    const { path, id } = writeRollout(home, created, dir);
+    expect(await findCodexRollout({ home, cwd: dir, since: Date.now(), claimed: new Set(), sessionId: id })).toEqual({ path, sessionId: id });
+  });
+
   it('returns null when there is nothing to find', async () => {
     expect(await findCodexRollout({ home: join(dir, 'no-such-home'), cwd: cwdA, since, claimed: none, sessionId: null })).toBeNull();
     expect(await findCodexRollout({ home, cwd: cwdA, since, claimed: none, sessionId: null })).toBeNull();
@@ -294,6 +300,22 @@ describe('codexSessionFromProcesses', () => {
     const { path, id } = writeRollout(home, created, dir);
     const child = await holdOpen(path);
     expect(await codexSessionFromProcesses(child.pid!, home)).toBe(id);
+  });
+
+  it('finds it through a symlinked CODEX_HOME (/proc shows real paths), and not under a sibling folder whose name extends it', async () => {
+    const id = uuidv7(Date.now());
+    await holdOpen(join(home, 'thread-writer-locks', `${id}.lock`));
+    const link = join(dir, 'codex-link');
+    symlinkSync(home, link);
+    expect(await codexSessionFromProcesses(process.pid, link)).toBe(id);
+    // home + "x" is another folder: its locks are not this home's.
+    mkdirSync(join(`${home}x`, 'thread-writer-locks'), { recursive: true });
+    const other = uuidv7(Date.now());
+    await holdOpen(join(`${home}x`, 'thread-writer-locks', `${other}.lock`));
+    rmSync(join(home, 'thread-writer-locks'), { recursive: true, force: true });
+    for (const c of children.slice(0, 1)) c.kill('SIGKILL');
+    await waitFor(() => children[0]!.exitCode !== null || children[0]!.signalCode !== null, { what: 'the first holder to exit' });
+    expect(await codexSessionFromProcesses(process.pid, home)).toBeNull();
   });
 
   it('is null when the processes hold nothing of this CODEX_HOME', async () => {

@@ -517,6 +517,21 @@ describe('Claude records', () => {
     expect(facts).toEqual({ ...before, lastActivityAt: '2026-11-28T05:00:00.000Z' });
   });
 
+  it('an interrupt ("[Request interrupted by user ...]") is not a prompt, and ends the turn', () => {
+    const { recs, facts } = tui();
+    const turns = facts.turns;
+    const prompts = [...facts.recentPrompts];
+    for (const text of ['[Request interrupted by user for tool use]', '[Request interrupted by user]']) {
+      const line = clone(recs.find((r) => r.type === 'user' && typeof (r.message as Rec).content === 'string')!);
+      (line.message as Rec).content = [{ type: 'text', text }];
+      facts.activity = 'working';
+      applyClaudeRecord(facts, line);
+      expect(facts.turns).toBe(turns);
+      expect(facts.recentPrompts).toEqual(prompts);
+      expect(facts.activity).toBe('idle');
+    }
+  });
+
   it('isSidechain lines (a subagent) are not the main context, prompts or answer', () => {
     const { recs, facts } = tui();
     const before = clone(facts);
