@@ -3,7 +3,7 @@
 // --json shows what FORMATS.md says to compute, turn by turn, through compaction; the pane options
 // for borders follow; two Codex agents in one folder keep their own transcripts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { cli, cliJson, FAKE_AGENT } from '../helpers/cli.js';
@@ -125,5 +125,66 @@ describe('Codex transcripts', () => {
       const screen = await cli(ts, ['capture', rec.name]);
       expect(screen.stdout).toContain(`codex session ${found.sessionId}`);
     }
+  });
+});
+
+describe('fresh', () => {
+  it('starts a new Claude session in the same pane with the handoff brief as its first prompt, keeping the lineage', async () => {
+    const before = await agent('c1');
+    const res = await cliJson<{ agent: AgentRecord; brief: string; previousSessionId: string }>(ts, ['fresh', 'c1']);
+    expect(res.previousSessionId).toBe(before.sessionId);
+    expect(res.agent.sessionId).not.toBe(before.sessionId);
+    expect(res.agent).toMatchObject({ paneId: before.paneId, state: 'starting', context: null });
+    expect(res.agent.conversation).toMatchObject({ lineage: [before.sessionId], turns: 0 });
+    const brief = readFileSync(res.brief, 'utf8');
+    for (const part of ['# Handoff brief: c1', '## The task', '## Where the work is', `- folder: ${repo}`, '## The last prompts', '> a slow answer', '## The last answer', 'answer 4 to: a slow answer', `## The earlier session\n${before.sessionId}`]) expect(brief).toContain(part);
+    // The new session's first turn is the brief: its own transcript, counted from zero.
+    const a = await waitFor(async () => { const x = await agent('c1'); return x.context ? x : null; }, { timeoutMs: 10_000, what: 'the new session\'s first turn' });
+    expect(a.context?.usedTokens).toBe(15000);
+    expect(a.conversation).toMatchObject({ turns: 1, lineage: [before.sessionId] });
+    expect(a.transcriptPath).toContain(`${res.agent.sessionId}.jsonl`);
+    expect(Date.parse(a.conversation!.freshStartedAt!)).toBeGreaterThan(Date.parse(before.conversation!.startedAt!));
+    expect((await cli(ts, ['capture', 'c1', '--lines', '500'])).stdout).toContain('task: # Handoff brief: c1');
+    expect(await paneOption(a, '@tmuxcodex-lineage')).toBe(before.sessionId);
+  });
+
+  it('for Codex, finds the new session (not the old one) once it writes', async () => {
+    const before = await agent('x1');
+    await cliJson(ts, ['fresh', 'x1']);
+    const a = await waitFor(async () => { const x = await agent('x1'); return x.context && x.sessionId ? x : null; }, { timeoutMs: 10_000, what: 'x1\'s new session' });
+    expect(a.sessionId).not.toBe(before.sessionId);
+    expect(a.context?.usedTokens).toBe(12042);
+    expect(a.conversation).toMatchObject({ turns: 1, lineage: [before.sessionId] });
+  });
+
+  it('refuses an agent that is not an agent CLI, with exit 2', async () => {
+    await cliJson(ts, ['spawn', 'shell', '--name', 'sh1'], { cwd: repo });
+    const res = await cli(ts, ['fresh', 'sh1']);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toContain('not an agent CLI');
+    await cli(ts, ['kill', 'sh1']);
+  });
+});
+
+describe('resurrect', () => {
+  it('after tmux kill-server, brings every agent back in a pane, resuming its session by id', async () => {
+    const before = (await agents()).filter((a) => ['c1', 'x1', 'r1'].includes(a.name));
+    expect(before).toHaveLength(3);
+    await ts.tmux(tmux.killServer()).catch(() => {});
+    await waitFor(async () => (await agents()).filter((a) => a.state === 'gone').length >= 3, { timeoutMs: 15_000, what: 'the agents to be gone' });
+    const res = await cli(ts, ['resurrect', '--json'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    const results = (JSON.parse(res.stdout) as { results: Array<{ agent: string; resumed: string | null; paneId: string | null }> }).results;
+    for (const b of before) {
+      expect(results.find((r) => r.agent === b.name)).toMatchObject({ resumed: b.sessionId });
+      const a = await waitFor(async () => { const x = await agent(b.name); return x.state !== 'gone' && x.context ? x : null; }, { timeoutMs: 10_000, what: `${b.name} back with its transcript` });
+      expect(a).toMatchObject({ id: b.id, sessionId: b.sessionId, transcriptPath: b.transcriptPath });
+      expect(a.paneId).not.toBeNull();
+      expect((await cli(ts, ['capture', b.name])).stdout).toContain('resumed');
+    }
+    // The resumed Codex session appends to its own file: the next turn continues its numbers.
+    const x1 = await agent('x1');
+    const after = await sendAndWait('x1', 'after resurrect', (x) => (x.conversation?.turns ?? 0) > x1.conversation!.turns, 'x1 turn after resurrect');
+    expect(after.context?.usedTokens).toBe(x1.context!.usedTokens + 1500);
   });
 });

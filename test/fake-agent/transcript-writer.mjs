@@ -3,7 +3,7 @@
 // and Claude Code JSONL under $CLAUDE_CONFIG_DIR/projects/<slug>/. Each prompt is one turn whose
 // context grows like the recorded runs (Codex 12042, 13542, ...; Claude 15000, 16500, ...);
 // "compact" compacts the history as both CLIs do.
-import { appendFileSync, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,18 @@ function localParts(d) {
   return { y: String(d.getFullYear()), m: p(d.getMonth() + 1), d: p(d.getDate()), time: `${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}` };
 }
 
+/** The rollout file of session id under a sessions folder, or null. */
+function findRollout(dir, id) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      const found = findRollout(p, id);
+      if (found) return found;
+    } else if (e.name.endsWith(`-${id}.jsonl`)) return p;
+  }
+  return null;
+}
+
 export class CodexWriter {
   constructor(cwd, opts = {}) {
     this.home = process.env.CODEX_HOME || join(homedir(), '.codex');
@@ -31,7 +43,13 @@ export class CodexWriter {
     this.startedAt = new Date();
     this.used = 10542;
     this.ordinal = 0;
-    this.path = null;
+    // Resume appends to the session's own file, with no new session_meta (FORMATS.md §1.1).
+    this.path = opts.resumeId ? findRollout(join(this.home, 'sessions'), opts.resumeId) : null;
+    // The resumed context is where the session left it: the last token_count's.
+    for (const l of this.path ? readFileSync(this.path, 'utf8').split('\n') : []) {
+      const m = /"last_token_usage":\{[^}]*"total_tokens":(\d+)/.exec(l);
+      if (m) this.used = Number(m[1]);
+    }
     // The TUI holds its thread lock open from the start (FORMATS.md §1.4).
     mkdirSync(join(this.home, 'thread-writer-locks'), { recursive: true });
     this.lockFd = openSync(join(this.home, 'thread-writer-locks', `${this.id}.lock`), 'w');

@@ -1,0 +1,38 @@
+// `fresh AGENT` starts a new session of an agent's CLI in the same pane, handing over a brief;
+// `resurrect` brings the journal's agents back after the tmux server died, resuming their sessions.
+import type { Command } from '../command.js';
+import { usageError } from '../../errors.js';
+import { printJson, table } from '../output.js';
+import { agentArg } from './agents.js';
+
+export const fresh: Command = {
+  name: 'fresh',
+  usage: 'fresh AGENT',
+  summary: 'a new session of the agent\'s CLI in the same pane and worktree, given a handoff brief (task, git state, last prompts)',
+  options: {},
+  async run(ctx) {
+    const agent = agentArg(ctx);
+    const client = await ctx.daemon();
+    const res = await client.request('fresh', { agent });
+    client.close();
+    if (ctx.json) return printJson(res);
+    process.stdout.write(`${res.agent.name}: a fresh session started${res.agent.sessionId ? ` (${res.agent.sessionId})` : ''}, after ${res.previousSessionId ?? 'a session tmuxcodex had not seen'}\n  handoff brief: ${res.brief}\n`);
+  },
+};
+
+export const resurrect: Command = {
+  name: 'resurrect',
+  usage: 'resurrect',
+  summary: 'after the tmux server died: every agent in the journal gets a pane again, its CLI session resumed by id',
+  options: {},
+  async run(ctx) {
+    if (ctx.positionals.length) throw usageError('TOO_MANY_ARGS', `resurrect takes no arguments (got "${ctx.positionals[0]}").`);
+    const client = await ctx.daemon();
+    const res = await client.request('resurrect', { cwd: ctx.cwd });
+    client.close();
+    if (ctx.json) return printJson(res);
+    if (!res.results.length) return void process.stdout.write('nothing to resurrect: every agent in the journal has its pane\n');
+    process.stdout.write(table(['AGENT', 'PANE', 'SESSION', 'NOTE'], res.results.map((r) => [r.agent, r.paneId ?? '-', r.resumed ? `resumed ${r.resumed}` : r.skipped ? '-' : 'started again', r.skipped ?? ''])));
+    return res.results.some((r) => r.skipped) ? 1 : 0;
+  },
+};
