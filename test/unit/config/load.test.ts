@@ -82,7 +82,7 @@ describe('loadConfig: merging', () => {
     expect(config).toEqual({
       session: 'work',
       layout: { sidebarWidth: 40, maxAgentsPerWindow: DEFAULT_CONFIG.layout.maxAgentsPerWindow },
-      profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null, origin: 'user' }, codex: { command: ['codex'], taskArgs: ['--'], origin: 'user' } },
+      profiles: { claude: { command: ['claude', '--verbose'], taskArgs: null, transcript: null, contextWindow: null, origin: 'user' }, codex: { command: ['codex'], taskArgs: ['--'], transcript: null, contextWindow: null, origin: 'user' } },
       targets: ['main', 'release/1.0'],
       worktrees: { root: null, rootOrigin: null },
       setup: [{ copy: ['.env*'], origin: 'user' }, { run: 'npm ci', origin: 'user' }],
@@ -114,7 +114,7 @@ describe('loadConfig: merging', () => {
     expect(config).toEqual({
       session: 'project',
       layout: { sidebarWidth: 50, maxAgentsPerWindow: 4 },
-      profiles: { a: { command: ['a-user'], taskArgs: null, origin: 'user' }, b: { command: ['b-repo'], taskArgs: null, origin: 'repo' } },
+      profiles: { a: { command: ['a-user'], taskArgs: null, transcript: null, contextWindow: null, origin: 'user' }, b: { command: ['b-repo'], taskArgs: null, transcript: null, contextWindow: null, origin: 'repo' } },
       targets: ['main'],
       worktrees: { root: null, rootOrigin: null },
       setup: [{ run: 'make deps', origin: 'repo' }],
@@ -254,11 +254,23 @@ describe('validateConfig and applyConfig', () => {
     ]);
   });
 
+  it('checks a profile\'s transcript format, window and keys', () => {
+    expect(validateConfig({ profiles: { p: { command: ['x'], transcript: 'claude', contextWindow: 1_000_000 } } })).toEqual([]);
+    const problems = validateConfig({ profiles: { p: { command: ['x'], transcript: 'gpt', contextWindow: 5, taskargs: [] } } });
+    expect(problems.map((p) => [p.path.join('.'), p.message])).toEqual([
+      ['profiles.p.taskargs', 'unknown profile key "taskargs" (known: command, taskArgs, transcript, contextWindow)'],
+      ['profiles.p.transcript', 'transcript must be one of codex, claude'],
+      ['profiles.p.contextWindow', 'contextWindow must be a whole number of tokens from 1000 to 100000000'],
+    ]);
+    expect(applyConfig(DEFAULT_CONFIG, { profiles: { p: { command: ['x'], transcript: 'codex', contextWindow: 258400 } } }).profiles.p)
+      .toMatchObject({ transcript: 'codex', contextWindow: 258400 });
+  });
+
   it('never changes the base it merges over', async () => {
     const base = structuredClone(DEFAULT_CONFIG);
     const out = applyConfig(DEFAULT_CONFIG, { layout: { sidebarWidth: 44 }, profiles: { p: { command: ['x'] } }, targets: ['t'] });
     expect(out.layout.sidebarWidth).toBe(44);
-    expect(out.profiles.p).toEqual({ command: ['x'], taskArgs: null, origin: 'user' });
+    expect(out.profiles.p).toEqual({ command: ['x'], taskArgs: null, transcript: null, contextWindow: null, origin: 'user' });
     expect(DEFAULT_CONFIG).toEqual(base);
     expect(applyConfig(DEFAULT_CONFIG, null)).toEqual(base);
   });
