@@ -31,7 +31,14 @@ export interface Config {
   /** Provisioning steps; null when no file declares any (then the built-in defaults apply). */
   setup: SetupStep[] | null;
   ports: { range: [number, number]; count: number };
+  /** When an agent's context or session age calls for a fresh session: an event, and a tmux message if `message`. */
+  thresholds: { contextWarn: number; contextCritical: number; ageHours: number; message: boolean };
+  /** A command run when an agent needs the person, finishes a turn or crosses a threshold (user config only). */
+  notify: { command: string[] | null; on: NotifyKind[] };
 }
+
+export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age';
+export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age'];
 
 export const DEFAULT_CONFIG: Config = {
   session: 'agents',
@@ -41,6 +48,8 @@ export const DEFAULT_CONFIG: Config = {
   worktrees: { root: null, rootOrigin: null },
   setup: null,
   ports: { range: [4100, 4999], count: 1 },
+  thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true },
+  notify: { command: null, on: ['waiting', 'finished', 'context', 'age'] },
 };
 
 const PROFILE_KEYS = ['command', 'taskArgs', 'transcript', 'contextWindow'];
@@ -66,7 +75,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (doc === null || doc === undefined) return problems;
   if (!isObject(doc)) return [{ path: [], message: 'the config must be a mapping of keys to values' }];
-  const known = new Set(['session', 'layout', 'profiles', 'targets', 'worktrees', 'setup', 'ports']);
+  const known = new Set(['session', 'layout', 'profiles', 'targets', 'worktrees', 'setup', 'ports', 'thresholds', 'notify']);
   for (const k of Object.keys(doc)) if (!known.has(k)) problems.push({ path: [k], atKey: true, message: `unknown key "${k}" (known: ${[...known].join(', ')})` });
   if ('session' in doc && (typeof doc.session !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(doc.session))) {
     problems.push({ path: ['session'], message: 'session must be 1-64 letters, digits, "_" or "-"' });
@@ -83,7 +92,7 @@ export function validateConfig(doc: unknown): ConfigProblem[] {
   if ('targets' in doc && !(Array.isArray(doc.targets) && doc.targets.every((t) => typeof t === 'string' && t.length > 0))) {
     problems.push({ path: ['targets'], message: 'targets must be a list of branch names' });
   }
-  problems.push(...validateWorktrees(doc), ...validateSetup(doc), ...validatePorts(doc));
+  problems.push(...validateWorktrees(doc), ...validateSetup(doc), ...validatePorts(doc), ...validateThresholds(doc), ...validateNotify(doc));
   if ('profiles' in doc) {
     if (!isObject(doc.profiles)) problems.push({ path: ['profiles'], message: 'profiles must be a mapping of profile names' });
     else {
@@ -152,10 +161,43 @@ function validatePorts(doc: Record<string, unknown>): ConfigProblem[] {
   return out;
 }
 
+function validateThresholds(doc: Record<string, unknown>): ConfigProblem[] {
+  if (!('thresholds' in doc)) return [];
+  const t = doc.thresholds;
+  if (!isObject(t)) return [{ path: ['thresholds'], message: 'thresholds must be a mapping (contextWarn, contextCritical, ageHours, message)' }];
+  const out: ConfigProblem[] = [];
+  const keys = ['contextWarn', 'contextCritical', 'ageHours', 'message'];
+  for (const k of Object.keys(t)) if (!keys.includes(k)) out.push({ path: ['thresholds', k], atKey: true, message: `unknown thresholds key "${k}" (known: ${keys.join(', ')})` });
+  for (const k of ['contextWarn', 'contextCritical']) if (k in t && !intInRange(t[k], 1, 100)) out.push({ path: ['thresholds', k], message: `${k} must be a whole percent from 1 to 100` });
+  if ('ageHours' in t && !(typeof t.ageHours === 'number' && t.ageHours > 0 && t.ageHours <= 720)) out.push({ path: ['thresholds', 'ageHours'], message: 'ageHours must be a number of hours above 0 (at most 720)' });
+  if ('message' in t && typeof t.message !== 'boolean') out.push({ path: ['thresholds', 'message'], message: 'message must be true or false' });
+  return out;
+}
+
+function validateNotify(doc: Record<string, unknown>): ConfigProblem[] {
+  if (!('notify' in doc)) return [];
+  const n = doc.notify;
+  if (!isObject(n)) return [{ path: ['notify'], message: 'notify must be a mapping (command: [PROGRAM, ARGS...], on: [...])' }];
+  const out: ConfigProblem[] = [];
+  for (const k of Object.keys(n)) if (k !== 'command' && k !== 'on') out.push({ path: ['notify', k], atKey: true, message: `unknown notify key "${k}" (known: command, on)` });
+  if ('command' in n && !(Array.isArray(n.command) && n.command.length > 0 && n.command.every((a) => typeof a === 'string' && a !== ''))) out.push({ path: ['notify', 'command'], message: 'notify.command is a list: the program, then its arguments' });
+  if ('on' in n && !(Array.isArray(n.on) && n.on.every((k) => (NOTIFY_KINDS as readonly unknown[]).includes(k)))) out.push({ path: ['notify', 'on'], message: `notify.on lists some of: ${NOTIFY_KINDS.join(', ')}` });
+  return out;
+}
+
 /** Merges a validated document over a base config. */
 export function applyConfig(base: Config, doc: unknown, origin: ConfigOrigin = 'user'): Config {
   if (!isObject(doc)) return base;
-  const out: Config = { ...base, layout: { ...base.layout }, profiles: { ...base.profiles }, targets: [...base.targets], worktrees: { ...base.worktrees }, ports: { ...base.ports, range: [...base.ports.range] } };
+  const out: Config = {
+    ...base, layout: { ...base.layout }, profiles: { ...base.profiles }, targets: [...base.targets], worktrees: { ...base.worktrees }, ports: { ...base.ports, range: [...base.ports.range] },
+    thresholds: { ...base.thresholds }, notify: { command: base.notify.command, on: [...base.notify.on] },
+  };
+  if (isObject(doc.thresholds)) Object.assign(out.thresholds, doc.thresholds);
+  // A repository's file may not make the daemon run a program: notify.command comes from the user's file only.
+  if (isObject(doc.notify)) {
+    if (Array.isArray(doc.notify.command) && origin === 'user') out.notify.command = doc.notify.command as string[];
+    if (Array.isArray(doc.notify.on)) out.notify.on = doc.notify.on as NotifyKind[];
+  }
   if (isObject(doc.worktrees) && typeof doc.worktrees.root === 'string') out.worktrees = { root: doc.worktrees.root, rootOrigin: origin };
   if (Array.isArray(doc.setup)) {
     // Steps add up: the user's own first, then the repository's.

@@ -58,7 +58,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     const token = randomBytes(24).toString('hex');
     const registry = new Registry(paths.journal, (e) => log(`writing the journal ${paths.journal} failed: ${e.message}`));
     service = new AgentService(registry, {
-      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir,
+      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, settings: { thresholds: config.thresholds, notify: config.notify },
       sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
     });
     const svc = service;
@@ -90,6 +90,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     try { unlinkSync(paths.token); } catch { /* none left */ }
     server = new DaemonServer(paths.socket, token, handle, log);
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, (agent) => server!.broadcast({ event: `agent-${ev}`, agent }));
+    svc.attention.on('attention', (a) => server!.broadcast({ event: 'agent-attention', agent: a.agent, kind: a.kind, text: a.text }));
     await server.listen();
     // The token is published last: a client that can read it finds a socket ready to answer.
     writeFileAtomic(paths.token, token);

@@ -2,7 +2,7 @@
 import type { AgentRecord } from '../core/agent.js';
 import type { WorktreeRequest } from '../agents/worktree-choice.js';
 import type { NewWorktreeRequest } from '../agents/new-worktree.js';
-import type { SetupStep } from '../config/schema.js';
+import type { NotifyKind, SetupStep } from '../config/schema.js';
 import type { ArchiveEntry } from '../git/archive.js';
 import type { MergeMap, Merged } from '../git/mergemap.js';
 import type { LandMethod, LandResult } from '../git/land.js';
@@ -135,6 +135,8 @@ export type DaemonEvent =
   | { event: 'agent-added'; agent: AgentRecord }
   | { event: 'agent-updated'; agent: AgentRecord }
   | { event: 'agent-removed'; agent: AgentRecord }
+  /** An agent needs the person (waiting), finished a turn, or crossed a context or age threshold. */
+  | { event: 'agent-attention'; agent: AgentRecord; kind: NotifyKind; text: string }
   | { event: 'daemon-stopping' };
 
 // A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.

@@ -5,6 +5,8 @@ import { landBranch } from '../git/land.js';
 import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
+import { AttentionWatcher } from './attention.js';
+import type { Config } from '../config/schema.js';
 import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux } from '../tmux/command.js';
@@ -33,6 +35,8 @@ export interface ServiceOptions extends WatchOptions {
   now?: () => Date;
   /** The daemon's state folder (briefs are written there). */
   stateDir: string;
+  /** Thresholds and the notify command, from the config the daemon started with. */
+  settings: Pick<Config, 'thresholds' | 'notify'>;
 }
 
 /** Runs tasks one at a time (spawns must not pick the same window slot). */
@@ -54,6 +58,8 @@ export class AgentService {
   private readonly fixes: FixWatcher;
   private readonly gitFields: GitWatcher;
   private readonly transcripts: TranscriptWatcher;
+  /** Waiting, finished and threshold moments; the daemon's server broadcasts them as events. */
+  readonly attention: AttentionWatcher;
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
@@ -70,6 +76,9 @@ export class AgentService {
     this.transcripts.sync();
     this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
     this.watch = new SessionWatch(this.link, registry, o);
+    this.attention = new AttentionWatcher(this.link, o.settings, () => registry.all(), o.log);
+    for (const ev of ['added', 'updated'] as const) registry.on(ev, (a) => this.attention.updated(a));
+    registry.on('removed', (a) => this.attention.removed(a));
   }
 
   /** Attaches to the session if it exists already (daemon start); rebuilds the registry from tmux. */
@@ -414,6 +423,7 @@ export class AgentService {
     await this.fixes.close();
     await this.gitFields.close();
     this.transcripts.close();
+    this.attention.close();
     this.watch.close();
     await this.link.close();
   }

@@ -5,8 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
-import { cli, cliJson, FAKE_AGENT } from '../helpers/cli.js';
+import { cli, cliJson, CLI, FAKE_AGENT } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { userConfigPath } from '../../src/config/load.js';
@@ -15,6 +17,7 @@ import type { AgentRecord } from '../../src/core/agent.js';
 
 let ts: TestServer;
 let repo: string;
+let events: ChildProcess | undefined;
 
 const agents = async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents;
 const agent = async (name: string) => (await agents()).find((a) => a.name === name)!;
@@ -41,12 +44,16 @@ beforeAll(async () => {
     `  codex: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, codex], taskArgs: ["--"] }`,
     `  claude: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"] }`,
     `  reviewer: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"], transcript: claude, contextWindow: 1000000 }`,
+    'thresholds: { contextWarn: 10, contextCritical: 20, message: true }',
+    // The notify command gets the text as its last argument, the kind and agent in its environment.
+    `notify: { command: [sh, -c, 'printf "%s|%s|%s\\n" "$TMUXCODEX_EVENT" "$TMUXCODEX_AGENT_NAME" "$1" >> ${join(ts.root, 'notified.log')}', notify], on: [finished, context] }`,
     '',
   ].join('\n'));
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
 });
 
 afterAll(async () => {
+  events?.kill();
   await cli(ts, ['daemon', 'stop']);
   await ts.dispose();
 });
@@ -186,5 +193,35 @@ describe('resurrect', () => {
     const x1 = await agent('x1');
     const after = await sendAndWait('x1', 'after resurrect', (x) => (x.conversation?.turns ?? 0) > x1.conversation!.turns, 'x1 turn after resurrect');
     expect(after.context?.usedTokens).toBe(x1.context!.usedTokens + 1500);
+  });
+});
+
+describe('attention', () => {
+  it('tells when a turn ends and when the context crosses the thresholds: events, and the notify command', async () => {
+    const seen: Array<{ kind: string; agent: string; text: string }> = [];
+    events = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events'], { env: ts.env, cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] });
+    createInterface({ input: events.stdout! }).on('line', (line) => {
+      const e = JSON.parse(line) as { event: string; kind?: string; agent?: AgentRecord; text?: string };
+      if (e.event === 'agent-attention') seen.push({ kind: e.kind!, agent: e.agent!.name, text: e.text! });
+    });
+    await waitFor(() => events!.stdout!.readableLength >= 0 && seen !== null, { what: 'the event stream' });
+    // A 100k window: the first turn (15000) is over warn (10%), the fifth (21000) over critical (20%).
+    await cliJson(ts, ['spawn', 'claude', '--name', 'w1', '--worktree', 'shared', '--context-window', '100000'], { cwd: repo });
+    await waitFor(async () => (await agent('w1')).state === 'starting', { what: 'w1 starting' });
+    // Long enough for the one-second look for a transcript that does not exist yet to see the turn running.
+    await sendAndWait('w1', 'work 2500 first', (x) => x.state === 'working', 'w1 working');
+    await waitFor(() => seen.some((e) => e.agent === 'w1' && e.kind === 'finished'), { timeoutMs: 10_000, what: 'a finished event' });
+    await waitFor(() => seen.some((e) => e.agent === 'w1' && e.kind === 'context'), { timeoutMs: 10_000, what: 'the warn event' });
+    for (const t of ['two', 'three', 'four']) await sendAndWait('w1', t, (x) => x.conversation?.turns === ['two', 'three', 'four'].indexOf(t) + 2, `turn ${t}`);
+    expect(seen.filter((e) => e.agent === 'w1' && e.kind === 'context')).toHaveLength(1); // 15% .. 19.5%: still the one warning
+    await sendAndWait('w1', 'five', (x) => x.context?.usedTokens === 21000, 'turn five');
+    await waitFor(() => seen.filter((e) => e.agent === 'w1' && e.kind === 'context').length === 2, { timeoutMs: 10_000, what: 'the critical event' });
+    const context = seen.filter((e) => e.agent === 'w1' && e.kind === 'context');
+    expect(context[0]!.text).toBe('w1: context 15% (over 10%); tmuxcodex fresh w1 starts a new session with a handoff brief');
+    expect(context[1]!.text).toContain('w1: context 21% (over 20%)');
+    const log = await waitFor(() => { try { const t = readFileSync(join(ts.root, 'notified.log'), 'utf8'); return t.split('\n').filter((l) => l.includes('|w1|')).length >= 3 ? t : null; } catch { return null; } }, { timeoutMs: 10_000, what: 'the notify command\'s log' });
+    expect(log).toContain('finished|w1|w1 finished its turn');
+    expect(log).toContain('context|w1|w1: context 15% (over 10%)');
+    expect(log).toContain('context|w1|w1: context 21% (over 20%)');
   });
 });

@@ -24,7 +24,7 @@ export const sidebar: Command = {
         delay = 250;
         client.onEvent((e) => {
           if (e.event === 'agent-removed') agents.delete(e.agent.id);
-          else if (e.event !== 'daemon-stopping') agents.set(e.agent.id, e.agent);
+          else if (e.event === 'agent-added' || e.event === 'agent-updated') agents.set(e.agent.id, e.agent);
           draw();
         });
         const snap = await client.request('subscribe', {}).catch(() => null);

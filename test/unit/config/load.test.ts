@@ -87,6 +87,8 @@ describe('loadConfig: merging', () => {
       worktrees: { root: null, rootOrigin: null },
       setup: [{ copy: ['.env*'], origin: 'user' }, { run: 'npm ci', origin: 'user' }],
       ports: { range: [5000, 5099], count: 2 },
+      thresholds: DEFAULT_CONFIG.thresholds,
+      notify: DEFAULT_CONFIG.notify,
     });
     expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [],
       worktrees: { root: null, rootOrigin: null }, setup: null, ports: { range: [4100, 4999], count: 1 } });
@@ -119,6 +121,8 @@ describe('loadConfig: merging', () => {
       worktrees: { root: null, rootOrigin: null },
       setup: [{ run: 'make deps', origin: 'repo' }],
       ports: DEFAULT_CONFIG.ports,
+      thresholds: DEFAULT_CONFIG.thresholds,
+      notify: DEFAULT_CONFIG.notify,
     });
   });
 
@@ -264,6 +268,17 @@ describe('validateConfig and applyConfig', () => {
     ]);
     expect(applyConfig(DEFAULT_CONFIG, { profiles: { p: { command: ['x'], transcript: 'codex', contextWindow: 258400 } } }).profiles.p)
       .toMatchObject({ transcript: 'codex', contextWindow: 258400 });
+  });
+
+  it('checks thresholds and notify, and takes notify.command only from the user\'s own file', () => {
+    expect(validateConfig({ thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 1.5, message: false }, notify: { command: ['notify-send'], on: ['waiting'] } })).toEqual([]);
+    expect(validateConfig({ thresholds: { contextWarn: 0, ageHours: -1, message: 'yes', other: 1 }, notify: { command: [], on: ['sometimes'] } }).map((p) => p.path.join('.'))).toEqual([
+      'thresholds.other', 'thresholds.contextWarn', 'thresholds.ageHours', 'thresholds.message', 'notify.command', 'notify.on',
+    ]);
+    const doc = { thresholds: { contextWarn: 50 }, notify: { command: ['rm', '-rf', '/'], on: ['age'] } };
+    expect(applyConfig(DEFAULT_CONFIG, doc, 'repo').notify).toEqual({ command: null, on: ['age'] });
+    expect(applyConfig(DEFAULT_CONFIG, doc, 'user').notify.command).toEqual(['rm', '-rf', '/']);
+    expect(applyConfig(DEFAULT_CONFIG, doc, 'repo').thresholds).toEqual({ ...DEFAULT_CONFIG.thresholds, contextWarn: 50 });
   });
 
   it('never changes the base it merges over', async () => {

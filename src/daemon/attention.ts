@@ -1,0 +1,100 @@
+// Telling the person when an agent needs them: it starts waiting, finishes a turn, or its context
+// or session age crosses a threshold (time for `tmuxcodex fresh`). Each such moment is an event on
+// the daemon's socket; waiting and finished also ring the pane's bell (tmux marks the window);
+// a tmux message shows on every attached client when the config asks; and the user's notify
+// command runs for the kinds it lists.
+import { EventEmitter } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import type { AgentRecord } from '../core/agent.js';
+import type { Config, NotifyKind } from '../config/schema.js';
+import { startDetached } from '../proc/run.js';
+import { tmux } from '../tmux/command.js';
+import type { TmuxLink } from './tmux-link.js';
+
+export interface Attention { agent: AgentRecord; kind: NotifyKind; text: string }
+
+interface Seen { state: AgentRecord['state']; level: number; aged: boolean }
+
+const AGE_CHECK_MS = 60_000;
+
+export class AttentionWatcher extends EventEmitter<{ attention: [Attention] }> {
+  private readonly seen = new Map<string, Seen>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly link: TmuxLink,
+    private readonly settings: Pick<Config, 'thresholds' | 'notify'>,
+    private readonly agents: () => AgentRecord[],
+    private readonly log: (m: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.timer = setInterval(() => { for (const a of this.agents()) this.checkAge(a); }, AGE_CHECK_MS);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Context level: 0 below warn, 1 from warn, 2 from critical. */
+  private level(a: AgentRecord): number {
+    const p = a.context?.percent ?? 0;
+    return p >= this.settings.thresholds.contextCritical ? 2 : p >= this.settings.thresholds.contextWarn ? 1 : 0;
+  }
+
+  /** Looks at an agent's new record against what was seen of it before. */
+  updated(a: AgentRecord): void {
+    const before = this.seen.get(a.id);
+    const now: Seen = { state: a.state, level: this.level(a), aged: before?.aged ?? false };
+    this.seen.set(a.id, now);
+    if (!before) return; // a first sight is not a change
+    if (a.state === 'waiting' && before.state !== 'waiting') this.raise(a, 'waiting', `${a.name} needs you`);
+    if (a.state === 'idle' && before.state === 'working') this.raise(a, 'finished', `${a.name} finished its turn`);
+    if (now.level > before.level) {
+      const limit = now.level === 2 ? this.settings.thresholds.contextCritical : this.settings.thresholds.contextWarn;
+      this.raise(a, 'context', `${a.name}: context ${Math.round(a.context?.percent ?? 0)}% (over ${limit}%); tmuxcodex fresh ${a.name} starts a new session with a handoff brief`);
+    }
+    // A fresh session starts a new age.
+    if (a.conversation?.freshStartedAt && now.aged && this.ageHours(a) < this.settings.thresholds.ageHours) now.aged = false;
+  }
+
+  removed(a: AgentRecord): void {
+    this.seen.delete(a.id);
+  }
+
+  private ageHours(a: AgentRecord): number {
+    const since = a.conversation?.freshStartedAt ?? a.conversation?.startedAt;
+    return since ? (this.now() - Date.parse(since)) / 3_600_000 : 0;
+  }
+
+  private checkAge(a: AgentRecord): void {
+    const s = this.seen.get(a.id);
+    if (!s || s.aged || a.state === 'gone' || a.state === 'exited') return;
+    const hours = this.ageHours(a);
+    if (hours < this.settings.thresholds.ageHours) return;
+    s.aged = true;
+    this.raise(a, 'age', `${a.name}: its session is ${Math.floor(hours)} h old; tmuxcodex fresh ${a.name} starts a new one with a handoff brief`);
+  }
+
+  private raise(agent: AgentRecord, kind: NotifyKind, text: string): void {
+    this.emit('attention', { agent, kind, text });
+    void this.act(agent, kind, text).catch((e) => this.log(`telling about ${agent.name} (${kind}): ${(e as Error).message}`));
+  }
+
+  private async act(agent: AgentRecord, kind: NotifyKind, text: string): Promise<void> {
+    if ((kind === 'waiting' || kind === 'finished') && agent.paneId && this.link.connected) {
+      // A bell in the pane: tmux flags its window (and the status line shows it) until it is looked at.
+      const tty = (await this.link.run(tmux.display(agent.paneId, '#{pane_tty}')))[0];
+      if (tty) await writeFile(tty, '\x07').catch(() => {});
+    }
+    if (this.settings.thresholds.message && this.link.connected) {
+      const clients = (await this.link.run(tmux.listClients('#{client_control_mode} #{client_name}'))).filter((l) => l.startsWith('0 ')).map((l) => l.slice(2));
+      for (const c of clients) await this.link.run(tmux.messageTo(c, `tmuxcodex: ${text}`, 5000)).catch(() => {});
+    }
+    const command = this.settings.notify.command;
+    if (command && this.settings.notify.on.includes(kind)) {
+      startDetached(command[0]!, [...command.slice(1), text], { env: { ...process.env, TMUXCODEX_EVENT: kind, TMUXCODEX_AGENT_ID: agent.id, TMUXCODEX_AGENT_NAME: agent.name } });
+    }
+  }
+}
