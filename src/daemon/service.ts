@@ -246,6 +246,16 @@ export class AgentService {
     });
   }
 
+  /** Takes the state an agent CLI's hook reports (waiting needs the person); an exited or gone agent keeps its state. */
+  async signal(p: Params<'signal'>): Promise<Result<'signal'>> {
+    const agent = this.registry.resolve(p.agent);
+    if (agent.state === 'exited' || agent.state === 'gone' || agent.state === p.state) return { agent };
+    if (agent.paneId) await this.link.run(tmux.setPaneOption(agent.paneId, STATE_OPTION, p.state)).catch(() => {});
+    const now = this.registry.get(agent.id);
+    if (now && now.state !== 'exited' && now.state !== 'gone') this.registry.patch(agent.id, { state: p.state });
+    return { agent: this.registry.get(agent.id) ?? agent };
+  }
+
   /** Records the pull request opened for an agent, on its pane and in the registry. */
   async setPr(p: Params<'setPr'>): Promise<Result<'setPr'>> {
     const agent = this.registry.resolve(p.agent);

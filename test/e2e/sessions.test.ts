@@ -225,3 +225,26 @@ describe('attention', () => {
     expect(log).toContain('context|w1|w1: context 21% (over 20%)');
   });
 });
+
+describe('hooks', () => {
+  it('hooks install wires Claude Code\'s hooks: a permission prompt shows as waiting, allowing it as working, then idle', async () => {
+    const res = await cli(ts, ['hooks', 'install', '--claude', '--json']);
+    expect(res.exitCode, res.stderr).toBe(0);
+    const settings = JSON.parse(readFileSync(join(ts.env.CLAUDE_CONFIG_DIR!, 'settings.json'), 'utf8')) as { hooks: Record<string, unknown[]> };
+    expect(Object.keys(settings.hooks).sort()).toEqual(['Notification', 'PreToolUse', 'Stop', 'UserPromptSubmit']);
+    await cliJson(ts, ['spawn', 'claude', '--name', 'k1', '--worktree', 'shared'], { cwd: repo });
+    await sendAndWait('k1', 'hello', (x) => x.state === 'idle' && x.conversation?.turns === 1, 'k1 first turn');
+    // The model wants to run a tool; Claude asks the person and runs the Notification hook.
+    const waiting = await sendAndWait('k1', 'ask run the tests', (x) => x.state === 'waiting', 'k1 waiting for permission');
+    expect(await paneOption(waiting, '@tmuxcodex-state')).toBe('waiting');
+    // A waiting agent is told about (the attention event of the earlier test's stream).
+    await sendAndWait('k1', 'yes', (x) => x.state === 'idle' && x.conversation?.turns === 2, 'k1 idle after the allowed tool');
+  });
+
+  it('a hook call outside a tmuxcodex agent, or for an agent the daemon does not know, does nothing and exits 0', async () => {
+    const outside = await cli(ts, ['hook', 'claude', 'tmuxcodex-hook=Notification'], { env: { TMUXCODEX_AGENT_ID: '' } });
+    expect(outside).toMatchObject({ exitCode: 0, stdout: '' });
+    const unknown = await cli(ts, ['hook', 'claude', 'tmuxcodex-hook=Notification'], { env: { TMUXCODEX_AGENT_ID: 'ffffffff' } });
+    expect(unknown).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+  });
+});

@@ -3,7 +3,9 @@
 // agent would. With --format codex|claude it also writes its session transcript in that CLI's real
 // format (transcript-writer.mjs), so the daemon's readers see what they would see from Codex or
 // Claude Code. Lines: "exit N" exits with N ("quit" with 0); "compact" compacts the history;
-// "work MS TEXT" is a prompt whose answer takes MS milliseconds; anything else is a prompt.
+// "work MS TEXT" is a prompt whose answer takes MS milliseconds; "ask TEXT" (claude) is a prompt
+// whose answer needs a tool the person must allow first (Notification hook), and "yes" allows it;
+// anything else is a prompt. As Claude Code does, it runs the hooks its settings.json declares.
 // Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--resume ID | resume ID] [--] [TASK...]
 import { createInterface } from 'node:readline';
 import { ClaudeWriter, CodexWriter } from './transcript-writer.mjs';
@@ -24,6 +26,8 @@ const task = args.filter((a) => a !== '--').join(' ');
 const writer = format === 'codex' ? new CodexWriter(process.cwd(), { resumeId })
   : format === 'claude' ? new ClaudeWriter(process.cwd(), resumeId ?? sessionId) : null;
 let turns = 0;
+/** The rest of a turn that waits for the person to allow a tool. */
+let pendingAnswer = null;
 
 /** One prompt: the transcript gets the turn; the answer comes after delayMs. */
 function prompt(text, delayMs = 0) {
@@ -50,6 +54,20 @@ rl.on('line', (line) => {
   if (text === 'compact') {
     writer.compact();
     return void process.stdout.write('compacted\n> ');
+  }
+  const ask = /^ask (.*)$/.exec(text);
+  if (ask && format === 'claude') {
+    turns++;
+    const answer = `answer ${turns} to: ${ask[1]}`;
+    const t = writer.turn(ask[1], answer);
+    writer.askPermission('npm test');
+    pendingAnswer = () => { writer.permissionGranted(); t.finish(); process.stdout.write(`${answer}\n> `); };
+    return void process.stdout.write('allow Bash(npm test)? (yes)\n> ');
+  }
+  if (text === 'yes' && pendingAnswer) {
+    const done = pendingAnswer;
+    pendingAnswer = null;
+    return void done();
   }
   const work = /^work (\d+) (.*)$/.exec(text);
   if (work) prompt(work[2], Number(work[1]));

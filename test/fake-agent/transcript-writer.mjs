@@ -5,6 +5,7 @@
 // "compact" compacts the history as both CLIs do.
 import { appendFileSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -101,6 +102,25 @@ export class CodexWriter {
 /** Claude Code's project folder name for a cwd (FORMATS.md §2.1; short paths only here). */
 const slug = (cwd) => cwd.replace(/[^A-Za-z0-9]/g, '-');
 
+/**
+ * Runs the hooks Claude Code's settings.json declares for event, as Claude does: each command
+ * through sh, the event's JSON on stdin.
+ */
+export function runClaudeHooks(event, payload) {
+  const config = process.env.CLAUDE_CONFIG_DIR || join(homedir(), '.claude');
+  let settings;
+  try {
+    settings = JSON.parse(readFileSync(join(config, 'settings.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const group of settings.hooks?.[event] ?? []) {
+    for (const h of group.hooks ?? []) {
+      if (h.type === 'command') spawnSync('/bin/sh', ['-c', h.command], { input: JSON.stringify({ hook_event_name: event, ...payload }), stdio: ['pipe', 'ignore', 'ignore'], timeout: (h.timeout ?? 60) * 1000 });
+    }
+  }
+}
+
 export class ClaudeWriter {
   constructor(cwd, sessionId) {
     const config = process.env.CLAUDE_CONFIG_DIR || join(homedir(), '.claude');
@@ -119,9 +139,28 @@ export class ClaudeWriter {
     this.parent = uuid;
   }
 
+  hookPayload() {
+    return { session_id: this.id, transcript_path: this.path, cwd: this.cwd };
+  }
+
   turn(prompt, answer) {
+    runClaudeHooks('UserPromptSubmit', { ...this.hookPayload(), prompt });
     this.line({ promptId: randomUUID(), type: 'user', message: { role: 'user', content: prompt }, permissionMode: 'default', origin: { kind: 'human' }, promptSource: 'typed' });
     return { finish: () => this.finish(answer) };
+  }
+
+  /** The model asks to run a tool: the assistant's tool_use line, then Claude asks the person (Notification). */
+  askPermission(command) {
+    const usage = { input_tokens: 3, cache_creation_input_tokens: 500, cache_read_input_tokens: this.cached, output_tokens: 30 };
+    this.toolId = `toolu_${randomUUID().replace(/-/g, '')}`;
+    this.line({ type: 'assistant', message: { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: 'claude-opus-4-8', stop_reason: 'tool_use', usage, content: [{ type: 'tool_use', id: this.toolId, name: 'Bash', input: { command } }] } });
+    runClaudeHooks('Notification', { ...this.hookPayload(), message: 'Claude needs your permission to use Bash', notification_type: 'permission_prompt' });
+  }
+
+  /** The person allowed it: the tool runs (PreToolUse), its result comes back. */
+  permissionGranted() {
+    runClaudeHooks('PreToolUse', { ...this.hookPayload(), tool_name: 'Bash' });
+    this.line({ type: 'user', message: { role: 'user', content: [{ tool_use_id: this.toolId, type: 'tool_result', content: 'ok' }] } });
   }
 
   finish(answer) {
@@ -133,6 +172,7 @@ export class ClaudeWriter {
     this.line({ type: 'assistant', message: { ...message, content: [{ type: 'text', text: answer }] }, requestId: `req_${randomUUID()}` });
     this.line({ type: 'system', subtype: 'turn_duration', durationMs: 150, messageCount: 4, isMeta: false });
     this.cached += creation;
+    runClaudeHooks('Stop', { ...this.hookPayload(), stop_hook_active: false });
   }
 
   compact() {
