@@ -10,15 +10,17 @@ export interface Profile {
   argv: readonly string[] | null;
   /** Arguments placed before a task to pass it as the first prompt; null when the CLI takes none. */
   taskPrefix: readonly string[] | null;
+  /** How to install the CLI, for the message when it is not on PATH. */
+  install?: string;
 }
 
 export const BUILTIN_PROFILES: Readonly<Record<string, Profile>> = {
   shell: { name: 'shell', argv: null, taskPrefix: null },
-  codex: { name: 'codex', argv: ['codex'], taskPrefix: ['--'] },
-  claude: { name: 'claude', argv: ['claude'], taskPrefix: ['--'] },
-  aider: { name: 'aider', argv: ['aider'], taskPrefix: null },
-  gemini: { name: 'gemini', argv: ['gemini'], taskPrefix: ['--prompt-interactive'] },
-  opencode: { name: 'opencode', argv: ['opencode'], taskPrefix: ['--prompt'] },
+  codex: { name: 'codex', argv: ['codex'], taskPrefix: ['--'], install: 'npm install -g @openai/codex' },
+  claude: { name: 'claude', argv: ['claude'], taskPrefix: ['--'], install: 'npm install -g @anthropic-ai/claude-code' },
+  aider: { name: 'aider', argv: ['aider'], taskPrefix: null, install: 'python -m pip install aider-install && aider-install' },
+  gemini: { name: 'gemini', argv: ['gemini'], taskPrefix: ['--prompt-interactive'], install: 'npm install -g @google/gemini-cli' },
+  opencode: { name: 'opencode', argv: ['opencode'], taskPrefix: ['--prompt'], install: 'npm install -g opencode-ai' },
 };
 
 /** Looks a program up on PATH the way execvp would; returns its path or null. */
@@ -47,7 +49,7 @@ export function programFor(opts: { profile: string; cmd: string | null; task: st
   if (profile.argv === null) return null;
   const program = profile.argv[0]!;
   if (!findOnPath(program, opts.env)) {
-    throw usageError('AGENT_NOT_INSTALLED', `The ${profile.name} profile runs \`${program}\`, which is not on PATH.`, `Install it, or run another program with --cmd "...".`);
+    throw usageError('AGENT_NOT_INSTALLED', `The ${profile.name} profile runs \`${program}\`, which is not on PATH.`, `${profile.install ? `Install it (${profile.install}), or` : 'Install it, or'} run another program with --cmd "...".`);
   }
   return { kind: 'argv', argv: launchArgv(launchOf(profile, {})!, opts.sessionArgs ?? [], opts.task) };
 }
