@@ -75,7 +75,7 @@ export interface Methods {
   focus: [{ agent: string }, { agent: AgentRecord }];
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
   capture: [{ agent: string; lines: number }, { text: string }];
-  wait: [{ agent: string; until: 'exit'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean }];
+  wait: [{ agent: string; until: 'exit' | 'idle'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean }];
   subscribe: [Record<string, never>, { agents: AgentRecord[] }];
 }
 

@@ -54,6 +54,8 @@ export class AgentService {
   private readonly watch: SessionWatch;
   private readonly mutex = new Mutex();
   private readonly paneLocks = new Map<string, Mutex>();
+  /** When each agent was last sent a line with Enter (wait --idle waits for activity after it). */
+  private readonly lastSent = new Map<string, number>();
   private readonly deps: DepsWatcher;
   private readonly fixes: FixWatcher;
   private readonly gitFields: GitWatcher;
@@ -338,6 +340,7 @@ export class AgentService {
     const { agent, paneId } = this.livePane(p.agent);
     if (agent.state === 'exited') throw usageError('AGENT_EXITED', `Agent "${agent.name}" has exited (status ${agent.exitCode ?? '?'}); nothing reads its input.`, 'Spawn it again, or `tmuxcodex kill` it.');
     if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
+    if (p.enter) this.lastSent.set(agent.id, Date.now());
     if (p.enter) {
       // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md).
       if (p.text.length) await new Promise((r) => setTimeout(r, 120));
@@ -354,9 +357,24 @@ export class AgentService {
   }
 
   /** Resolves when the agent has exited or gone, the timeout passes, or the client hangs up. */
+  /**
+   * Resolves when the agent has exited or gone (until exit), or has finished what it was last sent
+   * (until idle: idle or waiting for the person, with transcript activity after the last send, so a
+   * wait right after a send does not return on the idle state from before it); or at the timeout,
+   * or when the client hangs up.
+   */
   async wait(p: Params<'wait'>, client: ClientConn): Promise<Result<'wait'>> {
     const start = this.registry.resolve(p.agent);
-    const done = (a: AgentRecord) => a.state === 'exited' || a.state === 'gone';
+    if (p.until === 'idle' && !adapterFor(start.transcriptFormat ?? start.profile)) {
+      throw usageError('NO_IDLE_STATE', `Agent "${start.name}" runs ${start.launch ? `the ${start.profile} CLI` : 'a shell or command'}, whose turns tmuxcodex cannot see (it reads Codex and Claude Code transcripts).`, 'Use `wait --exit`, or watch it with `tmuxcodex capture`.');
+    }
+    const ended = (a: AgentRecord) => a.state === 'exited' || a.state === 'gone';
+    const settled = (a: AgentRecord) => {
+      if (a.state !== 'idle' && a.state !== 'waiting') return false;
+      const sent = this.lastSent.get(a.id);
+      return sent === undefined || Date.parse(a.conversation?.lastActivityAt ?? '') >= sent;
+    };
+    const done = (a: AgentRecord) => ended(a) || (p.until === 'idle' && settled(a));
     if (done(start)) return { agent: start, timedOut: false };
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;

@@ -320,7 +320,7 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
     }
   });
 
-  it('wait: --exit --timeout on a running agent times out with 1; no condition or --idle is a usage error', async () => {
+  it('wait: --exit --timeout on a running agent times out with 1; no condition, both, or --idle on a plain program is a usage error', async () => {
     const t0 = Date.now();
     const timedOut = await cli(ts, ['wait', 'fake', '--exit', '--timeout', '0.3']);
     const took = Date.now() - t0;
@@ -331,11 +331,13 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
 
     const noCondition = await cli(ts, ['wait', 'fake']);
     expect(noCondition.exitCode).toBe(2);
-    expect(noCondition.stderr).toMatch(/--exit/);
+    expect(noCondition.stderr).toMatch(/--idle or --exit/);
+    expect((await cli(ts, ['wait', 'fake', '--idle', '--exit'])).exitCode).toBe(2);
 
+    // A --cmd program writes no transcript: its turns cannot be seen.
     const idle = await cli(ts, ['wait', 'fake', '--idle']);
     expect(idle.exitCode).toBe(2);
-    expect(idle.stderr).toMatch(/wait --idle/);
+    expect(idle.stderr).toMatch(/cannot see/);
     expect(idle.stderr).toMatch(/wait --exit/);
     expect(idle.stdout).toBe('');
   });

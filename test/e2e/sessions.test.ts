@@ -196,6 +196,19 @@ describe('resurrect', () => {
   });
 });
 
+describe('wait --idle', () => {
+  it('returns once the agent has finished what it was just sent, not on the idle state from before', async () => {
+    await cliJson(ts, ['spawn', 'claude', '--name', 'q1', '--worktree', 'shared'], { cwd: repo });
+    await sendAndWait('q1', 'hello', (x) => x.state === 'idle' && x.conversation?.turns === 1, 'q1 idle after turn 1');
+    // Sent, then waited for at once: q1 is still idle from turn 1 when the wait starts.
+    expect((await cli(ts, ['send', 'q1', 'work 1500 a longer job'])).exitCode).toBe(0);
+    const res = await cliJson<{ agent: AgentRecord; timedOut: boolean }>(ts, ['wait', 'q1', '--idle', '--timeout', '20']);
+    expect(res.timedOut).toBe(false);
+    expect(res.agent).toMatchObject({ state: 'idle', conversation: { turns: 2 } });
+    expect(res.agent.context?.usedTokens).toBe(16500);
+  });
+});
+
 describe('attention', () => {
   it('tells when a turn ends and when the context crosses the thresholds: events, and the notify command', async () => {
     const seen: Array<{ kind: string; agent: string; text: string }> = [];

@@ -122,22 +122,21 @@ export const capture: Command = {
 
 export const wait: Command = {
   name: 'wait',
-  usage: 'wait AGENT --exit [--timeout SEC]',
-  summary: 'wait until the agent exits; exit code 1 on timeout',
+  usage: 'wait AGENT --idle|--exit [--timeout SEC]',
+  summary: 'wait until the agent has finished what it was last sent (idle, or waiting for you), or until it exits; exit code 1 on timeout',
   options: {
     exit: { type: 'boolean', help: 'wait for the agent\'s process to exit' },
-    idle: { type: 'boolean', help: 'wait until the agent is idle (needs transcript state)' },
+    idle: { type: 'boolean', help: 'wait until the agent has finished its turn (idle, or waiting for you): Codex and Claude agents' },
     timeout: { type: 'number', arg: 'SEC', help: 'give up after SEC seconds' },
   },
   async run(ctx) {
     const agent = agentArg(ctx);
-    if (flag(ctx, 'idle')) throw usageError('IDLE_UNAVAILABLE', '`wait --idle` needs agent state read from transcripts, which this version does not track yet.', 'Use `wait --exit`.');
-    if (!flag(ctx, 'exit')) throw usageError('MISSING_CONDITION', 'wait needs a condition: --exit.', 'Example: tmuxcodex wait a1 --exit --timeout 600');
+    if (flag(ctx, 'idle') === flag(ctx, 'exit')) throw usageError('MISSING_CONDITION', 'wait needs one condition: --idle or --exit.', 'Example: tmuxcodex wait a1 --idle --timeout 600');
     const timeout = ctx.options.timeout as number | undefined;
     // Node timers hold at most 2^31-1 ms (about 24 days); a longer one would fire at once.
     if (timeout !== undefined && !(timeout > 0 && timeout * 1000 <= 2 ** 31 - 1)) throw usageError('BAD_NUMBER', `--timeout needs a number of seconds from 0 to 2147483 (about 24 days), not ${timeout}.`);
     const client = await ctx.daemon();
-    const res = await client.request('wait', { agent, until: 'exit', timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
+    const res = await client.request('wait', { agent, until: flag(ctx, 'idle') ? 'idle' : 'exit', timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
     client.close();
     if (ctx.json) printJson(res);
     else process.stdout.write(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`);
