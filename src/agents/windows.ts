@@ -12,10 +12,17 @@ export interface LayoutSettings {
 }
 
 /** The options every managed window gets: dead agents stay visible, their exit status readable. */
+/** Agent panes show their @tmuxcodex-border (name, branch→target, context, state) at the top; other panes their title. */
+export const BORDER_OPTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['pane-border-status', 'top'],
+  ['pane-border-format', ' #{?@tmuxcodex-border,#{@tmuxcodex-border},#{pane_title}} '],
+];
+
 export async function markManagedWindow(runner: TmuxRunner, windowId: string, sidebarPaneId: string): Promise<void> {
   await Promise.all([
     runner.run(tmux.setWindowOption(windowId, MANAGED_WINDOW_OPTION, '1')),
     runner.run(tmux.setWindowOption(windowId, 'remain-on-exit', 'on')),
+    ...BORDER_OPTIONS.map(([name, value]) => runner.run(tmux.setWindowOption(windowId, name, value))),
     runner.run(tmux.setPaneOption(sidebarPaneId, ROLE_OPTION, 'sidebar')),
   ]);
 }

@@ -28,6 +28,7 @@ const LOADERS: Record<string, Loader> = {
   fresh: async () => (await import('./commands/sessions.js')).fresh,
   resurrect: async () => (await import('./commands/sessions.js')).resurrect,
   hooks: async () => (await import('./commands/hooks.js')).hooks,
+  'status-segment': async () => (await import('./commands/agents.js')).statusSegmentCommand,
   hook: async () => (await import('./commands/hooks.js')).hook,
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,

@@ -6,6 +6,7 @@ import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
 import { AttentionWatcher } from './attention.js';
+import { StatusKeeper } from './status-keeper.js';
 import type { Config } from '../config/schema.js';
 import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
@@ -62,6 +63,8 @@ export class AgentService {
   private readonly transcripts: TranscriptWatcher;
   /** Waiting, finished and threshold moments; the daemon's server broadcasts them as events. */
   readonly attention: AttentionWatcher;
+  /** The status-bar segment and pane borders, kept current in tmux options. */
+  readonly status: StatusKeeper;
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
@@ -79,6 +82,8 @@ export class AgentService {
     this.link = new TmuxLink(o.server, o.session, o.env, [PANE_STATE_SUBSCRIPTION], o.log);
     this.watch = new SessionWatch(this.link, registry, o);
     this.attention = new AttentionWatcher(this.link, o.settings, () => registry.all(), o.log);
+    this.status = new StatusKeeper(this.link, o.session, () => registry.all(), o.log);
+    for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.status.changed());
     for (const ev of ['added', 'updated'] as const) registry.on(ev, (a) => this.attention.updated(a));
     registry.on('removed', (a) => this.attention.removed(a));
   }
@@ -452,6 +457,7 @@ export class AgentService {
     await this.gitFields.close();
     this.transcripts.close();
     this.attention.close();
+    this.status.close();
     this.watch.close();
     await this.link.close();
   }

@@ -111,3 +111,33 @@ describe('the tmux plugin', () => {
     term.write('\r');
   });
 });
+
+describe('status segment, pane borders and jumping', () => {
+  let b1: AgentRecord;
+  let b2: AgentRecord;
+  const clientPane = async () => (await ts.tmux(tmux.listClients('#{client_control_mode} #{pane_id}'))).split('\n').find((l) => l.startsWith('0 '))!.slice(2);
+
+  it('the daemon keeps @tmuxcodex-status current and the plugin shows it in front of status-right', async () => {
+    b1 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'b1', '--cmd', 'exec sleep 600'], { cwd: repo });
+    b2 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'b2', '--cmd', 'exec sleep 600'], { cwd: repo });
+    expect(await ts.tmux(tmux.showGlobalOption('status-right'))).toMatch(/^#\{\?@tmuxcodex-status,#\{@tmuxcodex-status\} \| ,\}/);
+    await waitFor(async () => (await ts.tmux(tmux.showGlobalOption('@tmuxcodex-status'))).trim() === 'tmuxcodex: 2 running', { timeoutMs: 5000, what: 'the status option' });
+    await shown('tmuxcodex: 2 running |', 'the status line');
+    expect((await ts.tmux(tmux.showPaneOption(b1.paneId!, '@tmuxcodex-border'))).trim()).toBe('b1  main  running');
+    expect((await ts.tmux(tmux.display(b1.paneId!, '#{pane-border-status}'))).trim()).toBe('top');
+    expect((await cli(ts, ['status-segment'])).stdout.trim()).toBe('tmuxcodex: 2 running');
+  });
+
+  it('w jumps to the agent waiting for you, 1 to the oldest agent', async () => {
+    // What Claude Code's Notification hook would report for b2.
+    expect((await cli(ts, ['hook', 'claude', 'tmuxcodex-hook=Notification'], { env: { TMUXCODEX_AGENT_ID: b2.id } })).exitCode).toBe(0);
+    await waitFor(async () => (await ts.tmux(tmux.showGlobalOption('@tmuxcodex-status'))).includes('1 waiting (b2)'), { timeoutMs: 5000, what: 'b2 waiting in the status' });
+    await ts.tmux(tmux.selectPane(b1.paneId!));
+    await prefixA();
+    term.write('w');
+    await waitFor(async () => (await clientPane()) === b2.paneId, { timeoutMs: 5000, what: 'the client on b2' });
+    await prefixA();
+    term.write('1');
+    await waitFor(async () => (await clientPane()) === b1.paneId, { timeoutMs: 5000, what: 'the client on b1' });
+  });
+});

@@ -1,6 +1,7 @@
 // `plugin`: binds tmuxcodex's keys in the tmux server it runs in (tmux/tmuxcodex.tmux runs it from
 // tmux.conf or TPM). One prefix key (default prefix + a, option @tmuxcodex-key) enters the
-// `tmuxcodex` key table; each action on an agent asks first, saying what will happen.
+// `tmuxcodex` key table; each action on an agent asks first, saying what will happen. It also
+// puts the agents' status segment in front of status-right (@tmuxcodex-status-right: off, replace).
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { flag } from '../command.js';
@@ -47,10 +48,31 @@ export function bindings(): Binding[] {
       command: confirmThen(`Push #{@tmuxcodex-branch} and open a pull request against #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}?`, 'tmuxcodex pr', 'pr', '#{pane_id}') },
     { key: 'x', help: 'stop the agent; uncommitted work is archived before its worktree is removed',
       command: confirmThen(`Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', '#{pane_id}') },
+    { key: 'f', help: 'a fresh session of the agent (a handoff brief goes to the new one)',
+      command: confirmThen(`Start a fresh session of ${agent}? Its current session is stopped and the new one gets a handoff brief.`, 'tmuxcodex fresh', 'fresh', '#{pane_id}') },
+    { key: 'w', help: 'jump to the next agent waiting for you', command: tmux.runShell(cliLine('focus', '--waiting')) },
+    ...Array.from({ length: 9 }, (_, i) => ({ key: String(i + 1), help: i === 0 ? 'jump to agent 1 (to 9), oldest first' : '', command: tmux.runShell(cliLine('focus', '--index', String(i + 1))) })),
     { key: 'm', help: 'the merge map, in a popup', command: popup('tmuxcodex map', 'map') },
     { key: 'l', help: 'the agents, in a popup', command: popup('tmuxcodex list', 'list') },
     { key: '?', help: 'these keys', command: popup('tmuxcodex keys', 'plugin', '--keys') },
   ];
+}
+
+const STATUS_RIGHT_OPTION = '@tmuxcodex-status-right';
+
+/**
+ * Puts #{@tmuxcodex-status} (kept current by the daemon: tmux forks nothing per refresh) in front of
+ * the user's status-right, unless @tmuxcodex-status-right says off; replace only when it says so.
+ */
+async function addStatusSegment(server: Parameters<typeof tmuxOnce>[0], env: NodeJS.ProcessEnv): Promise<void> {
+  const mode = (await tmuxOnce(server, tmux.showGlobalOption(STATUS_RIGHT_OPTION), env)).trim() || 'prepend';
+  if (mode === 'off') return;
+  const current = (await tmuxOnce(server, tmux.showGlobalOption('status-right'), env)).replace(/\n$/, '');
+  if (current.includes('@tmuxcodex-status')) return;
+  const segment = '#{?@tmuxcodex-status,#{@tmuxcodex-status} | ,}';
+  await tmuxOnce(server, tmux.setGlobalOption('status-right', mode === 'replace' ? segment : `${segment}${current}`), env);
+  const length = Number((await tmuxOnce(server, tmux.showGlobalOption('status-right-length'), env)).trim()) || 40;
+  if (length < 120) await tmuxOnce(server, tmux.setGlobalOption('status-right-length', '120'), env);
 }
 
 export const plugin: Command = {
@@ -67,11 +89,12 @@ export const plugin: Command = {
       throw usageError('NO_TMUX_SERVER', `No tmux server is running at ${server.socketPath}: ${(e as Error).message}`, 'Run it inside tmux: add `run-shell /path/to/tmuxcodex/tmux/tmuxcodex.tmux` to ~/.tmux.conf (or use TPM).');
     }
     if (flag(ctx, 'keys')) {
-      const lines = [`prefix + ${prefixKey}, then:`, ...bindings().map((b) => `  ${b.key.padEnd(3)} ${b.help}`)];
+      const lines = [`prefix + ${prefixKey}, then:`, ...bindings().filter((b) => b.help).map((b) => `  ${b.key.padEnd(3)} ${b.help}`)];
       process.stdout.write(lines.join('\n') + '\n');
       return;
     }
     await tmuxOnce(server, tmux.bindKey('prefix', prefixKey, tmux.switchKeyTable(KEY_TABLE)), ctx.env);
     for (const b of bindings()) await tmuxOnce(server, tmux.bindKey(KEY_TABLE, b.key, b.command), ctx.env);
+    await addStatusSegment(server, ctx.env);
   },
 };
