@@ -133,12 +133,13 @@ describe('attach from a terminal (an SSH login) and focus from inside tmux', () 
       expect(parentPid(client.pid)).toBe(term.pid);
       // 160x45 terminal minus the status line.
       await waitFor(async () => { const s = await windowSize(ts, window); return s.width === 160 && s.height === 44; }, { what: 'window resized to 160x44' });
-      // The daemon re-lays the window on the resize: sidebar 30 wide, the two agents share the rest.
+      // The daemon re-lays the window on the resize: sidebar 30 wide, the two agents share the rest;
+      // each pane is 43 rows, the 44th being its border line (pane-border-status top).
       await waitFor(async () => {
         const ps = await panes(ts);
         const side = ps.find((p) => p.role === 'sidebar');
         const rest = ps.filter((p) => p.role !== 'sidebar');
-        return side?.width === 30 && side.height === 44 && rest.length === 2 && rest.reduce((n, p) => n + p.width + 1, 0) === 160 - 30;
+        return side?.width === 30 && side.height === 43 && rest.length === 2 && rest.reduce((n, p) => n + p.width + 1, 0) === 160 - 30;
       }, { what: 'sidebar 30 columns at 160x44' });
       await detachAndExit(ts, term);
     } finally {

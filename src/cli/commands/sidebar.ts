@@ -1,13 +1,58 @@
-import type { Command } from '../command.js';
+// `sidebar`: the view in pane 0 of each agents window: the blessed sidebar on a terminal, the plain
+// list with --plain (or when not on a terminal). Both reconnect when the daemon restarts.
+import { fileURLToPath } from 'node:url';
+import type { Command, CommandContext } from '../command.js';
+import { flag } from '../command.js';
 import type { AgentRecord } from '../../core/agent.js';
 import { renderSidebar } from '../../ui/plain-sidebar.js';
+import { SidebarApp } from '../../ui/sidebar/app.js';
+import { loadConfig } from '../../config/load.js';
+import { run, ProcessError } from '../../proc/run.js';
+
+const CLI = fileURLToPath(new URL('../../bin/tmuxcodex.js', import.meta.url));
+
+/** Keeps the app fed from the daemon: snapshot, then events; waits and tries again when it is gone. */
+async function feed(ctx: CommandContext, app: SidebarApp): Promise<never> {
+  for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
+    const client = await ctx.daemon({ autostart: false }).catch(() => null);
+    if (client) {
+      delay = 250;
+      client.onEvent((e) => {
+        if (e.event === 'agent-removed') app.remove(e.agent.id);
+        else if (e.event === 'agent-added' || e.event === 'agent-updated') app.upsert(e.agent);
+      });
+      const snap = await client.request('subscribe', {}).catch(() => null);
+      app.setAgents(snap?.agents ?? []);
+      app.setClient({ request: (method, params) => client.request(method as never, params as never) }, null);
+      await client.closed;
+      app.setClient(null, 'daemon stopped; waiting…');
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
 
 export const sidebar: Command = {
   name: 'sidebar',
-  usage: 'sidebar',
+  usage: 'sidebar [--plain]',
   summary: 'the sidebar view (runs in pane 0 of each agents window)',
-  options: {},
+  options: { plain: { type: 'boolean', help: 'a plain list without keys (also when not on a terminal)' } },
   async run(ctx) {
+    if (!flag(ctx, 'plain') && process.stdout.isTTY) {
+      const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: null, env: ctx.env }).catch(() => ({ config: null }));
+      const thresholds = config?.thresholds ?? { contextWarn: 60, contextCritical: 80 };
+      const app = new SidebarApp({
+        thresholds, env: ctx.env,
+        cli: async (args, cwd) => {
+          try {
+            const r = await run(process.execPath, [CLI, '-S', ctx.target.server.socketPath, ...args], { cwd, timeoutMs: 300_000, env: ctx.env });
+            return { code: 0, output: r.stdout + r.stderr };
+          } catch (e) {
+            return { code: e instanceof ProcessError ? (e.exitCode ?? 1) : 1, output: e instanceof ProcessError ? e.stderr : (e as Error).message };
+          }
+        },
+      });
+      return feed(ctx, app);
+    }
     const agents = new Map<string, AgentRecord>();
     let status: string | null = 'connecting…';
     const draw = () => {

@@ -1,0 +1,151 @@
+// What the sidebar shows, as lines of styled segments: pure, from agent records only, so it can be
+// tested (and kept as text fixtures) without a terminal. One block per agent, grouped by worktree:
+// name and profile with a state glyph; branch → target with ahead/behind and a conflict mark; dirty
+// files, session age and turns; a context bar coloured by the thresholds. Below a height where the
+// blocks do not fit, a compact mode gives each agent one line. Without UTF-8, plain ASCII.
+import type { AgentRecord } from '../../core/agent.js';
+import { shortAge } from '../git-line.js';
+
+/** A run of text with one style: a colour (palette index) and/or bold/inverse. */
+export interface Segment { text: string; fg?: number; bold?: boolean; dim?: boolean }
+export interface Line { segments: Segment[]; agentId: string | null }
+
+export interface ViewOptions {
+  width: number;
+  height: number;
+  selected: string | null;
+  unicode: boolean;
+  thresholds: { contextWarn: number; contextCritical: number };
+  status: string | null;
+  now: number;
+}
+
+/** Palette indices that read on 8-colour terminals too. */
+export const COLOR = { green: 2, yellow: 3, red: 1, blue: 4, magenta: 5, cyan: 6, grey: 8 } as const;
+
+const GLYPHS = {
+  unicode: { working: '●', waiting: '◆', idle: '○', starting: '…', running: '●', exited: '✕', gone: '·', unknown: '?', full: '█', empty: '░', arrow: '→', ahead: '↑', behind: '↓', conflict: '✗', dirty: '✎', rule: '─', sep: '·' },
+  ascii: { working: '*', waiting: '!', idle: 'o', starting: '.', running: '*', exited: 'x', gone: '-', unknown: '?', full: '#', empty: '-', arrow: '->', ahead: '+', behind: '-', conflict: 'X', dirty: '~', rule: '-', sep: '|' },
+};
+
+const STATE_COLOR: Record<string, number | undefined> = { working: COLOR.green, waiting: COLOR.yellow, running: COLOR.green, exited: COLOR.red, unknown: COLOR.grey, gone: COLOR.grey };
+
+/** Width of a segment list in terminal columns (agent names and glyphs here are one column each). */
+export function lineWidth(segments: readonly Segment[]): number {
+  return segments.reduce((n, s) => n + [...s.text].length, 0);
+}
+
+/** Cuts segments to width columns, ending in '…' when cut. */
+export function fitSegments(segments: readonly Segment[], width: number, ellipsis: string): Segment[] {
+  if (lineWidth(segments) <= width) return [...segments];
+  const out: Segment[] = [];
+  let room = Math.max(0, width - 1);
+  for (const s of segments) {
+    const chars = [...s.text];
+    if (chars.length <= room) { out.push(s); room -= chars.length; continue; }
+    if (room > 0) out.push({ ...s, text: chars.slice(0, room).join('') });
+    break;
+  }
+  out.push({ text: ellipsis, dim: true });
+  return out;
+}
+
+function contextColor(percent: number, t: ViewOptions['thresholds']): number {
+  return percent >= t.contextCritical ? COLOR.red : percent >= t.contextWarn ? COLOR.yellow : COLOR.green;
+}
+
+/** "[██████░░░░] 42%" sized to the width left after the label. */
+function contextBar(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): Segment[] {
+  const pct = a.context?.percent;
+  if (pct == null) return [{ text: a.context ? `ctx ${Math.round(a.context.usedTokens / 1000)}k` : 'ctx -', dim: true }];
+  const label = ` ${Math.round(pct)}%`;
+  const cells = Math.max(4, Math.min(20, o.width - 4 - label.length));
+  const full = Math.min(cells, Math.round((pct / 100) * cells));
+  const color = contextColor(pct, o.thresholds);
+  return [{ text: g.full.repeat(full), fg: color }, { text: g.empty.repeat(cells - full), dim: true }, { text: label, fg: color }];
+}
+
+/** The block of lines for one agent. */
+function agentBlock(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): Segment[][] {
+  const state = a.state === 'exited' ? `exited ${a.exitCode ?? '?'}` : a.state;
+  const lines: Segment[][] = [[
+    { text: `${(g as Record<string, string>)[a.state] ?? '?'} `, fg: STATE_COLOR[a.state] },
+    { text: a.name, bold: true }, { text: ` ${a.profile} ${g.sep} ${state}`, dim: true },
+  ]];
+  if (a.branch) {
+    const branch: Segment[] = [{ text: `  ${a.branch}` }];
+    if (a.target && a.target !== a.branch) branch.push({ text: `${g.arrow}${a.target}`, dim: true });
+    if (a.git) {
+      branch.push({ text: ` ${g.ahead}${a.git.ahead} ${g.behind}${a.git.behind}` });
+      if (a.git.merged) branch.push({ text: ' merged', fg: COLOR.cyan });
+      else if (a.git.conflicts.length) branch.push({ text: ` ${g.conflict}${a.git.conflicts.length}`, fg: COLOR.red, bold: true });
+    }
+    lines.push(branch);
+  }
+  const facts: string[] = [];
+  if (a.git?.dirty) facts.push(`${g.dirty}${a.git.dirty}`);
+  const since = a.conversation?.freshStartedAt ?? a.conversation?.startedAt;
+  if (since) facts.push(shortAge(since, o.now));
+  if (a.conversation) facts.push(`${a.conversation.turns}t`);
+  if (a.pr) facts.push(`PR${/\/pull\/(\d+)/.exec(a.pr.url)?.[1] ? ` #${/\/pull\/(\d+)/.exec(a.pr.url)![1]}` : ''}`);
+  if (facts.length) lines.push([{ text: `  ${facts.join(` ${g.sep} `)}`, dim: true }]);
+  if (a.context || a.transcriptFormat) lines.push([{ text: '  ' }, ...contextBar(a, { ...o, width: o.width - 2 }, g)]);
+  return lines;
+}
+
+/** One line per agent, for short panes: "● name 42% ↑1 ✗". */
+function compactLine(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): Segment[] {
+  const line: Segment[] = [{ text: `${(g as Record<string, string>)[a.state] ?? '?'} `, fg: STATE_COLOR[a.state] }, { text: a.name, bold: true }];
+  if (a.context?.percent != null) line.push({ text: ` ${Math.round(a.context.percent)}%`, fg: contextColor(a.context.percent, o.thresholds) });
+  if (a.git?.ahead) line.push({ text: ` ${g.ahead}${a.git.ahead}` });
+  if (a.git?.conflicts.length && !a.git.merged) line.push({ text: ` ${g.conflict}`, fg: COLOR.red });
+  return line;
+}
+
+/** Agents grouped by worktree (an integrator and its helpers share one), oldest group first. */
+export function groupByWorktree(agents: readonly AgentRecord[]): Array<{ folder: string; agents: AgentRecord[] }> {
+  const groups = new Map<string, AgentRecord[]>();
+  for (const a of [...agents].sort((x, y) => x.createdAt.localeCompare(y.createdAt))) {
+    const key = a.worktree?.path ?? a.cwd;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  return [...groups].map(([folder, list]) => ({ folder, agents: list }));
+}
+
+/** Whether the full blocks fit the height; else the compact mode. */
+export function fitsFull(agents: readonly AgentRecord[], o: ViewOptions): boolean {
+  const g = o.unicode ? GLYPHS.unicode : GLYPHS.ascii;
+  const groups = groupByWorktree(agents);
+  const rows = 2 + (o.status ? 1 : 0) + groups.length + agents.reduce((n, a) => n + agentBlock(a, o, g).length, 0);
+  return rows <= o.height;
+}
+
+/** The sidebar's lines, each cut to the width; agent lines carry the agent's id (for selection and clicks). */
+export function sidebarLines(agents: readonly AgentRecord[], o: ViewOptions): Line[] {
+  const g = o.unicode ? GLYPHS.unicode : GLYPHS.ascii;
+  const ellipsis = o.unicode ? '…' : '~';
+  const out: Line[] = [
+    { segments: [{ text: 'tmuxcodex', bold: true }, { text: `  ${agents.filter((a) => a.state !== 'gone').length} agents`, dim: true }], agentId: null },
+    { segments: [{ text: g.rule.repeat(o.width), dim: true }], agentId: null },
+  ];
+  if (o.status) out.push({ segments: [{ text: o.status, fg: COLOR.yellow }], agentId: null });
+  const live = agents.filter((a) => a.state !== 'gone');
+  if (!live.length) {
+    for (const t of ['no agents yet', 'n: spawn one', '?: keys']) out.push({ segments: [{ text: t, dim: true }], agentId: null });
+  }
+  const compact = !fitsFull(live, o);
+  const groups = groupByWorktree(live);
+  for (const group of groups) {
+    if (groups.length > 1 && !compact) out.push({ segments: [{ text: group.folder.split('/').pop() || group.folder, fg: COLOR.blue }], agentId: null });
+    for (const a of group.agents) {
+      const block = compact ? [compactLine(a, o, g)] : agentBlock(a, o, g);
+      for (const segments of block) out.push({ segments, agentId: a.id });
+    }
+  }
+  return out.map((l) => ({ ...l, segments: fitSegments(l.segments, o.width, ellipsis) }));
+}
+
+/** The lines as plain text (tests, fixtures): what the pane shows without colours. */
+export function plainText(lines: readonly Line[], selected: string | null): string {
+  return lines.map((l) => (l.agentId && l.agentId === selected ? '>' : '') + l.segments.map((s) => s.text).join('')).join('\n');
+}

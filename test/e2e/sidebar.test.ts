@@ -1,0 +1,89 @@
+// The blessed sidebar in pane 0, through a real tmux client on a pty: it lists the agents from the
+// daemon, j/k and Enter go to an agent's pane, x asks and stops one, ? shows the keys, and it says
+// when the daemon is gone and comes back by itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
+import { cli, cliJson } from '../helpers/cli.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startPty, type PtyRun } from '../helpers/pty.js';
+import { tmux } from '../../src/tmux/command.js';
+import { tmuxBinary } from '../../src/tmux/binary.js';
+import type { AgentRecord } from '../../src/core/agent.js';
+
+let ts: TestServer;
+let repo: string;
+let term: PtyRun;
+let a2: AgentRecord;
+let sidebarPane: string;
+
+/** The sidebar's screen as tmux holds it (no -J: full-width lines must not be joined). */
+const sidebar = async () => ts.tmux(tmux.raw('capture-pane', '-p', '-t', sidebarPane));
+const shows = (text: string, what: string, timeoutMs = 8000) => waitFor(async () => (await sidebar()).includes(text), { timeoutMs, what }).catch(async (e: Error) => {
+  throw new Error(`${e.message}\n--- sidebar ---\n${await sidebar()}`);
+});
+const activePane = async () => (await ts.tmux(tmux.listClients('#{client_control_mode} #{pane_id}'))).split('\n').find((l) => l.startsWith('0 '))?.slice(2);
+
+beforeAll(async () => {
+  ts = createTestServer('sidebar');
+  repo = await makeRepo(join(ts.root, 'repo'), ts.env);
+  expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
+  await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a1', '--cmd', 'exec sleep 600'], { cwd: repo });
+  a2 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a2', '--cmd', 'exec sleep 600'], { cwd: repo });
+  sidebarPane = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]!;
+  term = startPty(tmuxBinary(ts.env), ['-u', '-L', ts.socketName, 'attach-session', '-t', '=agents'], { cols: 120, rows: 40, cwd: repo, env: ts.env });
+  await waitFor(async () => (await activePane()) !== undefined, { timeoutMs: 10_000, what: 'the tty client' });
+});
+
+afterAll(async () => {
+  term?.kill();
+  await cli(ts, ['daemon', 'stop']);
+  await ts.dispose();
+});
+
+describe('the sidebar', () => {
+  it('lists the agents from the daemon, one block each', async () => {
+    await shows('● a2 cmd · running', 'a2 in the sidebar');
+    const text = await sidebar();
+    expect(text).toContain('tmuxcodex  2 agents');
+    expect(text).toContain('● a1 cmd · running');
+    expect(text.split('\n').every((l) => [...l].length <= 30)).toBe(true);
+  });
+
+  it('j then Enter goes to the second agent\'s pane', async () => {
+    await ts.tmux(tmux.selectPane(sidebarPane));
+    await waitFor(async () => (await activePane()) === sidebarPane, { what: 'the sidebar selected' });
+    term.write('j');
+    term.write('\r');
+    await waitFor(async () => (await activePane()) === a2.paneId, { timeoutMs: 8000, what: 'the client on a2' });
+  });
+
+  it('? shows the keys; q closes them', async () => {
+    await ts.tmux(tmux.selectPane(sidebarPane));
+    await waitFor(async () => (await activePane()) === sidebarPane, { what: 'the sidebar selected' });
+    term.write('?');
+    await shows('go to its pane', 'the keys');
+    term.write('q');
+    await waitFor(async () => !(await sidebar()).includes('go to its pane'), { what: 'the keys closed' });
+  });
+
+  it('x asks first, then stops the selected agent', async () => {
+    term.write('k'); // back to a1 (a2 was selected)
+    term.write('j'); // and to a2 again: the selection moves round
+    term.write('x');
+    await shows('Stop a2?', 'the question');
+    expect((await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name).sort()).toEqual(['a1', 'a2']);
+    term.write('y');
+    await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name).join() === 'a1', { timeoutMs: 8000, what: 'a2 stopped' });
+    await shows('tmuxcodex  1 agents', 'the sidebar without a2');
+  });
+
+  it('says when the daemon is gone, and comes back with it', async () => {
+    expect((await cli(ts, ['daemon', 'stop'])).exitCode).toBe(0);
+    await shows('daemon stopped; waiting', 'the daemon-gone line');
+    expect((await cli(ts, ['daemon', 'start'])).exitCode).toBe(0);
+    await waitFor(async () => !(await sidebar()).includes('daemon stopped'), { timeoutMs: 10_000, what: 'the sidebar reconnected' });
+    expect(await sidebar()).toContain('● a1 cmd · running');
+  });
+});
