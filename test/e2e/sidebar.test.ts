@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { cli, cliJson } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
+import { writeFileSync } from 'node:fs';
 import { waitFor } from '../helpers/wait-for.js';
 import { startPty, type PtyRun } from '../helpers/pty.js';
 import { tmux } from '../../src/tmux/command.js';
@@ -28,6 +29,8 @@ const activePane = async () => (await ts.tmux(tmux.listClients('#{client_control
 beforeAll(async () => {
   ts = createTestServer('sidebar');
   repo = await makeRepo(join(ts.root, 'repo'), ts.env);
+  await git(repo, ['config', 'user.name', 'Repo User'], ts.env);
+  await git(repo, ['config', 'user.email', 'repo@example.com'], ts.env);
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
   await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a1', '--cmd', 'exec sleep 600'], { cwd: repo });
   a2 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a2', '--cmd', 'exec sleep 600'], { cwd: repo });
@@ -77,6 +80,23 @@ describe('the sidebar', () => {
     term.write('y');
     await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name).join() === 'a1', { timeoutMs: 8000, what: 'a2 stopped' });
     await shows('tmuxcodex  1 agents', 'the sidebar without a2');
+  });
+
+  it('M asks, then merges the selected agent\'s branch into its target and tidies it away (issue 5)', async () => {
+    const m1 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'm1', '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo });
+    writeFileSync(join(m1.worktree!.path, 'm1.txt'), 'work of m1\n');
+    await git(m1.worktree!.path, ['add', 'm1.txt'], ts.env);
+    await git(m1.worktree!.path, ['commit', '-q', '-m', 'm1 work'], ts.env);
+    await shows('● m1 cmd · running', 'm1 in the sidebar');
+    await ts.tmux(tmux.selectPane(sidebarPane));
+    await waitFor(async () => (await activePane()) === sidebarPane, { what: 'the sidebar selected' });
+    term.write('j'); // a1 -> m1
+    term.write('M');
+    await shows('Merge m1 into main', 'the question');
+    term.write('y');
+    await waitFor(async () => (await git(repo, ['log', '-1', '--format=%P', 'main'], ts.env)).trim().split(' ').length === 2, { timeoutMs: 10_000, what: 'the merge commit' });
+    expect(await git(repo, ['show', 'main:m1.txt'], ts.env)).toBe('work of m1');
+    await waitFor(async () => !(await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.some((a) => a.name === 'm1'), { timeoutMs: 10_000, what: 'm1 tidied away' });
   });
 
   it('says when the daemon is gone, and comes back with it', async () => {

@@ -41,7 +41,10 @@ export class SidebarApp {
   private readonly box: blessed.Widgets.BoxElement;
   private agents = new Map<string, AgentRecord>();
   private selected: string | null = null;
+  /** The connection's state (null when connected) and a passing message over it. */
   private status: string | null = 'connecting…';
+  private flashText: string | null = null;
+  private flashTimer: NodeJS.Timeout | undefined;
   private lines: Line[] = [];
   private lastContent = '';
   private client: SidebarClient | null = null;
@@ -71,6 +74,9 @@ export class SidebarApp {
   setClient(client: SidebarClient | null, status: string | null): void {
     this.client = client;
     this.status = status;
+    // The connection's news outranks a passing message.
+    clearTimeout(this.flashTimer);
+    this.flashText = null;
     this.render();
   }
 
@@ -100,7 +106,7 @@ export class SidebarApp {
     const live = this.live();
     if (this.selected && !live.some((a) => a.id === this.selected)) this.selected = live[0]?.id ?? null;
     if (!this.selected) this.selected = live[0]?.id ?? null;
-    this.lines = sidebarLines([...this.agents.values()], { width, height, selected: this.selected, unicode: this.unicode, thresholds: this.host.thresholds, status: this.status, now: Date.now() });
+    this.lines = sidebarLines([...this.agents.values()], { width, height, selected: this.selected, unicode: this.unicode, thresholds: this.host.thresholds, status: this.flashText ?? this.status, now: Date.now() });
     const content = toContent(this.lines, this.selected, width);
     if (!force && content === this.lastContent) return;
     this.lastContent = content;
@@ -125,15 +131,16 @@ export class SidebarApp {
   }
 
   private bindKeys(): void {
+    // blessed names a capital letter by its shifted key: M is 'S-m'.
     const when = (keys: string[], fn: () => void) => this.screen.key(keys, () => { if (!this.overlay) fn(); });
     when(['j', 'down'], () => this.move(1));
     when(['k', 'up'], () => this.move(-1));
     when(['enter'], () => { const a = this.current(); if (a) void this.act(() => this.client!.request('focus', { agent: a.id })); });
     when(['x'], () => this.confirmAgent((a) => `Stop ${a.name}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, (a) => this.client!.request('kill', { agent: a.id, force: false, keepWorktree: false })));
     when(['f'], () => this.confirmAgent((a) => `Fresh session for ${a.name}? The current one is stopped; the new one gets a handoff brief.`, (a) => this.client!.request('fresh', { agent: a.id })));
-    when(['M'], () => this.confirmAgent((a) => `Merge ${a.branch ?? a.name} into ${a.target ?? 'its target'} (merge commit), then stop ${a.name} and remove its worktree?`, (a) => this.client!.request('merge', { agent: a.id, into: null, method: 'merge', keep: false })));
-    when(['S'], () => this.confirmAgent((a) => `Squash-merge ${a.branch ?? a.name} into ${a.target ?? 'its target'}, then stop ${a.name} and remove its worktree?`, (a) => this.client!.request('merge', { agent: a.id, into: null, method: 'squash', keep: false })));
-    when(['P'], () => this.confirmAgent((a) => `Push ${a.branch ?? a.name} and open a pull request against ${a.target ?? 'its target'}?`, async (a) => {
+    when(['S-m'], () => this.confirmAgent((a) => `Merge ${a.branch ?? a.name} into ${a.target ?? 'its target'} (merge commit), then stop ${a.name} and remove its worktree?`, (a) => this.client!.request('merge', { agent: a.id, into: null, method: 'merge', keep: false })));
+    when(['S-s'], () => this.confirmAgent((a) => `Squash-merge ${a.branch ?? a.name} into ${a.target ?? 'its target'}, then stop ${a.name} and remove its worktree?`, (a) => this.client!.request('merge', { agent: a.id, into: null, method: 'squash', keep: false })));
+    when(['S-p'], () => this.confirmAgent((a) => `Push ${a.branch ?? a.name} and open a pull request against ${a.target ?? 'its target'}?`, async (a) => {
       const r = await this.host.cli(['pr', a.id], a.cwd);
       if (r.code !== 0) throw new Error(r.output.trim());
       return r.output.trim();
@@ -153,11 +160,13 @@ export class SidebarApp {
     }
   }
 
+  /** Shows text over the status line for a few seconds. */
   private flash(text: string): void {
-    const before = this.status;
-    this.status = text.split('\n')[0] ?? text;
+    clearTimeout(this.flashTimer);
+    this.flashText = text.split('\n')[0] ?? text;
     this.render();
-    setTimeout(() => { if (this.status === text.split('\n')[0]) { this.status = before; this.render(); } }, 6000).unref();
+    this.flashTimer = setTimeout(() => { this.flashText = null; this.render(); }, 6000);
+    this.flashTimer.unref();
   }
 
   /** A box over the list; Escape, q or Enter closes it. */
