@@ -184,6 +184,8 @@ export const tmux = {
   setHook: (target: string, hook: string, command: TmuxCommand) => c('set-hook', '-t', target, hook, toControlLine(command)),
   /** Binds key in a key table to command (the plugin's bindings). */
   bindKey: (table: string, key: string, command: TmuxCommand) => c('bind-key', '-T', table, key, ...command.words),
+  /** The binding of key in table (empty output when there is none). */
+  listKeys: (table: string, key: string) => c('list-keys', '-T', table, key),
   /** Makes the client's next key come from table (prefix + a enters tmuxcodex's table). */
   switchKeyTable: (table: string) => c('switch-client', '-T', table),
   /** Asks y/n first; prompt is a format (expanded for the current pane), command runs on y. */

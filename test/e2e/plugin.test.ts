@@ -141,3 +141,37 @@ describe('status segment, pane borders and jumping', () => {
     await waitFor(async () => (await clientPane()) === b1.paneId, { timeoutMs: 5000, what: 'the client on b1' });
   });
 });
+
+describe('spawning from the key binding, and a key the user took', () => {
+  it('n opens a form in a popup; its answers spawn the agent', async () => {
+    await prefixA();
+    term.write('n');
+    await shown('profile (claude, codex', 'the form');
+    for (const answer of ['shell', 'formed', 'shared', '', '']) {
+      term.write(`${answer}\r`);
+    }
+    const a = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((x) => x.name === 'formed'), { timeoutMs: 10_000, what: 'the agent from the form' }).catch((e: Error) => { throw new Error(`${e.message}\n${screen().slice(-1500)}`); });
+    expect(a).toMatchObject({ profile: 'shell', worktree: { mode: 'shared' } });
+    await shown('spawned formed', 'the spawn\'s answer in the popup');
+    term.write('\r');
+  });
+
+  it('leaves a prefix key the user bound to something else alone, and says why', async () => {
+    const other = createTestServer('plugin-taken');
+    try {
+      await other.tmux(tmux.raw('new-session', '-d', '-s', 'x'));
+      await other.tmux(tmux.raw('bind-key', '-T', 'prefix', 'a', 'display-message', 'mine'));
+      const res = await cli(other, ['plugin']);
+      expect(res.exitCode).toBe(2);
+      expect(res.stderr).toContain('prefix + a is already bound');
+      expect(res.stderr).toContain('@tmuxcodex-key');
+      expect(await other.tmux(tmux.listKeys('prefix', 'a'))).toContain('display-message mine');
+      // With another key chosen, it binds that one.
+      await other.tmux(tmux.setGlobalOption('@tmuxcodex-key', 'C-t'));
+      expect((await cli(other, ['plugin'])).exitCode).toBe(0);
+      expect(await other.tmux(tmux.listKeys('prefix', 'C-t'))).toContain('switch-client -T tmuxcodex');
+    } finally {
+      await other.dispose();
+    }
+  });
+});

@@ -40,6 +40,7 @@ export function bindings(): Binding[] {
   const agent = '#{@tmuxcodex-name}';
   const branchToTarget = '#{@tmuxcodex-branch} into #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}';
   return [
+    { key: 'n', help: 'spawn an agent: a form asks for profile, name, worktree, target and task', command: popup('tmuxcodex spawn', 'spawn', '--ask') },
     { key: 'M', help: 'merge the agent\'s branch into its target (a merge commit), then stop it and remove its worktree',
       command: confirmThen(`Merge ${branchToTarget} (merge commit), then stop ${agent} and remove its worktree?`, 'tmuxcodex merge', 'merge', '#{pane_id}') },
     { key: 'S', help: 'squash-merge the agent\'s branch into its target, then stop it and remove its worktree',
@@ -92,6 +93,12 @@ export const plugin: Command = {
       const lines = [`prefix + ${prefixKey}, then:`, ...bindings().filter((b) => b.help).map((b) => `  ${b.key.padEnd(3)} ${b.help}`)];
       process.stdout.write(lines.join('\n') + '\n');
       return;
+    }
+    // A key the user bound to something else is theirs: say so, and how to choose another.
+    const existing = (await tmuxOnce(server, tmux.listKeys('prefix', prefixKey), ctx.env).catch(() => '')).trim();
+    if (existing && !existing.includes(`switch-client -T ${KEY_TABLE}`)) {
+      await tmuxOnce(server, tmux.message(`tmuxcodex: prefix + ${prefixKey} is already bound (${existing.replace(/^bind-key\s+(-r\s+)?-T prefix \S+\s+/, '')}); set @tmuxcodex-key to another key before loading the plugin`), ctx.env).catch(() => {});
+      throw usageError('KEY_TAKEN', `prefix + ${prefixKey} is already bound to something else; tmuxcodex left it alone.`, 'Choose another key: set -g @tmuxcodex-key KEY (before the run-shell line in tmux.conf).');
     }
     await tmuxOnce(server, tmux.bindKey('prefix', prefixKey, tmux.switchKeyTable(KEY_TABLE)), ctx.env);
     for (const b of bindings()) await tmuxOnce(server, tmux.bindKey(KEY_TABLE, b.key, b.command), ctx.env);

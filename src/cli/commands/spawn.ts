@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
-import { str } from '../command.js';
+import { flag, str } from '../command.js';
 import { usageError } from '../../errors.js';
 import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -58,6 +58,31 @@ function worktreeRequest(ctx: CommandContext, config: Config, fallback: 'new' | 
   return { mode: 'existing', path: resolve(ctx.cwd, choice), given: choice };
 }
 
+/** spawn --ask: the form the `n` key opens in a popup, one question a line, Enter keeps the default. */
+async function askMissing(ctx: CommandContext): Promise<void> {
+  if (!process.stdin.isTTY) throw usageError('NOT_A_TERMINAL', 'spawn --ask asks on a terminal, and this is not one.', 'Give the options on the command line instead.');
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Answers typed (or pasted) ahead of their question are kept for it, not dropped.
+  const typed: string[] = [];
+  let waiting: ((line: string) => void) | null = null;
+  rl.on('line', (line) => { if (waiting) { const w = waiting; waiting = null; w(line); } else typed.push(line); });
+  const next = () => new Promise<string>((resolve) => { const t = typed.shift(); if (t !== undefined) resolve(t); else waiting = resolve; });
+  try {
+    const ask = async (question: string, fallback: string) => {
+      process.stdout.write(`${question} [${fallback}]: `);
+      return (await next()).trim() || fallback;
+    };
+    if (!ctx.positionals[0]) ctx.positionals.unshift(await ask('profile (claude, codex, aider, gemini, opencode, shell)', 'claude'));
+    if (str(ctx, 'name') === null) { const n = await ask('name', 'automatic'); if (n !== 'automatic') ctx.options.name = n; }
+    if (str(ctx, 'worktree') === null) ctx.options.worktree = await ask('worktree (new, shared, or a path)', 'new');
+    if (str(ctx, 'target') === null) { const t = await ask('target branch', 'default'); if (t !== 'default') ctx.options.target = t; }
+    if (str(ctx, 'task') === null && str(ctx, 'task-file') === null) { const t = await ask('task', 'none'); if (t !== 'none') ctx.options.task = t; }
+  } finally {
+    rl.close();
+  }
+}
+
 /** Built-in profiles plus those from the config. */
 function allProfiles(config: Config): Record<string, Profile> {
   const profiles: Record<string, Profile> = { ...BUILTIN_PROFILES };
@@ -101,9 +126,11 @@ export const spawn: Command = {
     env: { type: 'list', short: 'e', arg: 'K=V', help: 'extra environment for the agent (repeatable)' },
     cmd: { type: 'string', arg: 'COMMAND', help: 'run this shell command instead of a profile' },
     session: { type: 'string', arg: 'NAME', help: 'agents session name' },
+    ask: { type: 'boolean', help: 'ask for the profile, name, worktree, target and task on this terminal (the key binding\'s form)' },
     'context-window': { type: 'number', arg: 'TOKENS', help: 'the model\'s context window, for the percentages (default: from the transcript, else 200k for Claude)' },
   },
   async run(ctx) {
+    if (flag(ctx, 'ask')) await askMissing(ctx);
     if (ctx.positionals.length > 1) throw usageError('TOO_MANY_ARGS', `spawn takes one PROFILE, got ${ctx.positionals.length}: ${ctx.positionals.join(' ')}.`, 'Quote a task: --task "fix the login bug".');
     const cmd = str(ctx, 'cmd');
     const profile = ctx.positionals[0] ?? (cmd !== null ? 'cmd' : 'shell');
