@@ -26,7 +26,7 @@ function claudeTurn(sessionId, cwd, cached, n) {
 }
 
 /** Agents whose "CLI" is a sleep: the bench writes their transcripts itself, to know when each line lands. */
-async function spawnSilentClaudes(b, count) {
+export async function spawnSilentClaudes(b, count) {
   const config = join(b.env.XDG_CONFIG_HOME, 'tmuxcodex', 'config.yaml');
   mkdirSync(join(b.env.XDG_CONFIG_HOME, 'tmuxcodex'), { recursive: true });
   writeFileSync(config, 'profiles:\n  claude: { command: [sleep, "3600"] }\n');
@@ -42,7 +42,7 @@ async function spawnSilentClaudes(b, count) {
 }
 
 /** Appends one turn to an agent's transcript; returns the context the daemon should then show. */
-function appendTurn(a) {
+export function appendTurn(a) {
   a.turns++;
   appendFileSync(a.path, claudeTurn(a.sessionId, a.cwd, a.cached, a.turns));
   const used = 3 + 1500 + a.cached;
