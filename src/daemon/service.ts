@@ -32,6 +32,9 @@ import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
 import type { Params, Result } from './protocol.js';
 import type { ClientConn } from './server.js';
 
+/** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
+const FOLDED_SIDEBAR_WIDTH = 1;
+
 export interface ServiceOptions extends WatchOptions {
   now?: () => Date;
   /** The daemon's state folder (briefs are written there). */
@@ -66,7 +69,11 @@ export class AgentService {
   /** The status-bar segment and pane borders, kept current in tmux options. */
   readonly status: StatusKeeper;
 
+  /** The configured sidebar width, while o.layout's may be folded to one column. */
+  private readonly sidebarWidth: number;
+
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
+    this.sidebarWidth = o.layout.sidebarWidth;
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
     this.gitFields = new GitWatcher(() => registry.all(), (id, git) => registry.patch(id, { git }), o.log);
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`)));
@@ -261,6 +268,17 @@ export class AgentService {
     const now = this.registry.get(agent.id);
     if (now && now.state !== 'exited' && now.state !== 'gone') this.registry.patch(agent.id, { state: p.state });
     return { agent: this.registry.get(agent.id) ?? agent };
+  }
+
+  /**
+   * Folds the sidebars away (one column wide) or back to their width, in every managed window:
+   * the sidebar keeps running, so its state and keys are there again at once.
+   */
+  async toggleSidebar(): Promise<Result<'toggleSidebar'>> {
+    const hidden = this.o.layout.sidebarWidth !== FOLDED_SIDEBAR_WIDTH;
+    this.o.layout.sidebarWidth = hidden ? FOLDED_SIDEBAR_WIDTH : this.sidebarWidth;
+    await this.watch.relayoutAll();
+    return { hidden };
   }
 
   /** Records the pull request opened for an agent, on its pane and in the registry. */

@@ -4,7 +4,7 @@
 import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
 import type { Notification } from '../tmux/control/events.js';
 import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../agents/pane-query.js';
-import { LayoutKeeper, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
+import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
 import type { Registry } from './registry.js';
 import { sessionExists, type TmuxLink } from './tmux-link.js';
 
@@ -109,6 +109,14 @@ export class SessionWatch {
       if (!panes.some((p) => p.windowId === windowId && p.windowManaged)) { this.keeper.forget(windowId); return; }
       await this.link.run(tmux.selectLayout(windowId, want));
     }).catch((e) => this.o.log(`layout for ${windowId} failed: ${(e as Error).message}`));
+  }
+
+  /** Lays every managed window out again (after the sidebar's width changed). */
+  async relayoutAll(): Promise<void> {
+    for (const windowId of managedWindows(await listSessionPanes(this.link, this.o.session)).keys()) {
+      const [layout] = await this.link.run(tmux.display(windowId, '#{window_layout}'));
+      if (layout) this.keepLayout(windowId, layout);
+    }
   }
 
   /** Re-reads the panes a moment after a burst of changes, and reconciles the registry with them. */

@@ -123,6 +123,7 @@ describe('status segment, pane borders and jumping', () => {
     expect(await ts.tmux(tmux.showGlobalOption('status-right'))).toMatch(/^#\{\?@tmuxcodex-status,#\{@tmuxcodex-status\} \| ,\}/);
     await waitFor(async () => (await ts.tmux(tmux.showGlobalOption('@tmuxcodex-status'))).trim() === 'tmuxcodex: 2 running', { timeoutMs: 5000, what: 'the status option' });
     await shown('tmuxcodex: 2 running |', 'the status line');
+    await shown(' b1  main  running ', 'b1\'s pane border');
     expect((await ts.tmux(tmux.showPaneOption(b1.paneId!, '@tmuxcodex-border'))).trim()).toBe('b1  main  running');
     expect((await ts.tmux(tmux.display(b1.paneId!, '#{pane-border-status}'))).trim()).toBe('top');
     expect((await cli(ts, ['status-segment'])).stdout.trim()).toBe('tmuxcodex: 2 running');
@@ -139,6 +140,19 @@ describe('status segment, pane borders and jumping', () => {
     await prefixA();
     term.write('1');
     await waitFor(async () => (await clientPane()) === b1.paneId, { timeoutMs: 5000, what: 'the client on b1' });
+  });
+});
+
+describe('folding the sidebar', () => {
+  it('s folds the sidebar to one column, and s again brings it back', async () => {
+    const sidebarWidth = async () => Number((await ts.tmux(tmux.listPanesInSession('agents', '#{@tmuxcodex-role} #{pane_width}'))).split('\n').find((l) => l.startsWith('sidebar '))!.split(' ')[1]);
+    expect(await sidebarWidth()).toBe(30);
+    await prefixA();
+    term.write('s');
+    await waitFor(async () => (await sidebarWidth()) === 1, { timeoutMs: 10_000, what: 'the sidebar folded' });
+    await prefixA();
+    term.write('s');
+    await waitFor(async () => (await sidebarWidth()) === 30, { timeoutMs: 10_000, what: 'the sidebar back' });
   });
 });
 

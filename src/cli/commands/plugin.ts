@@ -51,6 +51,7 @@ export function bindings(): Binding[] {
       command: confirmThen(`Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', '#{pane_id}') },
     { key: 'f', help: 'a fresh session of the agent (a handoff brief goes to the new one)',
       command: confirmThen(`Start a fresh session of ${agent}? Its current session is stopped and the new one gets a handoff brief.`, 'tmuxcodex fresh', 'fresh', '#{pane_id}') },
+    { key: 's', help: 'fold the sidebar away, or back', command: tmux.runShell(cliLine('sidebar', '--toggle')) },
     { key: 'w', help: 'jump to the next agent waiting for you', command: tmux.runShell(cliLine('focus', '--waiting')) },
     ...Array.from({ length: 9 }, (_, i) => ({ key: String(i + 1), help: i === 0 ? 'jump to agent 1 (to 9), oldest first' : '', command: tmux.runShell(cliLine('focus', '--index', String(i + 1))) })),
     { key: 'm', help: 'the merge map, in a popup', command: popup('tmuxcodex map', 'map') },

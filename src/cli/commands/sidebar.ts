@@ -33,10 +33,20 @@ async function feed(ctx: CommandContext, app: SidebarApp): Promise<never> {
 
 export const sidebar: Command = {
   name: 'sidebar',
-  usage: 'sidebar [--plain]',
+  usage: 'sidebar [--plain | --toggle]',
   summary: 'the sidebar view (runs in pane 0 of each agents window)',
-  options: { plain: { type: 'boolean', help: 'a plain list without keys (also when not on a terminal)' } },
+  options: {
+    plain: { type: 'boolean', help: 'a plain list without keys (also when not on a terminal)' },
+    toggle: { type: 'boolean', help: 'fold the sidebars away to one column, or back (the s key)' },
+  },
   async run(ctx) {
+    if (flag(ctx, 'toggle')) {
+      const client = await ctx.daemon();
+      const res = await client.request('toggleSidebar', {});
+      client.close();
+      if (ctx.json) return void process.stdout.write(JSON.stringify(res) + '\n');
+      return;
+    }
     if (!flag(ctx, 'plain') && process.stdout.isTTY) {
       const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: null, env: ctx.env }).catch(() => ({ config: null }));
       const thresholds = config?.thresholds ?? { contextWarn: 60, contextCritical: 80 };

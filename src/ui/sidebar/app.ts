@@ -18,11 +18,14 @@ export interface SidebarHost {
   env: NodeJS.ProcessEnv;
 }
 
+/** Grey where the terminal has 256 colours; on 8 colours (no index 8) dim text stays plain. */
+const GREY = /256col/.test(process.env.TERM ?? '') ? COLOR.grey : null;
+
 /** blessed tags for a segment; its text escaped so that braces in names stay text. */
 function tagged(s: Segment): string {
   let t = blessed.escape(s.text);
-  if (s.fg !== undefined) t = `{${s.fg}-fg}${t}{/${s.fg}-fg}`;
-  if (s.dim) t = `{${COLOR.grey}-fg}${t}{/${COLOR.grey}-fg}`;
+  if (s.fg !== undefined && (s.fg < 8 || GREY !== null)) t = `{${s.fg}-fg}${t}{/${s.fg}-fg}`;
+  if (s.dim && GREY !== null) t = `{${GREY}-fg}${t}{/${GREY}-fg}`;
   if (s.bold) t = `{bold}${t}{/bold}`;
   return t;
 }

@@ -112,8 +112,12 @@ export function groupByWorktree(agents: readonly AgentRecord[]): Array<{ folder:
   return [...groups].map(([folder, list]) => ({ folder, agents: list }));
 }
 
+/** At or below this height (a phone's 80x24 terminal) the sidebar is compact whatever fits. */
+export const COMPACT_HEIGHT = 24;
+
 /** Whether the full blocks fit the height; else the compact mode. */
 export function fitsFull(agents: readonly AgentRecord[], o: ViewOptions): boolean {
+  if (o.height <= COMPACT_HEIGHT) return false;
   const g = o.unicode ? GLYPHS.unicode : GLYPHS.ascii;
   const groups = groupByWorktree(agents);
   const rows = 2 + (o.status ? 1 : 0) + groups.length + agents.reduce((n, a) => n + agentBlock(a, o, g).length, 0);

@@ -59,6 +59,7 @@ describe('sidebar view', () => {
 
   it('goes compact (one line per agent) when the blocks do not fit the height', () => {
     const text = plainText(sidebarLines(scene(), opts({ height: 10 })), null).split('\n');
+    expect(plainText(sidebarLines(scene(), opts({ height: 24 })), null).split('\n')).toHaveLength(6); // a phone's 80x24: compact even where blocks would fit
     expect(text.slice(2)).toEqual(['● login-fix 42% ↑3', '◆ helper 85% ↑3 ✗', '○ api 65% ↑1', '✕ tests']);
   });
 
