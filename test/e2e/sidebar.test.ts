@@ -2,11 +2,12 @@
 // daemon, j/k and Enter go to an agent's pane, x asks and stops one, ? shows the keys, and it says
 // when the daemon is gone and comes back by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
-import { cli, cliJson } from '../helpers/cli.js';
+import { cli, cliJson, FAKE_AGENT } from '../helpers/cli.js';
+import { userConfigPath } from '../../src/config/load.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { waitFor } from '../helpers/wait-for.js';
 import { startPty, type PtyRun } from '../helpers/pty.js';
 import { tmux } from '../../src/tmux/command.js';
@@ -31,6 +32,11 @@ beforeAll(async () => {
   repo = await makeRepo(join(ts.root, 'repo'), ts.env);
   await git(repo, ['config', 'user.name', 'Repo User'], ts.env);
   await git(repo, ['config', 'user.email', 'repo@example.com'], ts.env);
+  // A Claude profile run by the fake agent, which writes Claude Code's transcript format.
+  ts.env.CLAUDE_CONFIG_DIR = join(ts.root, 'claude-config');
+  const config = userConfigPath(ts.env);
+  mkdirSync(dirname(config), { recursive: true });
+  writeFileSync(config, `profiles:\n  claude: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"] }\n`);
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
   await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a1', '--cmd', 'exec sleep 600'], { cwd: repo });
   a2 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a2', '--cmd', 'exec sleep 600'], { cwd: repo });
@@ -97,6 +103,22 @@ describe('the sidebar', () => {
     await waitFor(async () => (await git(repo, ['log', '-1', '--format=%P', 'main'], ts.env)).trim().split(' ').length === 2, { timeoutMs: 10_000, what: 'the merge commit' });
     expect(await git(repo, ['show', 'main:m1.txt'], ts.env)).toBe('work of m1');
     await waitFor(async () => !(await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.some((a) => a.name === 'm1'), { timeoutMs: 10_000, what: 'm1 tidied away' });
+  });
+
+  it('shows a live context bar and the session age from an agent\'s transcript', async () => {
+    await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'c1', '--worktree', 'shared'], { cwd: repo });
+    expect((await cli(ts, ['send', 'c1', 'hello'])).exitCode).toBe(0);
+    // 15000 of Claude's 200k: 8% of a 20-cell bar.
+    await shows('██░░░░░░░░░░░░░░░░░░ 8%', 'c1\'s context bar');
+    expect(await sidebar()).toMatch(/\d+s · 1t/);
+    expect((await cli(ts, ['send', 'c1', 'again'])).exitCode).toBe(0);
+    await shows('██░░░░░░░░░░░░░░░░░░ 8%', 'the bar after turn 2 (16500: still 8%)');
+    await waitFor(async () => /· 2t/.test(await sidebar()), { timeoutMs: 8000, what: 'two turns' });
+  });
+
+  it('a sidebar made narrower by hand goes back to its width', async () => {
+    await ts.tmux(tmux.raw('resize-pane', '-t', sidebarPane, '-x', '12'));
+    await waitFor(async () => (await ts.tmux(tmux.display(sidebarPane, '#{pane_width}'))).trim() === '30', { timeoutMs: 8000, what: 'the sidebar 30 wide again' });
   });
 
   it('says when the daemon is gone, and comes back with it', async () => {
