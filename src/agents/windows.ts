@@ -12,10 +12,10 @@ export interface LayoutSettings {
 }
 
 /** The options every managed window gets: dead agents stay visible, their exit status readable. */
-/** Agent panes show their @tmuxcodex-border (name, branch→target, context, state) at the top; other panes their title. */
+/** Agent panes show their @tmuxcodex-border (name, branch→target, context, state) at the top, reversed for the agent selected in the sidebar; other panes their title. */
 export const BORDER_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['pane-border-status', 'top'],
-  ['pane-border-format', ' #{?@tmuxcodex-border,#{@tmuxcodex-border},#{pane_title}} '],
+  ['pane-border-format', '#{?@tmuxcodex-selected,#[reverse],} #{?@tmuxcodex-border,#{@tmuxcodex-border},#{pane_title}} '],
 ];
 
 export async function markManagedWindow(runner: TmuxRunner, windowId: string, sidebarPaneId: string): Promise<void> {

@@ -78,6 +78,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         case 'fresh': return svc.fresh(params as Params<'fresh'>);
         case 'signal': return svc.signal(params as Params<'signal'>);
         case 'toggleSidebar': return svc.toggleSidebar();
+        case 'highlight': return svc.highlight(params as Params<'highlight'>);
         case 'resurrect': return svc.resurrect(params as Params<'resurrect'>);
         case 'syncFiles': return svc.syncFiles(params as Params<'syncFiles'>);
         case 'focus': return svc.focus(params as Params<'focus'>);

@@ -70,6 +70,7 @@ export interface Methods {
   resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }> }];
   /** What an agent CLI's own hook says (Claude Code hooks, Codex notify): it waits for the person, works, or is idle. */
   signal: [{ agent: string; state: 'waiting' | 'working' | 'idle'; detail: string | null }, { agent: AgentRecord }];
+  highlight: [{ agent: string | null }, { paneId: string | null }];
   toggleSidebar: [Record<string, never>, { hidden: boolean }];
   setPr: [{ agent: string; pr: { url: string; base: string } }, { agent: AgentRecord }];
   syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
@@ -145,7 +146,7 @@ export type DaemonEvent =
 // A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
 const METHOD_TABLE: Record<Method, true> = {
   hello: true, status: true, stop: true, ensureSession: true, spawn: true, list: true, kill: true, map: true, merge: true,
-  clean: true, setPr: true, fresh: true, resurrect: true, signal: true, toggleSidebar: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
+  clean: true, setPr: true, fresh: true, resurrect: true, signal: true, toggleSidebar: true, highlight: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
 };
 export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
 

@@ -32,6 +32,9 @@ import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
 import type { Params, Result } from './protocol.js';
 import type { ClientConn } from './server.js';
 
+/** The pane option that reverses an agent pane's border while the sidebar has it selected. */
+const SELECTED_OPTION = '@tmuxcodex-selected';
+
 /** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
 const FOLDED_SIDEBAR_WIDTH = 1;
 
@@ -58,6 +61,8 @@ export class AgentService {
   private readonly watch: SessionWatch;
   private readonly mutex = new Mutex();
   private readonly paneLocks = new Map<string, Mutex>();
+  /** The pane whose border shows it is the one selected in the sidebar. */
+  private highlighted: string | null = null;
   /** When each agent was last sent a line with Enter (wait --idle waits for activity after it). */
   private readonly lastSent = new Map<string, number>();
   private readonly deps: DepsWatcher;
@@ -268,6 +273,15 @@ export class AgentService {
     const now = this.registry.get(agent.id);
     if (now && now.state !== 'exited' && now.state !== 'gone') this.registry.patch(agent.id, { state: p.state });
     return { agent: this.registry.get(agent.id) ?? agent };
+  }
+
+  /** Marks the pane of the agent selected in the sidebar (its border is drawn reversed), unmarking the last one. */
+  async highlight(p: Params<'highlight'>): Promise<Result<'highlight'>> {
+    const pane = p.agent ? this.registry.resolve(p.agent).paneId : null;
+    if (this.highlighted && this.highlighted !== pane) await this.link.run(tmux.unsetPaneOption(this.highlighted, SELECTED_OPTION)).catch(() => {});
+    if (pane && pane !== this.highlighted) await this.link.run(tmux.setPaneOption(pane, SELECTED_OPTION, '1')).catch(() => {});
+    this.highlighted = pane;
+    return { paneId: pane };
   }
 
   /**

@@ -64,6 +64,8 @@ describe('the sidebar', () => {
     await ts.tmux(tmux.selectPane(sidebarPane));
     await waitFor(async () => (await activePane()) === sidebarPane, { what: 'the sidebar selected' });
     term.write('j');
+    // The selected agent's pane is marked for its border (drawn reversed).
+    await waitFor(async () => (await ts.tmux(tmux.display(a2.paneId!, '#{@tmuxcodex-selected}'))).trim() === '1', { timeoutMs: 8000, what: 'a2 marked selected' });
     term.write('\r');
     await waitFor(async () => (await activePane()) === a2.paneId, { timeoutMs: 8000, what: 'the client on a2' });
   });

@@ -120,6 +120,15 @@ export class SidebarApp {
   private select(id: string): void {
     this.selected = id;
     this.render();
+    this.highlight();
+  }
+
+  private highlightTimer: NodeJS.Timeout | undefined;
+
+  /** Tells the daemon which agent is selected, so its pane's border shows it (after keys settle). */
+  private highlight(): void {
+    clearTimeout(this.highlightTimer);
+    this.highlightTimer = setTimeout(() => { void this.client?.request('highlight', { agent: this.selected }).catch(() => {}); }, 50);
   }
 
   private move(delta: number): void {

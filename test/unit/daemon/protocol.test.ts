@@ -52,7 +52,7 @@ describe('LineSplitter', () => {
 
 describe('the method table', () => {
   it('lists every method the protocol defines', () => {
-    expect([...METHODS].sort()).toEqual(['capture', 'clean', 'ensureSession', 'focus', 'fresh', 'hello', 'kill', 'list', 'map', 'merge', 'resurrect', 'send', 'setPr', 'signal', 'spawn', 'status', 'stop', 'subscribe', 'syncFiles', 'toggleSidebar', 'wait']);
+    expect([...METHODS].sort()).toEqual(['capture', 'clean', 'ensureSession', 'focus', 'fresh', 'hello', 'highlight', 'kill', 'list', 'map', 'merge', 'resurrect', 'send', 'setPr', 'signal', 'spawn', 'status', 'stop', 'subscribe', 'syncFiles', 'toggleSidebar', 'wait']);
     expect(PROTOCOL_VERSION).toBe(1);
   });
 });
