@@ -178,6 +178,22 @@ describe('merge', () => {
     expect(await gRead(repo, ['status', '--porcelain'])).toBe('');
   });
 
+  it('--squash of an agent targeting main, in one command: one commit in main\'s clean checkout, the agent tidied away (the issue\'s done-when)', async () => {
+    await spawnAgent('sq-main', ['--task', 'tidy the readme']);
+    await commitFile(wt('sq-main'), 'sq-a.txt', 'a\n', 'sq-main: a');
+    await commitFile(wt('sq-main'), 'sq-b.txt', 'b\n', 'sq-main: b');
+    const before = await tip('main');
+    const res = await cli(ts, ['merge', 'sq-main', '--squash'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('squash-merged sq-main into main');
+    expect(await parentsOf('main')).toEqual([before]);
+    expect(await g(repo, ['show', 'main:sq-b.txt'])).toBe('b');
+    expect(await gRead(repo, ['status', '--porcelain'])).toBe(''); // the checkout of main moved with it
+    expect(await agent('sq-main')).toBeUndefined();
+    expect(await branchExists('sq-main')).toBe(false);
+    expect(existsSync(wt('sq-main'))).toBe(false);
+  });
+
   it('--rebase replays the agent\'s commit on main\'s new tip: linear history', async () => {
     await spawnAgent('r1');
     const work = await commitFile(wt('r1'), 'r1.txt', 'r1 work\n', 'r1: add r1.txt');
