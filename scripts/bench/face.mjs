@@ -54,7 +54,7 @@ export async function benchFace(b, row) {
 
     // Sidebar redraw after a context change, against the event on the daemon's socket.
     const sidebarPane = (await b.tmux('list-panes', '-s', '-t', '=agents', '-F', '#{pane_id} #{@tmuxcodex-role}')).stdout.split('\n').find((l) => l.endsWith(' sidebar')).split(' ')[0];
-    const events = spawnChild(process.execPath, [CLI, '-L', b.socket, 'events'], { env: b.env, cwd: b.repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    const events = spawnChild(process.execPath, [CLI, '-L', b.socket, 'events', '--follow', '--json'], { env: b.env, cwd: b.repo, stdio: ['ignore', 'pipe', 'inherit'] });
     const waiters = [];
     createInterface({ input: events.stdout }).on('line', (line) => {
       const e = JSON.parse(line);

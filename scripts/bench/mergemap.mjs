@@ -103,7 +103,7 @@ async function benchLiveUpdate(b, row, rows, coldMs, n = 7) {
   for (const [i, r] of rows.entries()) {
     await b.cli('spawn', '--name', r.agent, '--worktree', r.worktree, '--target', i % 2 ? 'consumer' : 'main', '--cmd', 'exec sleep 600');
   }
-  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events'], { env: b.env, cwd: b.repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events', '--follow', '--json'], { env: b.env, cwd: b.repo, stdio: ['ignore', 'pipe', 'inherit'] });
   const latest = new Map();
   const waiters = [];
   createInterface({ input: events.stdout }).on('line', (line) => {

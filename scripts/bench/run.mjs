@@ -109,7 +109,7 @@ async function benchFlood(b, pids, seconds = 8) {
 /** Time from a pane's process exiting (or its pane being killed) until the daemon's event says so. */
 async function benchExitLatency(b, n = 10) {
   const { spawn } = await import('node:child_process');
-  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events'], { env: b.env, cwd: b.repo });
+  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events', '--follow', '--json'], { env: b.env, cwd: b.repo });
   const seen = new Map();
   let buf = '';
   events.stdout.on('data', (d) => {

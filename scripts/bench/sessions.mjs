@@ -51,7 +51,7 @@ export function appendTurn(a) {
 }
 
 async function benchLatency(b, row, agents, n = 15) {
-  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events'], { env: b.env, cwd: b.repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  const events = spawn(process.execPath, [CLI, '-L', b.socket, 'events', '--follow', '--json'], { env: b.env, cwd: b.repo, stdio: ['ignore', 'pipe', 'inherit'] });
   const waiters = [];
   createInterface({ input: events.stdout }).on('line', (line) => {
     const e = JSON.parse(line);

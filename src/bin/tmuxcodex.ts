@@ -18,7 +18,7 @@ async function help(command: Command | null): Promise<string> {
   if (command) return `usage: tmuxcodex ${command.usage}\n\n${command.summary}\n${Object.keys(command.options).length ? `\n${optionHelp(command.options)}\n` : ''}\nglobal options:\n${optionHelp(GLOBAL_OPTIONS)}\n`;
   const cmds = await allCommands();
   return `tmuxcodex ${VERSION}: run many coding agents side by side in tmux\n\nusage: tmuxcodex [-L NAME | -S PATH] [--config FILE] [--json] COMMAND ...\n\n` +
-    cmds.map((c) => `  ${c.usage.split(' ')[0]!.padEnd(Math.max(...cmds.map((x) => x.usage.split(' ')[0]!.length)) + 2)}${c.summary}`).join('\n') + `\n\nglobal options:\n${optionHelp(GLOBAL_OPTIONS)}\n\nRun \`tmuxcodex COMMAND --help\` for a command's options.\n`;
+    cmds.map((c) => `  ${c.usage.split(' ')[0]!.padEnd(Math.max(...cmds.map((x) => x.usage.split(' ')[0]!.length)) + 2)}${c.summary}`).join('\n') + `\n\nglobal options:\n${optionHelp(GLOBAL_OPTIONS)}\n\nRun \`tmuxcodex COMMAND --help\` for a command's options; \`tmuxcodex help agents\` for a guide to driving agents from an agent.\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = first ? await loadCommand(first) : null;
   const parsed = parseArgv(argv, () => command?.options ?? null);
+  if (parsed.command === 'help' && parsed.positionals[0] === 'agents') {
+    process.stdout.write((await import('../cli/guides/agents.js')).AGENTS_GUIDE);
+    return 0;
+  }
   if (parsed.options.help || parsed.command === 'help' || parsed.command === null) {
     process.stdout.write(await help(parsed.command === 'help' ? await loadCommand(parsed.positionals[0] ?? '') : command));
     return parsed.command === null && !parsed.options.help ? 2 : 0;

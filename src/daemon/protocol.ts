@@ -62,7 +62,8 @@ export interface Methods {
   ensureSession: [{ session: string | null; cwd: string; width: number | null; height: number | null }, { session: string; windowId: string }];
   spawn: [SpawnParams, AgentRecord];
   list: [Record<string, never>, { agents: AgentRecord[] }];
-  kill: [{ agent: string; force: boolean; keepWorktree: boolean }, KillResult];
+  /** children: what to do with the agent's live children (null: refuse when it has any). */
+  kill: [{ agent: string; force: boolean; keepWorktree: boolean; children?: 'kill' | 'keep' | null }, KillResult];
   map: [{ cwd: string; targets: string[] }, MergeMap];
   merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
   clean: [{ dryRun: boolean }, { results: CleanResult[] }];
@@ -77,12 +78,14 @@ export interface Methods {
   focus: [{ agent: string }, { agent: AgentRecord }];
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
   capture: [{ agent: string; lines: number }, { text: string }];
-  wait: [{ agent: string; until: 'exit' | 'idle'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean }];
+  wait: [{ agent: string; until: 'exit' | 'idle' | 'waiting'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean; reached: boolean }];
   subscribe: [Record<string, never>, { agents: AgentRecord[] }];
 }
 
 export interface KillResult {
   agent: AgentRecord;
+  /** Children stopped with it (--children kill), each as its own result. */
+  children?: KillResult[];
   /** The uncommitted work saved before the worktree was removed, if there was any. */
   archive: ArchiveEntry | null;
   removed: { worktree: string | null; branch: string | null };

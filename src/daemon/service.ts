@@ -23,7 +23,8 @@ import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { computeMergeMap } from '../git/mergemap.js';
 import { commonGitDir, defaultBranch, listWorktrees } from '../git/worktree.js';
 import { worktreeRoot } from '../git/repo.js';
@@ -34,6 +35,9 @@ import type { ClientConn } from './server.js';
 
 /** The pane option that reverses an agent pane's border while the sidebar has it selected. */
 const SELECTED_OPTION = '@tmuxcodex-selected';
+
+/** Text longer than this (or with a newline) is pasted rather than typed. */
+const PASTE_ABOVE = 2000;
 
 /** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
 const FOLDED_SIDEBAR_WIDTH = 1;
@@ -156,7 +160,19 @@ export class AgentService {
    * kept in the registry (as gone) so nothing is forgotten, and the error says what to do.
    */
   async kill(p: Params<'kill'>): Promise<Result<'kill'>> {
-    return this.mutex.run(() => this.removeAgent(this.registry.resolve(p.agent), { keepWorktree: p.keepWorktree, force: p.force }));
+    return this.mutex.run(() => this.killWithChildren(this.registry.resolve(p.agent), p));
+  }
+
+  /** Stops an agent; its live children first when asked to, refusing when it has some and was not told. */
+  private async killWithChildren(agent: AgentRecord, p: Params<'kill'>): Promise<Result<'kill'>> {
+    const children = this.registry.all().filter((a) => a.parentId === agent.id && a.state !== 'gone').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (children.length && !p.children) {
+      throw usageError('CHILDREN_RUNNING', `Agent "${agent.name}" has ${children.length} live child agent(s): ${children.map((c) => c.name).join(', ')}; nothing was stopped.`, `Say what happens to them: --children kill (stop them too) or --children keep (they run on without their parent).`);
+    }
+    const stopped: Result<'kill'>[] = [];
+    if (p.children === 'kill') for (const c of children) stopped.push(await this.killWithChildren(c, p));
+    const res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
+    return stopped.length ? { ...res, children: stopped } : res;
   }
 
   /** kill's work, for callers that hold the mutex already (merge, clean). */
@@ -376,7 +392,11 @@ export class AgentService {
   private async sendNow(p: Params<'send'>): Promise<Result<'send'>> {
     const { agent, paneId } = this.livePane(p.agent);
     if (agent.state === 'exited') throw usageError('AGENT_EXITED', `Agent "${agent.name}" has exited (status ${agent.exitCode ?? '?'}); nothing reads its input.`, 'Spawn it again, or `tmuxcodex kill` it.');
-    if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
+    // ESC and the other control characters would act as keys (ESC [201~ even ends a bracketed paste).
+    const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.exec(p.text);
+    if (control) throw usageError('CONTROL_CHARACTER', `The text holds a control character (0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')}) at position ${control.index}, which would act as a key press in the agent; nothing was sent.`, 'Send plain text: letters, tabs and newlines.');
+    if (p.text.includes('\n') || p.text.length > PASTE_ABOVE) await this.paste(agent.id, paneId, p.text);
+    else if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
     if (p.enter) this.lastSent.set(agent.id, Date.now());
     if (p.enter) {
       // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md).
@@ -384,6 +404,25 @@ export class AgentService {
       await this.link.run(tmux.sendEnter(paneId));
     }
     return { agent };
+  }
+
+  /**
+   * Gives a pane text as one paste (bracketed when its program asked for that): newlines do not
+   * submit line by line, and 1 MB goes in one piece. The text travels through a private file, not
+   * the control connection's command line.
+   */
+  private async paste(agentId: string, paneId: string, text: string): Promise<void> {
+    const dir = join(this.o.stateDir, 'paste');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${agentId}-${process.pid}-${Date.now()}.txt`);
+    writeFileSync(file, text, { mode: 0o600 });
+    try {
+      const buffer = `tmuxcodex-${agentId}`;
+      await this.link.run(tmux.loadBuffer(buffer, file));
+      await this.link.run(tmux.pasteBuffer(buffer, paneId));
+    } finally {
+      rmSync(file, { force: true });
+    }
   }
 
   async capture(p: Params<'capture'>): Promise<Result<'capture'>> {
@@ -395,14 +434,15 @@ export class AgentService {
 
   /** Resolves when the agent has exited or gone, the timeout passes, or the client hangs up. */
   /**
-   * Resolves when the agent has exited or gone (until exit), or has finished what it was last sent
+   * Resolves when the agent has exited or gone (until exit), has finished what it was last sent
    * (until idle: idle or waiting for the person, with transcript activity after the last send, so a
-   * wait right after a send does not return on the idle state from before it); or at the timeout,
-   * or when the client hangs up.
+   * wait right after a send does not return on the idle state from before it), or waits for the
+   * person (until waiting); also when it ends first (reached false), at the timeout, or when the
+   * client hangs up.
    */
   async wait(p: Params<'wait'>, client: ClientConn): Promise<Result<'wait'>> {
     const start = this.registry.resolve(p.agent);
-    if (p.until === 'idle' && !adapterFor(start.transcriptFormat ?? start.profile)) {
+    if (p.until !== 'exit' && !adapterFor(start.transcriptFormat ?? start.profile)) {
       throw usageError('NO_IDLE_STATE', `Agent "${start.name}" runs ${start.launch ? `the ${start.profile} CLI` : 'a shell or command'}, whose turns tmuxcodex cannot see (it reads Codex and Claude Code transcripts).`, 'Use `wait --exit`, or watch it with `tmuxcodex capture`.');
     }
     const ended = (a: AgentRecord) => a.state === 'exited' || a.state === 'gone';
@@ -411,15 +451,16 @@ export class AgentService {
       const sent = this.lastSent.get(a.id);
       return sent === undefined || Date.parse(a.conversation?.lastActivityAt ?? '') >= sent;
     };
-    const done = (a: AgentRecord) => ended(a) || (p.until === 'idle' && settled(a));
-    if (done(start)) return { agent: start, timedOut: false };
+    const reached = (a: AgentRecord) => (p.until === 'exit' ? ended(a) : p.until === 'idle' ? settled(a) : a.state === 'waiting');
+    const done = (a: AgentRecord) => ended(a) || reached(a);
+    if (done(start)) return { agent: start, timedOut: false, reached: reached(start) };
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = (agent: AgentRecord, timedOut: boolean) => {
         clearTimeout(timer);
         this.registry.off('updated', onUpdate);
         this.registry.off('removed', onRemove);
-        resolve({ agent, timedOut });
+        resolve({ agent, timedOut, reached: !timedOut && reached(agent) });
       };
       const onUpdate = (a: AgentRecord) => { if (a.id === start.id && done(a)) finish(a, false); };
       const onRemove = (a: AgentRecord) => { if (a.id === start.id) finish({ ...a, state: 'gone' }, false); };

@@ -171,6 +171,10 @@ export const tmux = {
   /** Types text into a pane literally (-l: no key-name lookup); `--` keeps a leading '-' as text. */
   sendText: (pane: string, text: string) => c('send-keys', '-t', pane, '-l', '--', text),
   sendEnter: (pane: string) => c('send-keys', '-t', pane, 'Enter'),
+  /** Loads a file (written by us, private to the user) into a named paste buffer. */
+  loadBuffer: (buffer: string, path: string) => c('load-buffer', '-b', buffer, path),
+  /** Pastes a buffer into a pane and deletes it; -p brackets it when the program asked for bracketed paste. */
+  pasteBuffer: (buffer: string, pane: string) => c('paste-buffer', '-p', '-d', '-r', '-b', buffer, '-t', pane),
   capturePane: (pane: string, lines: number) => c('capture-pane', '-p', '-J', '-t', pane, '-S', String(-lines)),
   renameWindow: (window: string, name: string) => c('rename-window', '-t', window, '--', literalForFormat(name)),
   setPaneTitle: (pane: string, title: string) => c('select-pane', '-t', pane, '-T', literalForFormat(title)),

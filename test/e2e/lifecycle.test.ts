@@ -298,7 +298,7 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
   });
 
   it('events streams a snapshot, then agent-added and agent-removed', async () => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events'], { cwd: repo, env: ts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events', '--follow', '--json'], { cwd: repo, env: ts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: { event: string; agent?: AgentRecord; agents?: AgentRecord[] }[] = [];
     let stderr = '';
     child.stderr!.on('data', (d) => { stderr += d; });
@@ -332,7 +332,7 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
 
     const noCondition = await cli(ts, ['wait', 'fake']);
     expect(noCondition.exitCode).toBe(2);
-    expect(noCondition.stderr).toMatch(/--idle or --exit/);
+    expect(noCondition.stderr).toMatch(/--idle, --waiting or --exit/);
     expect((await cli(ts, ['wait', 'fake', '--idle', '--exit'])).exitCode).toBe(2);
 
     // A --cmd program writes no transcript: its turns cannot be seen.

@@ -2,7 +2,7 @@
 // agent's pane asks first (naming branch and target), then merges and tidies the agent away; on a
 // pane that is not an agent's it says so and does nothing; ? lists the keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
@@ -23,6 +23,16 @@ let a1: AgentRecord;
 /** The screen text as the pty received it, escape sequences dropped (enough to find words). */
 const strip = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g, '');
 const screen = () => strip(term.output());
+
+/** Presses Enter in a result popup and waits until its shell has gone (a popup open on the client makes the next display-popup fail). */
+async function closePopup(): Promise<void> {
+  term.write('\r');
+  const popupShells = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    // This server's popups: their environment's TMUX names its socket.
+    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('press Enter to close') && readFileSync(`/proc/${p}/environ`, 'utf8').includes(ts.socketName); } catch { return false; }
+  });
+  await waitFor(() => popupShells().length === 0, { timeoutMs: 5000, what: 'the popup to close' });
+}
 
 /** Waits until the terminal has shown text; on failure the error carries the screen's tail. */
 async function shown(text: string, what: string, timeoutMs = 10_000): Promise<void> {
@@ -101,14 +111,14 @@ describe('the tmux plugin', () => {
     await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.length === 0, { timeoutMs: 10_000, what: 'a1 to be gone' });
     await shown('press Enter to close', 'the popup with the result');
     expect(screen()).toContain('merged a1 into main');
-    term.write('\r');
+    await closePopup();
   });
 
   it('lists the keys with ?', async () => {
     await prefixA();
     term.write('?');
     await shown('squash-merge the agent', 'the keys popup');
-    term.write('\r');
+    await closePopup();
   });
 });
 
@@ -167,7 +177,7 @@ describe('spawning from the key binding, and a key the user took', () => {
     const a = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((x) => x.name === 'formed'), { timeoutMs: 10_000, what: 'the agent from the form' }).catch((e: Error) => { throw new Error(`${e.message}\n${screen().slice(-1500)}`); });
     expect(a).toMatchObject({ profile: 'shell', worktree: { mode: 'shared' } });
     await shown('spawned formed', 'the spawn\'s answer in the popup');
-    term.write('\r');
+    await closePopup();
   });
 
   it('leaves a prefix key the user bound to something else alone, and says why', async () => {

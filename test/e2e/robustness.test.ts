@@ -334,7 +334,7 @@ describe('a running daemon: sessions, sends, NUL, wait, zoom, journal, a lost se
   it('daemon stop does not hang on a stopped (Ctrl-Z) events client', async () => {
     const paths = daemonPaths(ts.server.socketPath, ts.env);
     const pid = (await status(ts)).pid;
-    const child: ChildProcess = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events'], { cwd: repo, env: ts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events', '--follow', '--json'], { cwd: repo, env: ts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const events: string[] = [];
     child.stderr!.resume();

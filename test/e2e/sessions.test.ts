@@ -212,7 +212,7 @@ describe('wait --idle', () => {
 describe('attention', () => {
   it('tells when a turn ends and when the context crosses the thresholds: events, and the notify command', async () => {
     const seen: Array<{ kind: string; agent: string; text: string }> = [];
-    events = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events'], { env: ts.env, cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] });
+    events = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events', '--follow', '--json'], { env: ts.env, cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] });
     createInterface({ input: events.stdout! }).on('line', (line) => {
       const e = JSON.parse(line) as { event: string; kind?: string; agent?: AgentRecord; text?: string };
       if (e.event === 'agent-attention') seen.push({ kind: e.kind!, agent: e.agent!.name, text: e.text! });

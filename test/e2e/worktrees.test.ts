@@ -431,7 +431,12 @@ describe('kill, archive and restore', () => {
     const helper = await cliJson<AgentRecord>(ts, ['spawn', '--parent', 'lead', '--name', 'helper', '--cmd', 'exec sleep 600'], { cwd: proj });
     expect(helper).toMatchObject({ parentId: lead.id, worktree: { path: lead.worktree!.path, mode: 'shared' }, branch: 'lead' });
     writeFileSync(join(lead.worktree!.path, 'helper-work.txt'), 'in progress\n');
-    const res = await cli(ts, ['kill', 'lead'], { cwd: proj });
+    // Not told what happens to its child, kill refuses (issue 8) and stops nothing.
+    const refused = await cli(ts, ['kill', 'lead', '--json'], { cwd: proj });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('CHILDREN_RUNNING');
+    expect((await agent('lead'))?.state).toBe('running');
+    const res = await cli(ts, ['kill', 'lead', '--children', 'keep'], { cwd: proj });
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stdout).toContain('kept the worktree: still used by helper');
     expect(readFileSync(join(lead.worktree!.path, 'helper-work.txt'), 'utf8')).toBe('in progress\n');

@@ -44,8 +44,8 @@ function prompt(text, delayMs = 0) {
 
 process.stdout.write(`fake-agent ready (pid ${process.pid})${format ? ` ${format} session ${writer.id}` : ''}${resumeId ? ' resumed' : ''}${task ? ` task: ${task}` : ''}\n> `);
 if (task) prompt(task);
-const rl = createInterface({ input: process.stdin });
-rl.on('line', (line) => {
+/** One line of input, as the person (or tmuxcodex) gave it. */
+function onLine(line) {
   const text = line.trim();
   const m = /^exit (\d+)$/.exec(text);
   if (m) process.exit(Number(m[1]));
@@ -71,6 +71,25 @@ rl.on('line', (line) => {
   }
   const work = /^work (\d+) (.*)$/.exec(text);
   if (work) prompt(work[2], Number(work[1]));
-  else if (text) prompt(text);
-});
-rl.on('close', () => process.exit(0));
+  // The prompt as typed (tabs and spaces kept), as a real agent takes it.
+  else if (text) prompt(line);
+}
+
+if (process.stdin.isTTY) {
+  // Raw, as the real agent TUIs read: no line discipline, so a 1 MB line (or paste) arrives whole.
+  process.stdin.setRawMode(true);
+  let pending = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => {
+    if (chunk.includes('\x03')) process.exit(130); // C-c
+    pending += chunk;
+    const parts = pending.split(/\r\n|\r|\n/);
+    pending = parts.pop();
+    for (const line of parts) onLine(line);
+  });
+  process.stdin.on('end', () => process.exit(0));
+} else {
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', onLine);
+  rl.on('close', () => process.exit(0));
+}

@@ -1,9 +1,12 @@
 // Commands that act on one agent or list them: list, kill, focus, send, capture, wait.
 import type { Command, CommandContext } from '../command.js';
-import { flag } from '../command.js';
-import { usageError } from '../../errors.js';
+import { flag, str } from '../command.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TmuxcodexError, usageError } from '../../errors.js';
 import type { AgentRecord } from '../../core/agent.js';
 import { statusSegment } from '../../core/status.js';
+import { treeOrder } from '../../core/tree.js';
 import type { KillResult } from '../../daemon/protocol.js';
 import { age, printJson, table } from '../output.js';
 import { contextText, gitLine, prLabel } from '../../ui/git-line.js';
@@ -39,7 +42,8 @@ export const list: Command = {
     for (const a of res.agents) byWorktree.set(a.worktree?.path ?? a.cwd, [...(byWorktree.get(a.worktree?.path ?? a.cwd) ?? []), a]);
     const rows: string[][] = [];
     for (const [path, group] of byWorktree) {
-      for (const a of group) rows.push([a.name, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ? `${a.branch} → ${a.target ?? 'default'}` : '-', contextText(a.context), a.git ? gitLine(a.git) : '-', a.pr ? prLabel(a.pr.url) : '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
+      // Children under their parent, indented: who spawned whom.
+      for (const { agent: a, depth } of treeOrder(group)) rows.push([`${'  '.repeat(Math.max(0, depth - 1))}${depth ? '↳ ' : ''}${a.name}`, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ? `${a.branch} → ${a.target ?? 'default'}` : '-', contextText(a.context), a.git ? gitLine(a.git) : '-', a.pr ? prLabel(a.pr.url) : '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
     }
     process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH → TARGET', 'CTX', 'GIT', 'PR', 'PORT', 'AGE', 'WORKTREE'], rows));
   },
@@ -56,21 +60,48 @@ export function teardownLines(res: KillResult, forced = false): string[] {
   return lines;
 }
 
+/** Asks on the terminal what to do with an agent's children: kill, keep, or nothing. */
+async function askChildren(message: string): Promise<'kill' | 'keep' | null> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`${message}\nStop them too (k), keep them running (p), or cancel (Enter)? `)).trim().toLowerCase();
+    return answer === 'k' ? 'kill' : answer === 'p' ? 'keep' : null;
+  } finally {
+    rl.close();
+  }
+}
+
 export const kill: Command = {
   name: 'kill',
-  usage: 'kill AGENT [--keep-worktree] [--force]',
+  usage: 'kill AGENT [--keep-worktree] [--force] [--children kill|keep]',
   summary: 'stop an agent and close its pane',
   options: {
     'keep-worktree': { type: 'boolean', help: 'leave the agent\'s worktree in place' },
     force: { type: 'boolean', help: 'also when its branch is not merged' },
+    children: { type: 'string', arg: 'kill|keep', help: 'its live child agents: stop them too, or keep them running (asked on a terminal)' },
   },
   async run(ctx) {
     const agent = agentArg(ctx);
+    let children = str(ctx, 'children');
+    if (children !== null && children !== 'kill' && children !== 'keep') throw usageError('BAD_CHILDREN', `--children takes kill or keep, not "${children}".`);
     const client = await ctx.daemon();
-    const res = await client.request('kill', { agent, force: flag(ctx, 'force'), keepWorktree: flag(ctx, 'keep-worktree') });
+    const request = () => client.request('kill', { agent, force: flag(ctx, 'force'), keepWorktree: flag(ctx, 'keep-worktree'), children: children as 'kill' | 'keep' | null });
+    let res;
+    try {
+      res = await request();
+    } catch (e) {
+      // A person at a terminal is asked; a script (--json, no terminal) gets the refusal.
+      if (!(e instanceof TmuxcodexError && e.code === 'CHILDREN_RUNNING') || ctx.json || !process.stdin.isTTY) throw e;
+      children = await askChildren(e.message);
+      if (!children) return 1;
+      res = await request();
+    }
     client.close();
     if (ctx.json) return printJson(res);
-    const lines = [`killed ${res.agent.name} (${res.agent.id})`, ...teardownLines(res, flag(ctx, 'force'))];
+    const lines: string[] = [];
+    for (const c of res.children ?? []) lines.push(`killed ${c.agent.name} (${c.agent.id}), a child of ${res.agent.name}`, ...teardownLines(c, flag(ctx, 'force')));
+    lines.push(`killed ${res.agent.name} (${res.agent.id})`, ...teardownLines(res, flag(ctx, 'force')));
     process.stdout.write(lines.join('\n') + '\n');
   },
 };
@@ -129,15 +160,38 @@ export const statusSegmentCommand: Command = {
   },
 };
 
+/** The text to send: TEXT, --file F, or standard input when TEXT is "-". */
+async function sendText(ctx: CommandContext): Promise<string> {
+  const given = ctx.positionals[1];
+  const file = str(ctx, 'file');
+  if (given !== undefined && file !== null) throw usageError('TEXT_TWICE', 'Give the text either as TEXT or with --file, not both.');
+  if (file !== null) {
+    try {
+      return readFileSync(resolve(ctx.cwd, file), 'utf8');
+    } catch (e) {
+      throw usageError('TEXT_FILE_UNREADABLE', `Cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  if (given === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  if (given === undefined) throw usageError('MISSING_TEXT', 'send needs the TEXT to type (or --file F, or - for standard input).', 'Example: tmuxcodex send a1 "run the tests"');
+  return given;
+}
+
 export const send: Command = {
   name: 'send',
-  usage: 'send AGENT TEXT [--no-enter]',
-  summary: 'type TEXT into the agent\'s pane, then Enter',
-  options: { 'no-enter': { type: 'boolean', help: 'type the text without pressing Enter' } },
+  usage: 'send AGENT TEXT|- [--file F] [--no-enter]',
+  summary: 'give the agent TEXT (multi-line text as one paste), then Enter',
+  options: {
+    'no-enter': { type: 'boolean', help: 'give the text without pressing Enter' },
+    file: { type: 'string', arg: 'F', help: 'send the contents of file F' },
+  },
   async run(ctx) {
     const agent = agentArg(ctx, 1);
-    const text = ctx.positionals[1];
-    if (text === undefined) throw usageError('MISSING_TEXT', 'send needs the TEXT to type.', 'Example: tmuxcodex send a1 "run the tests"');
+    const text = await sendText(ctx);
     const client = await ctx.daemon();
     const res = await client.request('send', { agent, text, enter: !flag(ctx, 'no-enter') });
     client.close();
@@ -163,24 +217,26 @@ export const capture: Command = {
 
 export const wait: Command = {
   name: 'wait',
-  usage: 'wait AGENT --idle|--exit [--timeout SEC]',
-  summary: 'wait until the agent has finished what it was last sent (idle, or waiting for you), or until it exits; exit code 1 on timeout',
+  usage: 'wait AGENT --idle|--waiting|--exit [--timeout SEC]',
+  summary: 'wait until the agent has finished what it was last sent, waits for you, or exits; exit 0 when it did, 1 on timeout, 3 when it ended first',
   options: {
     exit: { type: 'boolean', help: 'wait for the agent\'s process to exit' },
     idle: { type: 'boolean', help: 'wait until the agent has finished its turn (idle, or waiting for you): Codex and Claude agents' },
+    waiting: { type: 'boolean', help: 'wait until the agent waits for you (a permission prompt; see hooks install)' },
     timeout: { type: 'number', arg: 'SEC', help: 'give up after SEC seconds' },
   },
   async run(ctx) {
     const agent = agentArg(ctx);
-    if (flag(ctx, 'idle') === flag(ctx, 'exit')) throw usageError('MISSING_CONDITION', 'wait needs one condition: --idle or --exit.', 'Example: tmuxcodex wait a1 --idle --timeout 600');
+    const chosen = (['idle', 'waiting', 'exit'] as const).filter((c) => flag(ctx, c));
+    if (chosen.length !== 1) throw usageError('MISSING_CONDITION', 'wait needs one condition: --idle, --waiting or --exit.', 'Example: tmuxcodex wait a1 --idle --timeout 600');
     const timeout = ctx.options.timeout as number | undefined;
     // Node timers hold at most 2^31-1 ms (about 24 days); a longer one would fire at once.
     if (timeout !== undefined && !(timeout > 0 && timeout * 1000 <= 2 ** 31 - 1)) throw usageError('BAD_NUMBER', `--timeout needs a number of seconds from 0 to 2147483 (about 24 days), not ${timeout}.`);
     const client = await ctx.daemon();
-    const res = await client.request('wait', { agent, until: flag(ctx, 'idle') ? 'idle' : 'exit', timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
+    const res = await client.request('wait', { agent, until: chosen[0]!, timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
     client.close();
     if (ctx.json) printJson(res);
     else process.stdout.write(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`);
-    return res.timedOut ? 1 : 0;
+    return res.timedOut ? 1 : res.reached ? 0 : 3;
   },
 };

@@ -1,15 +1,58 @@
+// `events`: the agents now, and with --follow what happens to them, as lines for people or, with
+// --json, JSON lines. An agent-updated event says which fields changed (state, context, git, ...).
 import type { Command } from '../command.js';
+import { flag } from '../command.js';
+import type { AgentRecord } from '../../core/agent.js';
+import type { DaemonEvent } from '../../daemon/protocol.js';
+
+/** Fields whose change is worth telling apart, in the order they are named. */
+const FIELDS = ['state', 'context', 'git', 'conversation', 'pr', 'sessionId', 'paneId', 'exitCode'] as const;
+
+function changedFields(before: AgentRecord | undefined, after: AgentRecord): string[] {
+  if (!before) return [];
+  return FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+}
+
+/** One line for a person: "12:00:01 a1 state working -> idle". */
+function humanLine(e: DaemonEvent & { changed?: string[] }, before: AgentRecord | undefined): string {
+  const time = new Date().toISOString().slice(11, 19);
+  if (e.event === 'daemon-stopping') return `${time} the daemon is stopping`;
+  const a = e.agent;
+  switch (e.event) {
+    case 'agent-added': return `${time} ${a.name} spawned (${a.profile}, pane ${a.paneId ?? '-'})`;
+    case 'agent-removed': return `${time} ${a.name} removed`;
+    case 'agent-attention': return `${time} ${a.name} ${e.kind}: ${e.text}`;
+    default: {
+      const parts = (e.changed ?? []).map((f) => (f === 'state' ? `state ${before?.state ?? '?'} -> ${a.state}${a.state === 'exited' ? ` (${a.exitCode ?? '?'})` : ''}`
+        : f === 'context' && a.context ? `context ${a.context.percent ?? '?'}%` : f));
+      return `${time} ${a.name} ${parts.join(', ') || 'updated'}`;
+    }
+  }
+}
 
 export const events: Command = {
   name: 'events',
-  usage: 'events',
-  summary: 'stream agent events as JSON lines until interrupted',
-  options: {},
+  usage: 'events [--follow] [--json]',
+  summary: 'the agents now and, with --follow, each change as it happens (spawned, state, context, git, exited, attention)',
+  options: { follow: { type: 'boolean', help: 'keep streaming events until interrupted' } },
   async run(ctx) {
     const client = await ctx.daemon();
-    client.onEvent((e) => process.stdout.write(JSON.stringify(e) + '\n'));
+    const known = new Map<string, AgentRecord>();
+    const follow = flag(ctx, 'follow');
+    if (follow) {
+      client.onEvent((e) => {
+        const before = 'agent' in e ? known.get(e.agent.id) : undefined;
+        const changed = e.event === 'agent-updated' ? changedFields(before, e.agent) : undefined;
+        process.stdout.write((ctx.json ? JSON.stringify(changed ? { ...e, changed } : e) : humanLine({ ...e, changed } as DaemonEvent & { changed?: string[] }, before)) + '\n');
+        if (e.event === 'agent-removed') known.delete(e.agent.id);
+        else if (e.event === 'agent-added' || e.event === 'agent-updated') known.set(e.agent.id, e.agent);
+      });
+    }
     const snapshot = await client.request('subscribe', {});
-    process.stdout.write(JSON.stringify({ event: 'snapshot', agents: snapshot.agents }) + '\n');
+    for (const a of snapshot.agents) known.set(a.id, a);
+    if (ctx.json) process.stdout.write(JSON.stringify({ event: 'snapshot', agents: snapshot.agents }) + '\n');
+    else for (const a of snapshot.agents) process.stdout.write(`${a.name} ${a.state}${a.context?.percent != null ? ` ctx ${Math.round(a.context.percent)}%` : ''}\n`);
+    if (!follow) return void client.close();
     await client.closed;
   },
 };

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { flag, str } from '../command.js';
-import { usageError } from '../../errors.js';
+import { failure, usageError } from '../../errors.js';
+import type { AgentRecord } from '../../core/agent.js';
 import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { isTrusted } from '../../agents/trust.js';
@@ -56,6 +57,29 @@ function worktreeRequest(ctx: CommandContext, config: Config, fallback: 'new' | 
   if (choice === 'new') return { mode: 'new', path: ctx.cwd, given: choice, branch, base, root: config.worktrees.root, targets: config.targets };
   if (choice === 'shared') return { mode: 'shared', path: ctx.cwd, given: choice };
   return { mode: 'existing', path: resolve(ctx.cwd, choice), given: choice };
+}
+
+/** How long a screen must hold still to count as a prompt waiting for input (agent-tuis.md: ~2 s for Codex). */
+const STEADY_MS = 1500;
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * spawn --wait-ready: polls the daemon until the agent is idle or waiting (from its transcript), or
+ * its screen has shown the same non-empty text for STEADY_MS; an agent that exits first is an error.
+ */
+async function waitReady(client: Awaited<ReturnType<CommandContext['daemon']>>, agent: AgentRecord): Promise<AgentRecord> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = '';
+  let since = Date.now();
+  for (;;) {
+    const now = (await client.request('list', {})).agents.find((a) => a.id === agent.id) ?? agent;
+    if (now.state === 'exited' || now.state === 'gone') throw failure('EXITED_BEFORE_READY', `Agent "${now.name}" exited (status ${now.exitCode ?? '?'}) before it was ready.`, `See what it printed: tmuxcodex capture ${now.name} --lines 100`);
+    if (now.state === 'idle' || now.state === 'waiting') return now;
+    const screen = (await client.request('capture', { agent: agent.id, lines: 0 }).catch(() => ({ text: '' }))).text;
+    if (screen !== last) { last = screen; since = Date.now(); } else if (screen.trim() && Date.now() - since >= STEADY_MS) return now;
+    if (Date.now() > deadline) throw failure('NOT_READY', `Agent "${now.name}" did not show a steady prompt within ${READY_TIMEOUT_MS / 1000} s.`, `Look at it: tmuxcodex capture ${now.name}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }
 
 /** spawn --ask: the form the `n` key opens in a popup, one question a line, Enter keeps the default. */
@@ -112,7 +136,7 @@ function requireTrust(config: Config, profile: string, repoRoot: string | null, 
 
 export const spawn: Command = {
   name: 'spawn',
-  usage: 'spawn [PROFILE] [--name N] [--worktree new|shared|PATH] [--branch B] [--base REF] [--target B] [--task TEXT | --task-file F] [--parent AGENT] [--env K=V]... [--cmd "COMMAND"]',
+  usage: 'spawn [PROFILE] [--wait-ready] [--name N] [--worktree new|shared|PATH] [--branch B] [--base REF] [--target B] [--task TEXT | --task-file F] [--parent AGENT] [--env K=V]... [--cmd "COMMAND"]',
   summary: 'start an agent in a new pane (profiles: shell, codex, claude, aider, gemini, opencode, or any --cmd)',
   options: {
     name: { type: 'string', short: 'n', arg: 'N', help: 'agent name (default PROFILE-N)' },
@@ -126,6 +150,7 @@ export const spawn: Command = {
     env: { type: 'list', short: 'e', arg: 'K=V', help: 'extra environment for the agent (repeatable)' },
     cmd: { type: 'string', arg: 'COMMAND', help: 'run this shell command instead of a profile' },
     session: { type: 'string', arg: 'NAME', help: 'agents session name' },
+    'wait-ready': { type: 'boolean', help: 'return once the agent shows its prompt (its screen holds still) or has finished its first turn' },
     ask: { type: 'boolean', help: 'ask for the profile, name, worktree, target and task on this terminal (the key binding\'s form)' },
     'context-window': { type: 'number', arg: 'TOKENS', help: 'the model\'s context window, for the percentages (default: from the transcript, else 200k for Claude)' },
   },
@@ -141,7 +166,8 @@ export const spawn: Command = {
     const repoRoot = findWorktreeTop(ctx.cwd);
     const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
     const parent = str(ctx, 'parent');
-    const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent));
+    // Spawned from inside an agent's pane, the caller is the parent: the child joins its worktree.
+    const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null));
     // Claude takes a session id from us, so its transcript is known before it exists.
     const transcriptFormat = cmd === null ? (config.profiles[profile]?.transcript ?? (adapterFor(profile) ? profile : null)) : null;
     const session = transcriptFormat ? adapterFor(transcriptFormat)?.chooseSession() ?? null : null;
@@ -159,7 +185,8 @@ export const spawn: Command = {
       fixFor: str(ctx, 'fix-for') ? { agent: str(ctx, 'fix-for')!, toAll: ctx.options['fix-all'] === true } : null,
     };
     const client = await ctx.daemon();
-    const agent = await client.request('spawn', params);
+    let agent = await client.request('spawn', params);
+    if (flag(ctx, 'wait-ready')) agent = await waitReady(client, agent);
     client.close();
     if (ctx.json) printJson(agent);
     else {

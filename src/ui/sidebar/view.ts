@@ -5,6 +5,7 @@
 // blocks do not fit, a compact mode gives each agent one line. Without UTF-8, plain ASCII.
 import type { AgentRecord } from '../../core/agent.js';
 import { shortAge } from '../git-line.js';
+import { treeOrder } from '../../core/tree.js';
 
 /** A run of text with one style: a colour (palette index) and/or bold/inverse. */
 export interface Segment { text: string; fg?: number; bold?: boolean; dim?: boolean }
@@ -141,9 +142,12 @@ export function sidebarLines(agents: readonly AgentRecord[], o: ViewOptions): Li
   const groups = groupByWorktree(live);
   for (const group of groups) {
     if (groups.length > 1 && !compact) out.push({ segments: [{ text: group.folder.split('/').pop() || group.folder, fg: COLOR.blue }], agentId: null });
-    for (const a of group.agents) {
+    for (const { agent: a, depth } of treeOrder(group.agents)) {
       const block = compact ? [compactLine(a, o, g)] : agentBlock(a, o, g);
-      for (const segments of block) out.push({ segments, agentId: a.id });
+      // A child's lines are indented under its parent's, its first line marked.
+      const indent = '  '.repeat(Math.max(0, depth - 1)) + (depth ? (o.unicode ? '↳ ' : '> ') : '');
+      const pad = ' '.repeat([...indent].length);
+      block.forEach((segments, i) => out.push({ segments: indent ? [{ text: i === 0 ? indent : pad, dim: true }, ...segments] : segments, agentId: a.id }));
     }
   }
   return out.map((l) => ({ ...l, segments: fitSegments(l.segments, o.width, ellipsis) }));
