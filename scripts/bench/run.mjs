@@ -10,6 +10,7 @@ import { benchWorktrees } from './worktrees.mjs';
 import { benchMergeMap } from './mergemap.mjs';
 import { benchSessions } from './sessions.mjs';
 import { benchFace } from './face.mjs';
+import { benchOrchestration } from './orchestration.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
@@ -164,10 +165,11 @@ const PARTS = [
   ['map', 'merge map (generates a repository with 50 worktrees)', (e) => benchMergeMap(e, row)],
   ['sessions', 'transcripts: latency, 20 growing at once, a 200 MB first read', (e) => benchSessions(e, row)],
   ['face', 'status segment forks, sidebar redraw latency and idle CPU', (e) => benchFace(e, row)],
+  ['orchestration', 'ten spawns at once, wait wake-up', (e) => benchOrchestration(e, row)],
   ['core', 'spawn, exit, list, idle and flood', benchCore],
 ];
 const only = process.argv[2] ?? 'all';
-if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face)`);
+if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration)`);
 for (const [name, what, fn] of PARTS) {
   if (only !== 'all' && only !== name) continue;
   console.error(`bench: ${what}…`);

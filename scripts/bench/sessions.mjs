@@ -29,7 +29,8 @@ function claudeTurn(sessionId, cwd, cached, n) {
 export async function spawnSilentClaudes(b, count) {
   const config = join(b.env.XDG_CONFIG_HOME, 'tmuxcodex', 'config.yaml');
   mkdirSync(join(b.env.XDG_CONFIG_HOME, 'tmuxcodex'), { recursive: true });
-  writeFileSync(config, 'profiles:\n  claude: { command: [sleep, "3600"] }\n');
+  // A process that stays (the session arguments go to sh as $1 $2): the bench writes the transcript itself.
+  writeFileSync(config, 'profiles:\n  claude: { command: [sh, -c, "exec sleep 3600", sh] }\n');
   await b.cli('up', '--detached');
   const out = [];
   for (let i = 0; i < count; i++) {

@@ -104,6 +104,23 @@ describe('an integrator agent drives three sub-agents through the CLI', () => {
   });
 });
 
+describe('ten at once', () => {
+  it('ten spawns at the same moment all succeed, each in its own pane, and ten sends at once do not mix', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    const spawned = await Promise.all(names.map((name) => cliJson<AgentRecord>(ts, ['spawn', '--name', name, '--worktree', 'shared', '--cmd', `${JSON.stringify(process.execPath)} ${JSON.stringify(FAKE_AGENT)}`], { cwd: repo })));
+    expect(new Set(spawned.map((a) => a.paneId)).size).toBe(10);
+    const results = await Promise.all(names.map((name) => cli(ts, ['send', name, `message for ${name}: ${name.repeat(40)}`])));
+    expect(results.map((r) => r.exitCode)).toEqual(names.map(() => 0));
+    for (const name of names) {
+      const screen = await waitFor(async () => { const t = (await cli(ts, ['capture', name, '--lines', '50'])).stdout; return t.includes(`echo: message for ${name}`) ? t : null; }, { timeoutMs: 10_000, what: `${name}'s echo` });
+      // Only its own text reached it, whole.
+      expect(screen).toContain(`echo: message for ${name}: ${name.repeat(40)}`);
+      for (const other of names.filter((n) => n !== name)) expect(screen).not.toContain(`message for ${other}`);
+    }
+    await Promise.all(names.map((name) => cli(ts, ['kill', name])));
+  });
+});
+
 describe('bad input', () => {
   it('send refuses control characters, and an exited agent; 1 MB of text goes in whole', async () => {
     await cliJson(ts, ['spawn', 'claude', '--name', 'big', '--worktree', 'shared'], { cwd: repo });
