@@ -90,7 +90,8 @@ export class AttentionWatcher extends EventEmitter<{ attention: [Attention] }> {
     }
     if (this.settings.thresholds.message && this.link.connected) {
       const clients = (await this.link.run(tmux.listClients('#{client_control_mode} #{client_name}'))).filter((l) => l.startsWith('0 ')).map((l) => l.slice(2));
-      for (const c of clients) await this.link.run(tmux.messageTo(c, `tmuxcodex: ${text}`, 5000)).catch(() => {});
+      // -d (how long it shows) is newer than some tmux builds: without it tmux's display-time applies.
+      for (const c of clients) await this.link.run(tmux.messageTo(c, `tmuxcodex: ${text}`, 5000)).catch(() => this.link.run(tmux.messageTo(c, `tmuxcodex: ${text}`, null)).catch(() => {}));
     }
     const command = this.settings.notify.command;
     if (command && this.settings.notify.on.includes(kind)) {

@@ -204,7 +204,7 @@ export const tmux = {
   /** Shows text in the status line for a moment. */
   message: (text: string) => c('display-message', literalForFormat(text)),
   /** Shows text on one client's status line for ms milliseconds. */
-  messageTo: (client: string, text: string, ms: number) => c('display-message', '-c', client, '-d', String(ms), literalForFormat(text)),
+  messageTo: (client: string, text: string, ms: number | null) => c('display-message', '-c', client, ...(ms === null ? [] : ['-d', String(ms)]), literalForFormat(text)),
   /** A global option's value, or nothing when unset (-q). */
   showGlobalOption: (name: string) => c('show-options', '-gqv', name),
   /** Arbitrary words for the hostile-string tests and the bench harness: still quoted on the way out. */
