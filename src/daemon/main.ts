@@ -1,9 +1,11 @@
 // The daemon process: lock, token, socket, control connection, registry; graceful shutdown on SIGTERM.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkTmux } from '../tmux/binary.js';
 import type { TmuxServer } from '../tmux/command.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, userConfigPath } from '../config/load.js';
+import { DEFAULT_CONFIG } from '../config/schema.js';
 import { TmuxcodexError, usageError } from '../errors.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { CLI_ENTRY, VERSION } from '../version.js';
@@ -27,7 +29,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const paths = daemonPaths(opts.server.socketPath, opts.env);
   ensurePrivateDir(paths.runtimeDir);
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
-  const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`); } catch { /* log is best effort */ } };
+  const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`, { mode: 0o600 }); } catch { /* log is best effort */ } };
 
   // The kernel lock settles races between daemons starting at once; the pid file says who holds it.
   const holder = (await holdKernelLock(paths.key)) ? await acquireLock(paths.lock) : (readLockPid(paths.lock) ?? -1);
@@ -51,25 +53,41 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   };
   try {
     const tmuxVersion = await checkTmux(opts.env);
-    const { config } = await loadConfig({ configFile: opts.configFile, env: opts.env });
+    const notices: string[] = [];
+    // A broken config must not keep the daemon (and so every agent's tracking) down: it starts
+    // with the defaults, keeps a copy of the file as it was, and says so. Commands that read the
+    // config still refuse it with file:line:col, so the person sees what to fix.
+    const config = await loadConfig({ configFile: opts.configFile, env: opts.env }).then((r) => r.config, (e: Error) => {
+      const file = opts.configFile ?? userConfigPath(opts.env);
+      const copy = join(paths.stateDir, `config.bad-${new Date().toISOString().replace(/[:.]/g, '-')}.yaml`);
+      try { copyFileSync(file, copy); chmodSync(copy, 0o600); } catch { /* reported below all the same */ }
+      notices.push(`the config could not be used (${e.message.split('\n')[0]}); the daemon runs with the defaults (fix the file, then \`tmuxcodex daemon stop\` so the next command starts it again), and a copy of the file is at ${copy}`);
+      return DEFAULT_CONFIG;
+    });
     const session = opts.session ?? config.session;
     const sessionProblem = sessionNameProblem(session);
     if (sessionProblem) throw usageError('BAD_SESSION_NAME', `Session name "${session}" is not allowed: ${sessionProblem}.`);
     const token = randomBytes(24).toString('hex');
     const registry = new Registry(paths.journal, (e) => log(`writing the journal ${paths.journal} failed: ${e.message}`));
+    if (registry.journalProblem) notices.push(registry.journalProblem);
+    for (const n of notices) log(`notice: ${n}`);
     service = new AgentService(registry, {
       server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, settings: { thresholds: config.thresholds, notify: config.notify },
       sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
     });
     const svc = service;
+    // Requests about agents wait for the start (the registry rebuilt from tmux); hello, status and stop do not.
+    let markStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => { markStarted = resolve; });
     const handle = async (method: Method, params: unknown, client: Parameters<ConstructorParameters<typeof DaemonServer>[2]>[2]): Promise<unknown> => {
+      if (method !== 'hello' && method !== 'status' && method !== 'stop') await started;
       switch (method) {
         case 'hello': return { version: VERSION, pid: process.pid };
-        case 'status': return { running: true, pid: process.pid, socket: paths.socket, version: VERSION, session, tmux: { socket: opts.server.socketPath, version: tmuxVersion, connected: svc.link.connected }, agents: registry.all().length };
+        case 'status': return { running: true, pid: process.pid, socket: paths.socket, version: VERSION, session, tmux: { socket: opts.server.socketPath, version: tmuxVersion, connected: svc.link.connected }, agents: registry.all().length, notices };
         case 'stop': setImmediate(() => void shutdown('stop request').then(() => process.exit(0))); return { stopping: true };
         case 'ensureSession': return svc.ensureSession(params as Params<'ensureSession'>);
         case 'spawn': return svc.spawn(params as Params<'spawn'>);
-        case 'list': return svc.list();
+        case 'list': return notices.length ? { ...svc.list(), notices } : svc.list();
         case 'kill': return svc.kill(params as Params<'kill'>);
         case 'map': return svc.map(params as Params<'map'>);
         case 'merge': return svc.merge(params as Params<'merge'>);
@@ -98,7 +116,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     // The token is published last: a client that can read it finds a socket ready to answer.
     writeFileAtomic(paths.token, token);
     log(`daemon ${VERSION} listening on ${paths.socket} for tmux ${opts.server.socketPath} (${tmuxVersion}), session ${session}`);
-    await service.start();
+    await service.start().finally(markStarted);
   } catch (e) {
     log(`start failed: ${e instanceof TmuxcodexError ? e.message : (e as Error).stack}`);
     await shutdown('start failed');

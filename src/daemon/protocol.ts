@@ -52,6 +52,8 @@ export interface DaemonStatus {
   session: string;
   tmux: { socket: string; version: string; connected: boolean };
   agents: number;
+  /** What the daemon had to work around at start (an unreadable journal or config, and what it did). */
+  notices: string[];
 }
 
 /** Method name -> [params, result]. */
@@ -61,7 +63,8 @@ export interface Methods {
   stop: [Record<string, never>, { stopping: true }];
   ensureSession: [{ session: string | null; cwd: string; width: number | null; height: number | null }, { session: string; windowId: string }];
   spawn: [SpawnParams, AgentRecord];
-  list: [Record<string, never>, { agents: AgentRecord[] }];
+  /** notices: what the daemon had to work around at start (a broken config, an unreadable journal). */
+  list: [Record<string, never>, { agents: AgentRecord[]; notices?: string[] }];
   /** children: what to do with the agent's live children (null: refuse when it has any). */
   kill: [{ agent: string; force: boolean; keepWorktree: boolean; children?: 'kill' | 'keep' | null }, KillResult];
   map: [{ cwd: string; targets: string[] }, MergeMap];

@@ -1,5 +1,5 @@
 // The daemon's registry of agents: rebuilt from tmux pane options, kept in a journal on disk.
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { AgentRecord } from '../core/agent.js';
 import { usageError } from '../errors.js';
@@ -15,11 +15,29 @@ export interface RegistryEvents {
 
 /** Reads the journal; a missing or unreadable journal is an empty one (tmux is the truth for live agents). */
 export function readJournal(path: string): AgentRecord[] {
+  return loadJournal(path).agents;
+}
+
+/**
+ * Reads the journal; one that cannot be read as a journal (corrupted, truncated, another version)
+ * is copied aside (agents.json.bad-TIME) and reported, and the registry starts empty: tmux's panes
+ * rebuild the live agents.
+ */
+export function loadJournal(path: string): { agents: AgentRecord[]; problem: string | null } {
+  let text: string;
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; agents?: AgentRecord[] };
-    return data.version === JOURNAL_VERSION && Array.isArray(data.agents) ? data.agents : [];
+    text = readFileSync(path, 'utf8');
   } catch {
-    return [];
+    return { agents: [], problem: null }; // none yet
+  }
+  try {
+    const data = JSON.parse(text) as { version?: number; agents?: AgentRecord[] };
+    if (data.version === JOURNAL_VERSION && Array.isArray(data.agents) && data.agents.every((a) => a && typeof a.id === 'string' && typeof a.name === 'string')) return { agents: data.agents, problem: null };
+    throw new Error(data.version !== JOURNAL_VERSION ? `version ${String(data.version)} is not ${JOURNAL_VERSION}` : 'its agents are not a list of records');
+  } catch (e) {
+    const copy = `${path}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try { copyFileSync(path, copy); chmodSync(copy, 0o600); } catch { /* the report still says what happened */ }
+    return { agents: [], problem: `the journal ${path} could not be read (${(e as Error).message}); a copy was kept at ${copy}, and the agents were rebuilt from tmux's panes` };
   }
 }
 
@@ -29,9 +47,14 @@ const TRANSCRIPT_STATES: ReadonlySet<string> = new Set(['starting', 'working', '
 export class Registry extends EventEmitter<RegistryEvents> {
   private readonly agents = new Map<string, AgentRecord>();
 
+  /** What went wrong reading the journal at start, for the log and `daemon status`; null when nothing did. */
+  readonly journalProblem: string | null;
+
   constructor(private readonly journalPath: string, private readonly onSaveError: (e: Error) => void = () => {}) {
     super();
-    for (const a of readJournal(journalPath)) this.agents.set(a.id, a);
+    const { agents, problem } = loadJournal(journalPath);
+    this.journalProblem = problem;
+    for (const a of agents) this.agents.set(a.id, a);
   }
 
   all(): AgentRecord[] {

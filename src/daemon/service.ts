@@ -12,7 +12,7 @@ import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js'
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
-import { usageError } from '../errors.js';
+import { failure, usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../agents/windows.js';
 import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './session-watch.js';
@@ -106,8 +106,11 @@ export class AgentService {
 
   /** Attaches to the session if it exists already (daemon start); rebuilds the registry from tmux. */
   async start(): Promise<void> {
-    if (await sessionExists(this.o.server, this.o.session, this.o.env)) await this.link.connect();
-    else this.registry.reconcile([]);
+    if (await sessionExists(this.o.server, this.o.session, this.o.env)) {
+      await this.link.connect();
+      // Answer nothing before the registry matches tmux: a journal lost or torn is rebuilt first.
+      await this.watch.ready;
+    } else this.registry.reconcile([]);
   }
 
   /** Creates the agents session with its sidebar window when missing, then attaches. */
@@ -177,6 +180,8 @@ export class AgentService {
 
   /** kill's work, for callers that hold the mutex already (merge, clean). */
   private async removeAgent(agent: AgentRecord, o: { keepWorktree: boolean; force: boolean; mergedInto?: string }): Promise<Result<'kill'>> {
+    // A send in progress to this pane finishes first: no text is cut off half way by the kill.
+    if (agent.paneId) await this.paneLocks.get(agent.paneId)?.run(async () => {});
     if (agent.paneId && agent.state !== 'gone') {
       await this.link.run(tmux.killPane(agent.paneId)).catch((e) => { if (!(e instanceof TmuxCommandError)) throw e; });
       this.registry.patch(agent.id, { state: 'gone' });
@@ -401,7 +406,10 @@ export class AgentService {
     if (p.enter) {
       // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md).
       if (p.text.length) await new Promise((r) => setTimeout(r, 120));
-      await this.link.run(tmux.sendEnter(paneId));
+      await this.link.run(tmux.sendEnter(paneId)).catch((e) => {
+        if (e instanceof TmuxCommandError && /can't find pane/.test(e.message)) throw failure('AGENT_GONE', `Agent "${agent.name}"'s pane went away while the text was being given to it.`, 'It was killed or exited meanwhile: `tmuxcodex list` shows it.');
+        throw e;
+      });
     }
     return { agent };
   }

@@ -29,7 +29,9 @@ export class SessionWatch {
   constructor(private readonly link: TmuxLink, private readonly registry: Registry, private readonly o: WatchOptions) {
     this.keeper = new LayoutKeeper(o.layout);
     link.on('notification', (n) => this.onNotification(n));
-    link.on('connected', () => void this.afterConnect().catch((e) => o.log(`after connect: ${(e as Error).message}`)));
+    link.on('connected', () => {
+      this.ready = this.afterConnect().catch((e) => o.log(`after connect: ${(e as Error).message}`));
+    });
     link.on('disconnected', () => void this.afterDisconnect().catch((e) => o.log(`after disconnect: ${(e as Error).message}`)));
   }
 
@@ -164,6 +166,9 @@ export class SessionWatch {
   }
 
   /** After (re)attaching: rebuild the registry from pane options and fix every managed window's layout. */
+  /** Settles once the first reconcile after connecting is done (the registry matches tmux). */
+  ready: Promise<void> = Promise.resolve();
+
   private async afterConnect(): Promise<void> {
     await this.reconcile();
     try {

@@ -370,22 +370,26 @@ describe('start-up errors: a broken config, a runtime folder that is a file', ()
     await ts.dispose();
   });
 
-  it('a broken config.yaml: list exits 2 at once, naming file:line:col and the rule', async () => {
+  it('a broken config.yaml: the daemon runs on the defaults (issue 9), and list says what is wrong with it, naming file:line:col and the rule', async () => {
     const config = userConfigPath(ts.env);
     mkdirSync(join(config, '..'), { recursive: true });
     writeFileSync(config, 'session: agents\nlayout:\n  sidebarWidth: 5\n');
     try {
       const [res, took] = await elapsed(() => cli(ts, ['list']));
-      expect(res.exitCode, res.stderr).toBe(2);
+      expect(res.exitCode, res.stderr).toBe(0);
       expect(took).toBeLessThan(5000);
       expect(res.stderr).toContain(`${config}:3:17: sidebarWidth must be a whole number from 10 to 120`);
+      expect(res.stderr).toContain('runs with the defaults');
       expect(res.stderr).not.toMatch(NO_STACK);
-      expect(res.stdout).toBe('');
-      expect(daemonPids(ts)).toEqual([]);
-      expect(existsSync(daemonPaths(ts.server.socketPath, ts.env).lock)).toBe(false);
+      // Commands that read the config refuse it.
+      const spawn = await cli(ts, ['spawn', '--name', 'x', '--cmd', 'true']);
+      expect(spawn.exitCode).toBe(2);
+      expect(spawn.stderr).toContain(`${config}:3:17`);
     } finally {
       rmSync(config, { force: true });
+      await cli(ts, ['daemon', 'stop']);
     }
+    expect(daemonPids(ts)).toEqual([]);
   });
 
   it.each([

@@ -35,6 +35,8 @@ export const list: Command = {
     const client = await ctx.daemon();
     const res = await client.request('list', {});
     client.close();
+    // A daemon running on its defaults because the config is broken says so at every look.
+    for (const n of res.notices ?? []) process.stderr.write(`tmuxcodex: notice: ${n}\n`);
     if (ctx.json) return printJson(res);
     if (!res.agents.length) return void process.stdout.write('no agents (start one with: tmuxcodex spawn)\n');
     // Grouped by worktree: agents that share one (an integrator and its helpers) sit together.
