@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
+import type { SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
@@ -29,6 +30,8 @@ export interface SpawnDeps {
   parent: (ref: string) => AgentRecord;
   now: () => Date;
   log: (m: string) => void;
+  /** Where a spawn writes down the worktree it is about to make (null in tests that need no crash safety). */
+  intents?: SpawnIntents;
 }
 
 /** What making a pane in the agents session needs. */
@@ -88,7 +91,7 @@ async function rollback(undo: Undo, log: (m: string) => void): Promise<void> {
 }
 
 /** The agent's worktree: an existing one, the caller's or its parent's (shared), or a new one made now. */
-async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string, undo: Undo): Promise<ChosenWorktree> {
+async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string, undo: Undo, finished: Array<() => void>): Promise<ChosenWorktree> {
   const req = params.worktree;
   if (req.mode !== 'new') {
     const parent = params.parentId ? deps.parent(params.parentId) : null;
@@ -99,11 +102,16 @@ async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string
     return { worktree: { ...worktree, path: realpathSync(worktree.path) }, branch, branchCreated: false, base: null, target: params.target, source: null, snapshotRoot: null };
   }
   const plan = await planNewWorktree(req, name, params.target);
+  // Written down first: a daemon killed from here until the agent is recorded leaves this behind,
+  // and the next one undoes the half-made worktree (SpawnIntents.recover).
+  const intent = deps.intents?.begin({ source: plan.source, path: plan.path, branch: plan.branch, create: plan.create, baseCommit: plan.baseCommit });
+  if (intent) undo.push(async () => deps.intents!.end(intent));
   await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base });
   undo.push(async () => {
     await removeWorktree(plan.source, plan.path, true);
     if (plan.create) await deleteBranch(plan.source, plan.branch);
   });
+  if (intent) finished.push(() => deps.intents!.end(intent));
   // Recorded by its real path: a symlinked worktrees.root must not make one worktree look like two.
   const path = realpathSync(plan.path);
   const snapshotRoot = join(dirname(path), '.tmuxcodex-snapshots');
@@ -138,7 +146,9 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
   }
   const undo: Undo = [];
   try {
-    const chosen = await chooseWorktree(deps, params, name, undo);
+    // Run once the agent is complete (its pane carries its metadata): the spawn's intent is done.
+    const finished: Array<() => void> = [];
+    const chosen = await chooseWorktree(deps, params, name, undo, finished);
     let program = params.program;
     let provisioned: string[] = [];
     let background: Array<() => Promise<void>> = [];
@@ -168,6 +178,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
     await deps.runner.run(tmux.setPaneTitle(paneId, name));
     if (provisioned.length) deps.log(`provisioned ${chosen.worktree.path} for ${name}: ${provisioned.join('; ')}`);
     for (const job of background) void job().catch((e) => deps.log(`preparing the next clone failed: ${(e as Error).message}`));
+    for (const f of finished) f();
     return record;
   } catch (e) {
     await rollback(undo, deps.log);

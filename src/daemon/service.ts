@@ -20,11 +20,12 @@ import { agentEnv, reviveAgent, spawnAgent } from '../agents/spawn.js';
 import { portEnv } from '../agents/ports.js';
 import { launchArgv } from '../agents/profiles.js';
 import { handoffBrief, saveBrief } from '../agents/handoff.js';
+import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { computeMergeMap } from '../git/mergemap.js';
 import { commonGitDir, defaultBranch, listWorktrees } from '../git/worktree.js';
 import { worktreeRoot } from '../git/repo.js';
@@ -78,11 +79,14 @@ export class AgentService {
   /** The status-bar segment and pane borders, kept current in tmux options. */
   readonly status: StatusKeeper;
 
+  /** Worktrees spawns are about to make (crash safety: see SpawnIntents). */
+  private readonly intents: SpawnIntents;
   /** The configured sidebar width, while o.layout's may be folded to one column. */
   private readonly sidebarWidth: number;
 
   constructor(readonly registry: Registry, private readonly o: ServiceOptions) {
     this.sidebarWidth = o.layout.sidebarWidth;
+    this.intents = new SpawnIntents(join(o.stateDir, 'intents'));
     this.deps = new DepsWatcher((id, deps) => void this.depsMadePrivate(id, deps), o.log);
     this.gitFields = new GitWatcher(() => registry.all(), (id, git) => registry.patch(id, { git }), o.log);
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`)));
@@ -111,6 +115,24 @@ export class AgentService {
       // Answer nothing before the registry matches tmux: a journal lost or torn is rebuilt first.
       await this.watch.ready;
     } else this.registry.reconcile([]);
+    // Kills a killed daemon left half done (pane gone, work not yet archived) are finished.
+    const kills = join(this.o.stateDir, 'kills');
+    for (const file of existsSync(kills) ? readdirSync(kills) : []) {
+      try {
+        const k = JSON.parse(readFileSync(join(kills, file), 'utf8')) as { agent: string; keepWorktree: boolean; force: boolean };
+        const agent = this.registry.get(k.agent);
+        if (agent) {
+          await this.removeAgent(agent, { keepWorktree: k.keepWorktree, force: k.force });
+          this.o.log(`finished the interrupted kill of ${agent.name}`);
+        }
+      } catch (e) {
+        this.o.log(`finishing an interrupted kill failed (the agent stays, as gone; kill it again): ${(e as Error).message}`);
+      }
+      rmSync(join(kills, file), { force: true });
+    }
+    // Spawns a killed daemon left half done: their worktrees, which no record knows, are undone.
+    const known = new Set(this.registry.all().flatMap((a) => (a.worktree ? [a.worktree.path] : [])));
+    for (const line of await this.intents.recover(known).catch((e) => [`undoing interrupted spawns failed: ${(e as Error).message}`])) this.o.log(line);
   }
 
   /** Creates the agents session with its sidebar window when missing, then attaches. */
@@ -145,7 +167,7 @@ export class AgentService {
       const record = await spawnAgent({
         runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar,
         takenNames: this.registry.names(), takenIds: this.registry.ids(), now: this.o.now ?? (() => new Date()),
-        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log,
+        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log, intents: this.intents,
       }, p);
       this.registry.dropGoneNamed(record.name);
       this.registry.put(record);
@@ -174,7 +196,12 @@ export class AgentService {
     }
     const stopped: Result<'kill'>[] = [];
     if (p.children === 'kill') for (const c of children) stopped.push(await this.killWithChildren(c, p));
+    // Written down first, so a daemon killed half way through finishes the kill when it starts again.
+    const intent = join(this.o.stateDir, 'kills', `${agent.id}.json`);
+    mkdirSync(dirname(intent), { recursive: true, mode: 0o700 });
+    writeFileSync(intent, JSON.stringify({ agent: agent.id, keepWorktree: p.keepWorktree, force: p.force }), { mode: 0o600 });
     const res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
+    rmSync(intent, { force: true });
     return stopped.length ? { ...res, children: stopped } : res;
   }
 

@@ -1,0 +1,60 @@
+// What a spawn is about to make, written down before it makes it: a daemon killed half way through
+// a spawn (after `git worktree add`, before the agent is recorded) leaves an intent behind, and the
+// next daemon undoes the half-made worktree (and the branch it created, if nothing was committed on
+// it) instead of leaving a folder no record knows.
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { deleteBranch, gitRaw, removeWorktree, resolveCommit } from '../git/worktree.js';
+
+export interface SpawnIntent { source: string; path: string; branch: string; create: boolean; baseCommit: string }
+
+export class SpawnIntents {
+  constructor(private readonly dir: string) {}
+
+  /** Records an intent; returns its id (the undo and the end of the spawn remove it). */
+  begin(intent: SpawnIntent): string {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const id = randomBytes(6).toString('hex');
+    writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(intent));
+    return id;
+  }
+
+  end(id: string): void {
+    rmSync(join(this.dir, `${id}.json`), { force: true });
+  }
+
+  /**
+   * Undoes what interrupted spawns left: a worktree no agent record knows is removed (its files
+   * were provisioned, never worked in), and a branch created for it, still at its base, deleted.
+   * Returns what was done, for the log.
+   */
+  async recover(known: ReadonlySet<string>): Promise<string[]> {
+    const done: string[] = [];
+    for (const file of existsSync(this.dir) ? readdirSync(this.dir).filter((f) => f.endsWith('.json')) : []) {
+      const full = join(this.dir, file);
+      let intent: SpawnIntent;
+      try {
+        intent = JSON.parse(readFileSync(full, 'utf8')) as SpawnIntent;
+      } catch {
+        rmSync(full, { force: true });
+        continue;
+      }
+      const real = existsSync(intent.path) ? realpathSync(intent.path) : intent.path;
+      if (!known.has(intent.path) && !known.has(real)) {
+        if (existsSync(intent.path)) {
+          await removeWorktree(intent.source, intent.path, true).catch(() => rmSync(intent.path, { recursive: true, force: true }));
+          done.push(`removed the half-made worktree ${intent.path}`);
+        }
+        await gitRaw(intent.source, ['worktree', 'prune']).catch(() => {});
+        if (intent.create && (await resolveCommit(intent.source, `refs/heads/${intent.branch}`)) === intent.baseCommit) {
+          await deleteBranch(intent.source, intent.branch).catch(() => {});
+          done.push(`deleted its branch ${intent.branch} (nothing was committed on it)`);
+        }
+      }
+      rmSync(full, { force: true });
+    }
+    return done;
+  }
+}

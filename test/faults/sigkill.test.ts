@@ -1,0 +1,94 @@
+// The daemon killed with SIGKILL at random moments during spawn (with a new worktree) and kill (with
+// an archive of uncommitted work). After the next command: the registry matches tmux, no worktree
+// exists without a record or a record without its worktree, no branch the spawn made is left
+// without its agent, and the work of a killed agent is either still in its worktree or in an
+// archive, whole. FAULT_TRIALS (default 6 each) sets how many; `npm run test:faults` runs 50 each.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
+import { cli, cliJson, CLI } from '../helpers/cli.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
+import { daemonPaths } from '../../src/daemon/paths.js';
+import { tmux } from '../../src/tmux/command.js';
+import type { AgentRecord } from '../../src/core/agent.js';
+
+const TRIALS = Number(process.env.FAULT_TRIALS ?? 6);
+let ts: TestServer;
+let repo: string;
+/** A fixed sequence of "random" delays, so a failing trial can be run again. */
+let seed = 20261128;
+const random = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+
+const daemonPid = () => Number(readFileSync(daemonPaths(ts.server.socketPath, ts.env).lock, 'utf8').trim());
+
+/** Runs the CLI, and SIGKILLs the daemon after delayMs; resolves when the CLI has ended (it may fail). */
+async function killDaemonDuring(args: string[], delayMs: number): Promise<void> {
+  const pid = daemonPid();
+  const child = spawn(process.execPath, [CLI, '-L', ts.socketName, ...args], { cwd: repo, env: ts.env, stdio: 'ignore' });
+  const ended = new Promise((r) => child.once('exit', r));
+  await new Promise((r) => setTimeout(r, delayMs));
+  try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  await ended;
+}
+
+/** The invariants after any fault: checked through a fresh daemon (the next command starts one). */
+async function checkInvariants(): Promise<AgentRecord[]> {
+  const agents = (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.filter((a) => a.state !== 'gone');
+  const panes = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-id}'))).split('\n').filter((l) => l.split(' ')[1]).map((l) => l.split(' '));
+  expect(agents.map((a) => [a.paneId, a.id]).sort()).toEqual(panes.map(([p, id]) => [p, id]).sort());
+  const worktrees = (await git(repo, ['worktree', 'list', '--porcelain'], ts.env)).split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9)).filter((p) => p !== repo);
+  const recorded = agents.filter((a) => a.worktree?.mode === 'new').map((a) => a.worktree!.path);
+  expect(worktrees.sort()).toEqual([...recorded].sort());
+  for (const p of recorded) expect(existsSync(p)).toBe(true);
+  const branches = (await git(repo, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/t'], ts.env)).split('\n').filter(Boolean);
+  for (const b of branches) expect(agents.some((a) => a.branch === b)).toBe(true);
+  return agents;
+}
+
+beforeAll(async () => {
+  ts = createTestServer('sigkill');
+  repo = await makeRepo(join(ts.root, 'repo'), ts.env);
+  await git(repo, ['config', 'user.name', 'Repo User'], ts.env);
+  await git(repo, ['config', 'user.email', 'repo@example.com'], ts.env);
+  writeFileSync(join(repo, '.env'), 'SECRET=1\n'); // provisioning copies it
+  expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
+});
+
+afterAll(async () => {
+  await cli(ts, ['daemon', 'stop']);
+  await ts.dispose();
+});
+
+describe('SIGKILL of the daemon', () => {
+  it(`during spawn --worktree new (${TRIALS} trials): nothing half made is left`, async () => {
+    for (let i = 0; i < TRIALS; i++) {
+      await killDaemonDuring(['spawn', '--name', `t${i}`, '--worktree', 'new', '--cmd', 'exec sleep 600'], Math.floor(random() * 500));
+      const agents = await checkInvariants();
+      // Tidy for the next trial (a spawn that completed is a normal agent).
+      for (const a of agents.filter((x) => x.name === `t${i}`)) expect((await cli(ts, ['kill', a.name, '--force'])).exitCode).toBe(0);
+    }
+  }, TRIALS * 4000 + 10_000);
+
+  it(`during kill of an agent with uncommitted work (${TRIALS} trials): the work is in its worktree or in an archive, whole`, async () => {
+    for (let i = 0; i < TRIALS; i++) {
+      const name = `t-kill${i}`;
+      const a = await cliJson<AgentRecord>(ts, ['spawn', '--name', name, '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo });
+      const work = `work of ${name}\n`.repeat(100);
+      writeFileSync(join(a.worktree!.path, 'work.txt'), work);
+      await killDaemonDuring(['kill', name], Math.floor(random() * 400));
+      const agents = await checkInvariants();
+      const still = agents.find((x) => x.name === name);
+      if (still) {
+        expect(readFileSync(join(still.worktree!.path, 'work.txt'), 'utf8')).toBe(work);
+        expect((await cli(ts, ['kill', name, '--force'])).exitCode).toBe(0);
+      } else {
+        expect(existsSync(a.worktree!.path)).toBe(false);
+        const archives = (await cliJson<{ archives: Array<{ agent: string; ref: string }> }>(ts, ['archive', 'list'], { cwd: repo })).archives.filter((x) => x.agent === name);
+        expect(archives).toHaveLength(1);
+        expect(await git(repo, ['show', `${archives[0]!.ref}:work.txt`], ts.env)).toBe(work.trimEnd());
+      }
+    }
+  }, TRIALS * 4000 + 10_000);
+});
