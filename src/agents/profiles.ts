@@ -42,7 +42,8 @@ export function programFor(opts: { profile: string; cmd: string | null; task: st
     return { kind: 'shell', command: opts.cmd };
   }
   const profiles = opts.profiles ?? BUILTIN_PROFILES;
-  const profile = profiles[opts.profile];
+  // Own properties only: "constructor" or "__proto__" must not find Object.prototype's.
+  const profile = Object.hasOwn(profiles, opts.profile) ? profiles[opts.profile] : undefined;
   if (!profile) {
     throw usageError('UNKNOWN_PROFILE', `Unknown profile "${opts.profile}".`, `Known profiles: ${Object.keys(profiles).join(', ')}; or run any command with --cmd "...".`);
   }

@@ -64,7 +64,9 @@ export async function mainWorktree(dir: string): Promise<Worktree | null> {
 
 /** True if git accepts name as a branch name (`git check-ref-format --branch`). */
 export async function isValidBranchName(dir: string, name: string): Promise<boolean> {
-  if (name.startsWith('-')) return false;
+  // check-ref-format --branch expands @{-N} (the N-th branch checked out before): "@{-1}x" would
+  // come back as another branch's name. A name must be taken as written, and refs may not hold "@{".
+  if (name.startsWith('-') || name.includes('@{')) return false;
   try {
     await gitRaw(dir, ['check-ref-format', '--branch', name]);
     return true;

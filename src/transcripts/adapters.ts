@@ -85,5 +85,5 @@ export const ADAPTERS: Readonly<Record<string, TranscriptAdapter>> = { claude, c
 
 /** The adapter for an agent's profile, or null for programs whose transcripts we do not read. */
 export function adapterFor(profile: string): TranscriptAdapter | null {
-  return ADAPTERS[profile] ?? null;
+  return Object.hasOwn(ADAPTERS, profile) ? ADAPTERS[profile]! : null;
 }

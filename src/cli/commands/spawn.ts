@@ -15,14 +15,15 @@ import { printJson } from '../output.js';
 
 /** Parses repeated --env K=V into a map, rejecting malformed entries. */
 export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
+  const entries: Array<[string, string]> = [];
   for (const p of pairs) {
     const eq = p.indexOf('=');
     const key = eq === -1 ? p : p.slice(0, eq);
     if (eq === -1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw usageError('BAD_ENV', `--env "${p}" is not of the form NAME=VALUE.`, 'Example: --env PORT=3001');
-    env[key] = p.slice(eq + 1);
+    entries.push([key, p.slice(eq + 1)]);
   }
-  return env;
+  // fromEntries makes own properties: "__proto__" is a variable like any other, not the prototype.
+  return Object.fromEntries(entries);
 }
 
 function readTask(ctx: CommandContext): string | null {
@@ -169,12 +170,13 @@ export const spawn: Command = {
     // Spawned from inside an agent's pane, the caller is the parent: the child joins its worktree.
     const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null));
     // Claude takes a session id from us, so its transcript is known before it exists.
-    const transcriptFormat = cmd === null ? (config.profiles[profile]?.transcript ?? (adapterFor(profile) ? profile : null)) : null;
+    const own = Object.hasOwn(config.profiles, profile) ? config.profiles[profile] : undefined;
+    const transcriptFormat = cmd === null ? (own?.transcript ?? (adapterFor(profile) ? profile : null)) : null;
     const session = transcriptFormat ? adapterFor(transcriptFormat)?.chooseSession() ?? null : null;
     const profiles = allProfiles(config);
     const program = programFor({ profile, cmd, task, profiles, env: ctx.env, sessionArgs: session?.args });
-    const launch = cmd === null && profiles[profile] ? launchOf(profiles[profile]!, env) : null;
-    const contextWindow = (ctx.options['context-window'] as number | undefined) ?? config.profiles[profile]?.contextWindow ?? null;
+    const launch = cmd === null && Object.hasOwn(profiles, profile) ? launchOf(profiles[profile]!, env) : null;
+    const contextWindow = (ctx.options['context-window'] as number | undefined) ?? own?.contextWindow ?? null;
     if (contextWindow !== null && !(Number.isInteger(contextWindow) && contextWindow > 0)) throw usageError('BAD_CONTEXT_WINDOW', `--context-window takes a whole number of tokens above 0, not ${contextWindow}.`, 'For example --context-window 1000000 for a 1M-token model.');
     requireTrust(config, profile, repoRoot, ctx.env);
     const params: SpawnParams = {
