@@ -3,7 +3,9 @@ import { TmuxcodexError } from '../errors.js';
 import { ProcessError } from '../proc/run.js';
 
 /** Formats rows as left-aligned columns under a header. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  // Text from agents, branches and configs may hold control characters: shown as \xNN, never sent to the terminal as keys for it.
+  const rows = rawRows.map((r) => r.map((c) => c.replace(/[\x00-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';

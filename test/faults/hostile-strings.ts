@@ -70,11 +70,11 @@ export function handWritten(canary: string): Hostile[] {
     // shell syntax that runs something
     [`$(touch ${c()})`, true], [`"$(touch ${c()})"`, true], [`'$(touch ${c()})'`, true], [`\`touch ${c()}\``, true],
     [`;touch ${c()};`, true], [`; touch ${c()}`, true], [`| touch ${c()}`, true], [`|touch ${c()}`, true], [`& touch ${c()}`, true],
-    [`&& touch ${c()}`, true], [`|| touch ${c()}`, true], [`x > ${c()}`, true], [`>${c()}`, true], [`>>${c()}`, true], [`x\ntouch ${c()}\n`, true],
-    [`x\rtouch ${c()}\r`, true], [`'; touch ${c()}; '`, true], [`"; touch ${c()}; "`, true], [`$(touch\${IFS}${c()})`, true],
+    [`&& touch ${c()}`, true], [`&& false || touch ${c()}`, true], [`x > ${c()}`, true], [`>${c()}`, true], [`>>${c()}`, true], [`x\ntouch ${c()}\n`, true],
+    [`x\rtouch ${c()}\r`, false], [`'; touch ${c()}; '`, true], [`"; touch ${c()}; "`, true], [`$(touch\${IFS}${c()})`, true],
     [`\`touch\${IFS}${c()}\``, true], [`;touch\${IFS}${c()};`, true], [`a|touch\${IFS}${c()}`, true], [`$(touch\t${c()})`, true],
-    [`\\$(touch ${c()})`, true], [`$$(touch ${c()})`, true], [`<(touch ${c()})`, true], [`>(touch ${c()})`, true],
-    [`\${x:-$(touch ${c()})}`, true], [`$((\`touch ${c()}\`))`, true], [`x;touch ${c()}#`, true],
+    [`\\$(touch ${c()})`, false], [`$$$(touch ${c()})`, true], [`<(touch ${c()})`, true], [`>(touch ${c()})`, true],
+    [`\${x:-$(touch ${c()})}`, true], [`$((\`touch ${c()}\`))`, true], [`x;touch ${c()} #`, true],
     // shell syntax that runs nothing
     ['$HOME', false], ['${HOME}', false], ['$1', false], ['$@', false], ['$*', false], ['$?', false], ['$$', false], ['$!', false], ['$', false],
     ["$'\\x41'", false], ['$"x"', false], ['$((1+1))', false], ['${IFS}', false], ['~', false], ['~root/x', false], ['*', false], ['?', false],
@@ -84,13 +84,13 @@ export function handWritten(canary: string): Hostile[] {
     ['#', false], ['##', false], ['###', false], ['x#', false], ['#{pane_id}', false], ['#{session_name}', false], ['#{?pane_active,yes,no}', false],
     ['#{E:@tmuxcodex-status}', false], ['#{s/a/b/:pane_id}', false], ['#{T:pane_id}', false], ['#{l:#{pane_id}}', false], ['#{=3:pane_title}', false],
     ['#[fg=red]', false], ['##[fg=red]', false], ['#[reverse]#[blink]', false], ['a#[b]#{pane_id}##[c', false], ['#D #F #H #I #P #S #T #W', false],
-    [`#(touch ${c()})`, true], [`##(touch ${c()})`, true], [`#{#(touch ${c()})}`, true], [`#{?1,#(touch ${c()}),}`, true],
-    [`#[fg=red]#(touch ${c()})`, true], [`#(touch\${IFS}${c()})`, true],
+    [`#(touch ${c()})`, true], [`##(touch ${c()})`, false], [`#{#(touch ${c()})}`, false], [`#{?session_id,#(touch ${c()}),}`, true],
+    [`x#[fg=red]#(touch ${c()})`, true], [`#(touch\${IFS}${c()})`, true],
     // tmux command language
-    [`'; run-shell "touch ${c()}"; '`, true], [`" ; run-shell 'touch ${c()}' ; "`, true], [`; run-shell 'touch ${c()}'`, true],
-    [`\\; run-shell 'touch ${c()}'`, true], [`a ; run-shell "touch ${c()}"`, true], [`run-shell 'touch ${c()}'`, true],
-    [`}; run-shell 'touch ${c()}'; {`, true], [`{ run-shell 'touch ${c()}' }`, true], [`%if 1\nrun-shell 'touch ${c()}'\n%endif`, true],
-    [`x\nrun-shell 'touch ${c()}'`, true], [`x\rrun-shell 'touch ${c()}'`, true], [`;run-shell\${IFS}touch\${IFS}${c()};`, true],
+    [`'; run-shell "touch ${c()}"; set -g @y '`, true], [`" ; run-shell 'touch ${c()}' ; set -g @y "`, true], [`; run-shell 'touch ${c()}'`, false],
+    [`\\; run-shell 'touch ${c()}'`, false], [`a ; run-shell "touch ${c()}"`, true], [`run-shell 'touch ${c()}'`, true],
+    [`x }; run-shell 'touch ${c()}'; if-shell -F 1 { set -g @y x`, true], [`{ run-shell 'touch ${c()}' }`, false], [`%if 1\nrun-shell 'touch ${c()}'\n%endif`, true],
+    [`x\nrun-shell 'touch ${c()}'`, true], [`x\rrun-shell 'touch ${c()}'`, false],
     [`if-shell true "run-shell 'touch ${c()}'"`, true], [`source-file /dev/null ; run-shell 'touch ${c()}'`, true],
     ['a; kill-server', false], ['; new-window', false], ['\\;', false], ['\\\\;', false], ['ends with;', false], ['ends with\\;', false],
     ['%', false], ['%if 1', false], ['%endif', false], ['%begin 1 2 3', false], ['a\n%end 1 2 1\nb', false], ['a\n%exit\nb', false], ['%output %0 x', false],
@@ -105,7 +105,7 @@ export function handWritten(canary: string): Hostile[] {
     ['🤖', false], ['👩‍💻 🏳️‍🌈 👨‍👩‍👧‍👦', false], ['🇺🇳', false], ['e\u0301 a\u0308 n\u0303\u0323', false], ['Z' + '\u0336\u0337\u0338'.repeat(30), false],
     ['\u0301leading combining', false], ['日本語 中文 한국어', false], ['עברית العربية', false], ['\u202eevil\u202c', false], ['\u2066isolate\u2069', false],
     ['\u200b\u200c\u200d\ufeff', false], ['\ufeffbom', false], ['a\u2028b\u2029c', false], ['\ufffd', false], ['\uffff\ufffe', false], ['𝕏𝔸𝕄𝕃', false],
-    ['\u241e record separator', false], ['Ω≈ç√∫', false], ['ﷺ', false], ['\u0000'.length ? 'ᚠᛇᚻ' : '', false],
+    ['\u241e record separator', false], ['Ω≈ç√∫', false], ['ﷺ', false], ['ᚠᛇᚻ', false], ['__proto__', false], ['constructor', false], ['toString', false], ['hasOwnProperty', false], ['prototype', false],
     // option-looking
     ['-', false], ['--', false], ['-x', false], ['-n', false], ['-e', false], ['--name', false], ['--task=x', false], ['--json', false], ['-h', false],
     ['--help', false], ['-L', false], ['--socket-name=evil', false], ['-t foo', false], ['-F #{pane_id}', false], ['--cmd=touch x', false], ['-1', false],
@@ -158,14 +158,14 @@ const PLAIN_ATOMS: string[] = [
 const INJECT_ATOMS: Array<(f: string) => string> = [
   (f) => `$(touch ${f})`, (f) => `\`touch ${f}\``, (f) => `;touch ${f};`, (f) => `|touch ${f}`, (f) => `&&touch ${f}`, (f) => `||touch ${f}`,
   (f) => ` >${f} `, (f) => `\ntouch ${f}\n`, (f) => `'; touch ${f}; '`, (f) => `"; touch ${f}; "`, (f) => `#(touch ${f})`,
-  (f) => `'; run-shell "touch ${f}"; '`, (f) => `; run-shell 'touch ${f}'`, (f) => `\\; run-shell 'touch ${f}'`, (f) => `\nrun-shell 'touch ${f}'\n`,
-  (f) => `}; run-shell 'touch ${f}'; {`, (f) => `%if 1\nrun-shell 'touch ${f}'\n%endif`, (f) => `#{?1,#(touch ${f}),}`,
+  (f) => `'; run-shell "touch ${f}"; set -g @y '`, (f) => `; run-shell 'touch ${f}'`, (f) => `\\; run-shell 'touch ${f}'`, (f) => `\nrun-shell 'touch ${f}'\n`,
+  (f) => `x }; run-shell 'touch ${f}'; if-shell -F 1 { set -g @y x`, (f) => `%if 1\nrun-shell 'touch ${f}'\n%endif`, (f) => `#{?session_id,#(touch ${f}),}`,
 ];
 
 /** Injections without spaces or characters git forbids in a ref, so they can be branch names. */
 const REF_INJECT_ATOMS: Array<(f: string) => string> = [
   (f) => `$(touch\${IFS}${f})`, (f) => `\`touch\${IFS}${f}\``, (f) => `;touch\${IFS}${f};`, (f) => `|touch\${IFS}${f}`, (f) => `&&touch\${IFS}${f}`,
-  (f) => `#(touch\${IFS}${f})`, (f) => `;run-shell\${IFS}touch\${IFS}${f};`, (f) => `>${f}`,
+  (f) => `#(touch\${IFS}${f})`, (f) => `;{touch,${f}};`, (f) => `>${f}`,
 ];
 /** Characters git allows in a branch name that mean something to sh or tmux. */
 const REF_CHARS = [...'$(){}#;`|&<>\'"!%=+,@-_/.', 'a', 'b', 'Z', '0', '🤖', 'é', '日'];
