@@ -56,11 +56,11 @@ describe('an integrator agent drives three sub-agents through the CLI', () => {
   it('spawns, sends, waits and captures: all from inside its own pane', async () => {
     const out = join(ts.root, 'integrator.json');
     lead = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'lead', '--cmd', `${JSON.stringify(process.execPath)} ${JSON.stringify(INTEGRATOR)} ${JSON.stringify(out)} ${JSON.stringify(CLI)} ${JSON.stringify(join(ts.root, 'tasks'))}`], { cwd: repo });
-    await waitFor(() => existsSync(out), { timeoutMs: 60_000, what: 'the integrator to finish' });
+    await waitFor(() => existsSync(out), { timeoutMs: 85_000, what: 'the integrator to finish' });
     result = JSON.parse(readFileSync(out, 'utf8')) as Result;
     expect(result.me).toBe(lead.id);
     expect(result.waited.map((w) => [w.timedOut, w.reached])).toEqual([[false, true], [false, true], [false, true]]);
-  });
+  }, 90_000);
 
   it('the children are the lead\'s, each in a pane of its own, in the lead\'s worktree', async () => {
     const { agents } = await cliJson<{ agents: AgentRecord[] }>(ts, ['list']);
