@@ -427,9 +427,12 @@ export class AgentService {
     // ESC and the other control characters would act as keys (ESC [201~ even ends a bracketed paste).
     const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.exec(p.text);
     if (control) throw usageError('CONTROL_CHARACTER', `The text holds a control character (0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')}) at position ${control.index}, which would act as a key press in the agent; nothing was sent.`, 'Send plain text: letters, tabs and newlines.');
+    // Taken before the text goes in: an agent that reads line by line can answer during the paste,
+    // and its answer must count as after the send (else wait --idle would wait for a turn already done).
+    const sentAt = Date.now();
     if (p.text.includes('\n') || p.text.length > PASTE_ABOVE) await this.paste(agent.id, paneId, p.text);
     else if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
-    if (p.enter) this.lastSent.set(agent.id, Date.now());
+    if (p.enter) this.lastSent.set(agent.id, sentAt);
     if (p.enter) {
       // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md).
       if (p.text.length) await new Promise((r) => setTimeout(r, 120));

@@ -47,7 +47,7 @@ afterAll(async () => {
   await ts.dispose();
 });
 
-interface Result { me: string; spawned: AgentRecord[]; waited: Array<{ agent: AgentRecord; timedOut: boolean; reached: boolean }>; captures: Array<{ text: string }> }
+interface Result { error?: string; me: string; spawned: AgentRecord[]; waited: Array<{ agent: AgentRecord; timedOut: boolean; reached: boolean }>; captures: Array<{ text: string }> }
 
 describe('an integrator agent drives three sub-agents through the CLI', () => {
   let lead: AgentRecord;
@@ -58,6 +58,7 @@ describe('an integrator agent drives three sub-agents through the CLI', () => {
     lead = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'lead', '--cmd', `${JSON.stringify(process.execPath)} ${JSON.stringify(INTEGRATOR)} ${JSON.stringify(out)} ${JSON.stringify(CLI)} ${JSON.stringify(join(ts.root, 'tasks'))}`], { cwd: repo });
     await waitFor(() => existsSync(out), { timeoutMs: 85_000, what: 'the integrator to finish' });
     result = JSON.parse(readFileSync(out, 'utf8')) as Result;
+    expect(result.error).toBeUndefined();
     expect(result.me).toBe(lead.id);
     expect(result.waited.map((w) => [w.timedOut, w.reached])).toEqual([[false, true], [false, true], [false, true]]);
   }, 90_000);

@@ -11,13 +11,27 @@ import { join } from 'node:path';
 
 const run = promisify(execFile);
 const [out, cli, taskDir] = process.argv.slice(2);
-const tmuxcodex = async (...args) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 16 << 20 })).stdout);
+/** Runs the CLI with --json; a failure says which command, how it ended and what it printed. */
+const tmuxcodex = async (...args) => {
+  const started = Date.now();
+  try {
+    return JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 16 << 20 })).stdout);
+  } catch (e) {
+    throw new Error(`tmuxcodex ${args.join(' ')} failed after ${Date.now() - started} ms (exit ${e.code}): ${e.stderr || e.message}`);
+  }
+};
 
 const names = ['child-1', 'child-2', 'child-3'];
-const spawned = await Promise.all(names.map((name) => tmuxcodex('spawn', 'claude', '--name', name, '--wait-ready')));
-await Promise.all(names.map((name) => tmuxcodex('send', name, '--file', join(taskDir, `${name}.txt`))));
-const waited = await Promise.all(names.map((name) => tmuxcodex('wait', name, '--idle', '--timeout', '60')));
-const captures = await Promise.all(names.map((name) => tmuxcodex('capture', name, '--lines', '100')));
-writeFileSync(out, JSON.stringify({ me: process.env.TMUXCODEX_AGENT_ID, spawned, waited, captures }, null, 2));
-process.stdout.write('integrator done\n');
+try {
+  const spawned = await Promise.all(names.map((name) => tmuxcodex('spawn', 'claude', '--name', name, '--wait-ready')));
+  await Promise.all(names.map((name) => tmuxcodex('send', name, '--file', join(taskDir, `${name}.txt`))));
+  const waited = await Promise.all(names.map((name) => tmuxcodex('wait', name, '--idle', '--timeout', '60')));
+  const captures = await Promise.all(names.map((name) => tmuxcodex('capture', name, '--lines', '100')));
+  writeFileSync(out, JSON.stringify({ me: process.env.TMUXCODEX_AGENT_ID, spawned, waited, captures }, null, 2));
+  process.stdout.write('integrator done\n');
+} catch (e) {
+  // The test reads this and shows it, rather than timing out with nothing to go on.
+  writeFileSync(out, JSON.stringify({ error: e.message }));
+  process.stdout.write(`integrator failed: ${e.message}\n`);
+}
 setInterval(() => {}, 1 << 30);
