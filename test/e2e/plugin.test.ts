@@ -40,16 +40,46 @@ async function shown(text: string, what: string, timeoutMs = 10_000): Promise<vo
     throw new Error(`${e.message}\n--- screen tail ---\n${screen().slice(-1500)}`);
   });
 }
+/** The tty client's name (tmux's -c target). */
+const clientName = async () => (await ts.tmux(tmux.listClients('#{client_control_mode} #{client_name}'))).split('\n').find((l) => l.startsWith('0 '))!.slice(2);
+
+/**
+ * Puts the client where a person starts from: no popup left over (one still closing takes the next
+ * keys), the root key table (a press that went nowhere must not leave it half way).
+ */
+async function settle(): Promise<void> {
+  const client = await clientName();
+  await ts.tmux(tmux.raw('display-popup', '-C', '-c', client));
+  await ts.tmux(tmux.raw('switch-client', '-c', client, '-T', 'root'));
+}
+
 /** Presses prefix + a, then waits until the client is in the tmuxcodex table (tmux runs the
  * switch-client of a binding after reading further keys already typed, as a person never is). */
 async function prefixA(): Promise<void> {
   const inTable = async () => (await ts.tmux(tmux.listClients('#{client_control_mode} #{client_key_table}'))).split('\n').includes('0 tmuxcodex');
-  // Pressed again if it went nowhere: a popup closed by the previous test may still have taken it.
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await settle();
     term.write('\x02a');
-    if (await waitFor(inTable, { timeoutMs: 2000, what: 'the tmuxcodex key table' }).then(() => true, () => false)) return;
+    if (await waitFor(inTable, { timeoutMs: 5000, what: 'the tmuxcodex key table' }).then(() => true, () => false)) return;
   }
   throw new Error('prefix + a never entered the tmuxcodex key table');
+}
+
+/**
+ * Presses prefix + a, then key, until effect holds. Under load a key can still meet a popup that is
+ * closing or a redraw seen too late: the press is tried again from a settled client, with a deadline
+ * long enough that a slow first press is not taken for a lost one.
+ */
+async function press(key: string, effect: (since: () => string) => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await prefixA();
+    const mark = term.output().length;
+    const since = () => strip(term.output().slice(mark));
+    term.write(key);
+    const done = await waitFor(() => effect(since), { timeoutMs: 8000, what }).then(() => true, (e: Error) => { if (attempt === 3) { void ts.tmux(tmux.raw('show-messages')).then((m) => writeFileSync('/tmp/messages.txt', m)); } if (attempt === 3) throw new Error(`${e.message} (3 presses of ${key})\n--- screen tail ---\n${screen().slice(-1500)}`); return false; });
+    if (done) return;
+    term.write('\x1b'); // closes a prompt that came too late (escape-time is 0: Escape is a key of its own)
+  }
 }
 
 beforeAll(async () => {
@@ -58,6 +88,8 @@ beforeAll(async () => {
   await git(repo, ['config', 'user.name', 'Repo User'], ts.env);
   await git(repo, ['config', 'user.email', 'repo@example.com'], ts.env);
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
+  // As many tmux.conf files set: an Escape typed by the test is never read as Meta with the next key.
+  await ts.tmux(tmux.raw('set-option', '-s', 'escape-time', '0'));
   a1 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a1', '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo });
   const wt = a1.worktree!.path;
   writeFileSync(join(wt, 'feature.txt'), 'the feature\n');
@@ -85,25 +117,13 @@ describe('the tmux plugin', () => {
   it('says a pane is not an agent\'s, and does nothing there', async () => {
     const sidebar = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]!;
     await ts.tmux(tmux.selectPane(sidebar));
-    await prefixA();
-    term.write('M');
-    await shown('this pane runs no agent', 'the message');
+    await press('M', (since) => since().includes('this pane runs no agent'), 'the message');
     expect((await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name)).toEqual(['a1']);
   });
 
   it('asks before merging, naming branch and target; y merges and tidies the agent away', async () => {
-    // Under load a redraw can come too late to see: if the prompt has not shown, Escape and ask again.
-    for (let attempt = 1; ; attempt++) {
-      await ts.tmux(tmux.selectPane(a1.paneId!));
-      const before = term.output().length;
-      await prefixA();
-      term.write('M');
-      const since = () => strip(term.output().slice(before));
-      const seen = await waitFor(() => since().includes('Merge a1 into main (merge commit)'), { timeoutMs: 4000, what: 'the prompt' }).then(() => true, () => false);
-      if (seen) break;
-      if (attempt === 3) await shown('Merge a1 into main (merge commit)', 'the confirmation prompt', 1);
-      term.write('\x1b');
-    }
+    await ts.tmux(tmux.selectPane(a1.paneId!));
+    await press('M', (since) => since().includes('Merge a1 into main (merge commit)'), 'the confirmation prompt');
     expect((await git(repo, ['log', '-1', '--format=%s', 'main'], ts.env)).trim()).toBe('initial'); // nothing yet
     term.write('y');
     await waitFor(async () => (await git(repo, ['log', '-1', '--format=%P', 'main'], ts.env)).trim().split(' ').length === 2, { timeoutMs: 15_000, what: 'the merge commit on main' });
@@ -115,9 +135,7 @@ describe('the tmux plugin', () => {
   });
 
   it('lists the keys with ?', async () => {
-    await prefixA();
-    term.write('?');
-    await shown('squash-merge the agent', 'the keys popup');
+    await press('?', (since) => since().includes('squash-merge the agent'), 'the keys popup');
     await closePopup();
   });
 });
@@ -144,12 +162,8 @@ describe('status segment, pane borders and jumping', () => {
     expect((await cli(ts, ['hook', 'claude', 'tmuxcodex-hook=Notification'], { env: { TMUXCODEX_AGENT_ID: b2.id } })).exitCode).toBe(0);
     await waitFor(async () => (await ts.tmux(tmux.showGlobalOption('@tmuxcodex-status'))).includes('1 waiting (b2)'), { timeoutMs: 5000, what: 'b2 waiting in the status' });
     await ts.tmux(tmux.selectPane(b1.paneId!));
-    await prefixA();
-    term.write('w');
-    await waitFor(async () => (await clientPane()) === b2.paneId, { timeoutMs: 5000, what: 'the client on b2' });
-    await prefixA();
-    term.write('1');
-    await waitFor(async () => (await clientPane()) === b1.paneId, { timeoutMs: 5000, what: 'the client on b1' });
+    await press('w', async () => (await clientPane()) === b2.paneId, 'the client on b2');
+    await press('1', async () => (await clientPane()) === b1.paneId, 'the client on b1');
   });
 });
 
@@ -157,20 +171,14 @@ describe('folding the sidebar', () => {
   it('s folds the sidebar to one column, and s again brings it back', async () => {
     const sidebarWidth = async () => Number((await ts.tmux(tmux.listPanesInSession('agents', '#{@tmuxcodex-role} #{pane_width}'))).split('\n').find((l) => l.startsWith('sidebar '))!.split(' ')[1]);
     expect(await sidebarWidth()).toBe(30);
-    await prefixA();
-    term.write('s');
-    await waitFor(async () => (await sidebarWidth()) === 1, { timeoutMs: 10_000, what: 'the sidebar folded' });
-    await prefixA();
-    term.write('s');
-    await waitFor(async () => (await sidebarWidth()) === 30, { timeoutMs: 10_000, what: 'the sidebar back' });
+    await press('s', async () => (await sidebarWidth()) === 1, 'the sidebar folded');
+    await press('s', async () => (await sidebarWidth()) === 30, 'the sidebar back');
   });
 });
 
 describe('spawning from the key binding, and a key the user took', () => {
   it('n opens a form in a popup; its answers spawn the agent', async () => {
-    await prefixA();
-    term.write('n');
-    await shown('profile (claude, codex', 'the form');
+    await press('n', (since) => since().includes('profile (claude, codex'), 'the form');
     for (const answer of ['shell', 'formed', 'shared', '', '']) {
       term.write(`${answer}\r`);
     }
