@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CLI entry: parse global flags and the command, run it, turn errors into messages and exit codes.
-import { GLOBAL_OPTIONS, findCommandWord, parseArgv, type OptionSpecs } from '../cli/args.js';
+import { GLOBAL_OPTIONS, asksForJson, findCommandWord, parseArgv, type OptionSpecs } from '../cli/args.js';
 import { allCommands, loadCommand, COMMAND_NAMES } from '../cli/registry.js';
 import { reportError } from '../cli/output.js';
 import { usageError } from '../errors.js';
@@ -66,5 +66,9 @@ async function main(argv: string[]): Promise<number> {
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => { process.exitCode = code; },
-  (e) => { process.exitCode = reportError(e, argv.includes('--json')); },
+  async (e) => {
+    const first = findCommandWord(argv);
+    const command = first ? await loadCommand(first).catch(() => null) : null;
+    process.exitCode = reportError(e, asksForJson(argv, () => command?.options ?? null));
+  },
 );

@@ -87,6 +87,30 @@ export function parseArgv(argv: readonly string[], commandOptions: (command: str
   return { command, positionals, options };
 }
 
+/**
+ * Whether argv asks for --json as an option, read as parseArgv would but without failing: errors
+ * must come out as JSON for `spawn --bogus --json`, yet not for `spawn --target --json` (a value).
+ */
+export function asksForJson(argv: readonly string[], commandOptions: (command: string) => OptionSpecs | null): boolean {
+  let specs: OptionSpecs = GLOBAL_OPTIONS;
+  let command: string | null = null;
+  const takesValue = (name: string | undefined) => name !== undefined && Object.hasOwn(specs, name) && specs[name]!.type !== 'boolean';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return false;
+    if (a === '--json') return true;
+    if (a.startsWith('--')) {
+      if (!a.includes('=') && takesValue(a.slice(2))) i++;
+    } else if (a.startsWith('-') && a.length === 2 && !/^-\d/.test(a)) {
+      if (takesValue(Object.entries(specs).find(([, s]) => s.short === a[1])?.[0])) i++;
+    } else if (command === null && !a.startsWith('-')) {
+      command = a;
+      specs = { ...GLOBAL_OPTIONS, ...(commandOptions(a) ?? {}) };
+    }
+  }
+  return false;
+}
+
 /** The command word in argv: the first word that is neither a global option nor its value. */
 export function findCommandWord(argv: readonly string[]): string | null {
   const valued = new Set(Object.entries(GLOBAL_OPTIONS as OptionSpecs).filter(([, s]) => s.type !== 'boolean').flatMap(([n, s]) => [`--${n}`, ...(s.short ? [`-${s.short}`] : [])]));

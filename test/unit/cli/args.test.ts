@@ -1,7 +1,7 @@
 // Command-line parsing: global flags before or after the command, command options from the command's
 // own table, attached and `=` values, `--`, and usage errors (exit code 2) for everything else.
 import { describe, expect, it } from 'vitest';
-import { findCommandWord, parseArgv, type OptionSpecs } from '../../../src/cli/args.js';
+import { asksForJson, findCommandWord, parseArgv, type OptionSpecs } from '../../../src/cli/args.js';
 import { TmuxcodexError } from '../../../src/errors.js';
 
 /** Command option tables shaped like the real commands' (spawn, capture, attach, list). */
@@ -155,6 +155,25 @@ describe('parseArgv: usage errors', () => {
 
   it('serialises the error for --json output', () => {
     expect(usageErrorOf(() => parse('--nope')).toJSON()).toEqual({ code: 'UNKNOWN_OPTION', message: 'Unknown option --nope.', hint: 'Run `tmuxcodex --help`.', kind: 'usage' });
+  });
+});
+
+describe('asksForJson (the error format, even when parsing fails)', () => {
+  const asks = (...argv: string[]) => asksForJson(argv, lookup);
+  it('sees --json as an option wherever it stands, also after an unknown option', () => {
+    expect(asks('--json', 'list')).toBe(true);
+    expect(asks('list', '--json')).toBe(true);
+    expect(asks('spawn', '--bogus', '--json')).toBe(true);
+    expect(asks('-L', 'w', 'spawn', '-n', 'a1', '--json')).toBe(true);
+  });
+  it('does not take an option value, a word after --, or a missing option for --json', () => {
+    expect(asks('spawn', '--name', '--json')).toBe(false);
+    expect(asks('spawn', '-n', '--json')).toBe(false);
+    expect(asks('spawn', '-e', '--json')).toBe(false);
+    expect(asks('-L', '--json', 'list')).toBe(false);
+    expect(asks('spawn', '--', '--json')).toBe(false);
+    expect(asks('spawn', '--name=--json')).toBe(false);
+    expect(asks('list')).toBe(false);
   });
 });
 
