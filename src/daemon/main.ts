@@ -1,6 +1,6 @@
 // The daemon process: lock, token, socket, control connection, registry; graceful shutdown on SIGTERM.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTmux } from '../tmux/binary.js';
 import type { TmuxServer } from '../tmux/command.js';
@@ -40,13 +40,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   let server: DaemonServer | null = null;
   let service: AgentService | null = null;
   let stopping: Promise<void> | null = null;
-  const shutdown = (why: string) => {
+  /** Stops; filesOurs false leaves socket and token alone (another daemon may have them now). */
+  const shutdown = (why: string, filesOurs = true) => {
     stopping ??= (async () => {
       log(`stopping: ${why}`);
       server?.broadcast({ event: 'daemon-stopping' });
       await service?.close().catch(() => {});
-      await server?.close().catch(() => {});
-      try { unlinkSync(paths.token); } catch { /* gone */ }
+      await server?.close(!filesOurs).catch(() => {});
+      if (filesOurs) try { unlinkSync(paths.token); } catch { /* gone */ }
       releaseLock(paths.lock);
     })();
     return stopping;
@@ -124,5 +125,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   }
   return new Promise<number>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig).then(() => resolve(0)));
+    // A daemon whose socket was removed (its runtime folder cleaned, or taken by another daemon) can
+    // never be reached again: it stops, rather than watching tmux for nobody until the machine restarts.
+    const socketInode = statSync(paths.socket).ino;
+    const orphanCheck = setInterval(() => {
+      let ino: number | null = null;
+      try { ino = statSync(paths.socket).ino; } catch { /* gone */ }
+      if (ino === socketInode) return;
+      clearInterval(orphanCheck);
+      void shutdown(`its socket ${paths.socket} was removed or replaced`, false).then(() => resolve(0));
+    }, 5000);
+    orphanCheck.unref();
   });
 }

@@ -1,4 +1,5 @@
-// The daemon's one control-mode connection: attach, subscribe, reap stale clients, reconnect.
+// The daemon's one control-mode connection: attach, subscribe, reap stale clients, reconnect, and a
+// watchdog that replaces a connection that stopped answering.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { exactSession, tmux, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
@@ -74,10 +75,14 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
   private retryDelay = 250;
   /** The $N id of our session, to tell its renaming from another session's. */
   private sessionId: string | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  /** How often the connection is asked for a sign of life (TMUXCODEX_WATCHDOG_MS, for tests); it has four times that to answer, as a busy server is not a stalled one. */
+  private readonly watchdogMs: number;
 
   constructor(readonly server: TmuxServer, readonly session: string, private readonly env: NodeJS.ProcessEnv,
     private readonly subscriptions: readonly Subscription[], private readonly log: (m: string) => void) {
     super();
+    this.watchdogMs = Number(env.TMUXCODEX_WATCHDOG_MS) > 0 ? Number(env.TMUXCODEX_WATCHDOG_MS) : 5000;
   }
 
   get connected(): boolean {
@@ -115,7 +120,33 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
     this.conn = conn;
     this.retryDelay = 250;
     this.log(`attached control client pid ${conn.pid} to session ${this.session}`);
+    this.watch(conn);
     this.emit('connected');
+  }
+
+  /**
+   * Asks the connection for a sign of life every watchdogMs. One that does not answer in 4x that (its
+   * client process stopped, or stuck) is killed; the exit then reconnects, and tmux drops the old
+   * client. Without this every later command would wait out its own timeout, forever.
+   */
+  private watch(conn: ControlConnection): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    let probing = false;
+    this.watchdog = setInterval(() => {
+      if (probing || conn !== this.conn || !conn.isOpen) return;
+      probing = true;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), 4 * this.watchdogMs); });
+      void Promise.race([conn.run(tmux.display(exactSession(this.session), '')).then(() => 'ok' as const, () => 'ok' as const), late]).then((answer) => {
+        clearTimeout(timer);
+        probing = false;
+        if (answer === 'late' && conn === this.conn && conn.isOpen) {
+          this.log(`control client pid ${conn.pid} did not answer within ${4 * this.watchdogMs} ms; replacing it`);
+          conn.kill();
+        }
+      });
+    }, this.watchdogMs);
+    this.watchdog.unref();
   }
 
   /** Runs one command over the control connection. */
@@ -129,6 +160,7 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
   async close(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
     await this.conn?.close();
   }
 

@@ -83,6 +83,11 @@ export class ControlConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
+  /** Ends a client that stopped answering: SIGKILL works even on a stopped process, and tmux then drops it. */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
   /** Detaches by closing stdin (tmux's clean shutdown), then SIGTERMs the child if it lingers. */
   async close(graceMs = 2000): Promise<void> {
     if (this.closed) return;
