@@ -67,6 +67,24 @@ async function nextArchiveNumber(dir: string, agent: string): Promise<number> {
 }
 
 /**
+ * An archive this agent already has of exactly this tree on this HEAD: a kill cut short after its
+ * archive and finished by the next daemon must not archive the same work twice.
+ */
+async function sameArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }, tree: string, head: string): Promise<ArchiveEntry | null> {
+  const out = await gitRaw(worktree, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(tree)%00%(parent)%00%(creatordate:iso-strict)%00%(contents:body)%00%00', `${ARCHIVE_PREFIX}${o.agent}/`]);
+  for (const rec of out.split('\0\0').map((r) => r.replace(/^\n/, '')).filter(Boolean)) {
+    const [ref, commit, recTree, parent, createdAt, body] = rec.split('\0');
+    // Work saved on top of HEAD by this agent, or (detached commits, clean) HEAD itself.
+    const sameWork = recTree === tree && ((parent === head && !!body?.includes(`Tmuxcodex-Agent: ${o.agentId}\n`)) || commit === head);
+    if (!ref || !commit || !sameWork) continue;
+    const files = (await gitRaw(worktree, ['diff-tree', '-r', '--name-only', '--no-renames', '-z', head, commit])).split('\0').filter(Boolean).length;
+    const id = ref.slice(ARCHIVE_PREFIX.length);
+    return { id, agent: o.agent, branch: o.branch, ref, commit, base: head, createdAt: createdAt ?? '', files };
+  }
+  return null;
+}
+
+/**
  * Saves every uncommitted and untracked (not ignored) change of worktree as a commit on top of its
  * HEAD, under refs/tmuxcodex/archive/<agent>/<n>, and verifies that the commit holds exactly what
  * is on disk. Returns null when there is nothing to save.
@@ -95,6 +113,8 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
     const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], { env })).length > 0;
     if (stillDiffers || untracked || !(await storedRaw(worktree, head, env))) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk byte for byte (line-ending or filter conversion?); nothing was removed.`, 'Commit or copy the work by hand, then kill the agent again.');
+    const same = await sameArchive(worktree, o, tree, head);
+    if (same) return same;
     const message = `tmuxcodex: work of ${o.agent} saved when it was killed\n\nTmuxcodex-Agent: ${o.agentId}\nTmuxcodex-Branch: ${o.branch ?? '(detached)'}\n`;
     // Clean but unreachable (detached commits): the ref points at HEAD itself.
     const commit = tree === headTree ? head : (await gitRaw(worktree, ['commit-tree', tree, '-p', head, '-F', '-'], { env, input: message })).trim();

@@ -240,6 +240,19 @@ describe('saving edge cases', () => {
     expect(await git(repo, 'for-each-ref', 'refs/tmuxcodex/')).toBe('');
   });
 
+  it('the same work of the same agent saved again (a kill finished by the next daemon) gives the archive it has, not a second', async () => {
+    const repo = await makeBase();
+    put(join(repo, 'work.txt'), 'the work\n');
+    const first = (await saveArchive(repo, { agent: 'twice', agentId: 'id-1', branch: 'main' }))!;
+    const again = (await saveArchive(repo, { agent: 'twice', agentId: 'id-1', branch: 'main' }))!;
+    expect(again).toMatchObject({ id: first.id, ref: first.ref, commit: first.commit, files: first.files });
+    expect((await git(repo, 'for-each-ref', '--format=%(refname)', 'refs/tmuxcodex/')).trim()).toBe('refs/tmuxcodex/archive/twice/1');
+    // Other work, or another agent of the same name (another id), is a new archive.
+    put(join(repo, 'work.txt'), 'more work\n');
+    expect((await saveArchive(repo, { agent: 'twice', agentId: 'id-1', branch: 'main' }))!.id).toBe('twice/2');
+    expect((await saveArchive(repo, { agent: 'twice', agentId: 'id-2', branch: 'main' }))!.id).toBe('twice/3');
+  });
+
   it('a staged-only change (index and worktree agree) and a detached HEAD round trip', async () => {
     const repo = await makeBase();
     await git(repo, 'checkout', '-q', '--detach');
