@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { run, ProcessError } from '../proc/run.js';
-import { usageError } from '../errors.js';
+import { failure, usageError } from '../errors.js';
+import { diskFull, formatBytes } from '../fs/free-space.js';
 
 export interface Worktree {
   path: string;
@@ -110,10 +111,19 @@ export async function addWorktree(dir: string, o: { path: string; branch: string
   const args = ['worktree', 'add', '--quiet'];
   if (o.create) args.push('-b', o.branch, '--', o.path, o.base ?? 'HEAD');
   else args.push('--', o.path, o.branch);
+  const branchWasThere = o.create && (await branchExists(dir, o.branch));
   try {
     await gitRaw(dir, args, { timeoutMs: 300_000 });
   } catch (e) {
     const detail = e instanceof ProcessError ? e.stderr.trim() : (e as Error).message;
+    // git makes the branch before the checkout and keeps it when the checkout fails: it is ours, new
+    // and empty of work, so it goes too (and git's half-registered worktree with it).
+    if (o.create && !branchWasThere) {
+      await gitRaw(dir, ['worktree', 'prune']).catch(() => {});
+      await gitRaw(dir, ['branch', '-D', '--', o.branch]).catch(() => {});
+    }
+    const full = diskFull(o.path, detail);
+    if (full) throw failure('DISK_FULL', `No space left on device: git could not check out the worktree ${o.path} (${formatBytes(full.free)} free there); nothing was created.`, 'Free some space on that disk, then spawn again.', e);
     throw usageError('WORKTREE_ADD_FAILED', `git could not create the worktree ${o.path}: ${detail}`, 'Check the branch, base and path, then try again.');
   }
 }
