@@ -5,8 +5,6 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['test/**/*.test.ts'],
-    // The hostile-input sweep takes minutes and loads the machine: npm run test:faults runs it.
-    exclude: process.env.FAULTS ? [] : ['test/faults/hostile.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
