@@ -43,6 +43,9 @@ const PASTE_ABOVE = 2000;
 /** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
 const FOLDED_SIDEBAR_WIDTH = 1;
 
+/** The session fresh starts: its id (when the profile chooses one), the ids before it, and when. */
+interface FreshSession { sessionId: string | null; lineage: string[]; startedAt: string }
+
 export interface ServiceOptions extends WatchOptions {
   now?: () => Date;
   /** The daemon's state folder (briefs are written there). */
@@ -130,6 +133,7 @@ export class AgentService {
       }
       rmSync(join(kills, file), { force: true });
     }
+    await this.recoverFresh();
     // Spawns a killed daemon left half done: their worktrees, which no record knows, are undone.
     const known = new Set(this.registry.all().flatMap((a) => (a.worktree ? [a.worktree.path] : [])));
     for (const line of await this.intents.recover(known).catch((e) => [`undoing interrupted spawns failed: ${(e as Error).message}`])) this.o.log(line);
@@ -256,18 +260,51 @@ export class AgentService {
       const cwd = agent.worktree?.path ?? agent.cwd;
       const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env) };
       const lineage = [...(agent.conversation?.lineage ?? []), ...(agent.sessionId ? [agent.sessionId] : [])];
-      // Pane first (as everywhere): the new session's id and lineage, no transcript yet.
+      const after: FreshSession = { sessionId: chosen?.sessionId ?? null, lineage, startedAt: now.toISOString() };
+      // Written down first, with the pid the pane runs now: a daemon killed half way tells from the
+      // pane's pid whether the new session started, and finishes (or forgets) the rest.
+      const intent = join(this.o.stateDir, 'fresh', `${agent.id}.json`);
+      mkdirSync(dirname(intent), { recursive: true, mode: 0o700 });
+      writeFileSync(intent, JSON.stringify({ agent: agent.id, panePid: await this.panePid(agent), after }), { mode: 0o600 });
       await this.link.run(tmux.respawnPane(agent.paneId, cwd, { kind: 'argv', argv: launchArgv(agent.launch, chosen?.args ?? [], text) }, env));
-      await this.link.run(chosen ? tmux.setPaneOption(agent.paneId, PANE_META.sessionId, chosen.sessionId) : tmux.unsetPaneOption(agent.paneId, PANE_META.sessionId)).catch(() => {});
-      await this.link.run(tmux.unsetPaneOption(agent.paneId, PANE_META.transcript)).catch(() => {});
-      await this.link.run(tmux.setPaneOption(agent.paneId, PANE_META.lineage, lineage.join(','))).catch(() => {});
-      this.registry.patch(agent.id, {
-        sessionId: chosen?.sessionId ?? null, transcriptPath: null, context: null, state: 'starting', exitCode: null,
-        conversation: { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: now.toISOString(), lineage },
-      });
-      this.transcripts.reset(agent.id);
+      await this.recordFresh(agent, after);
+      rmSync(intent, { force: true });
       return { agent: this.registry.get(agent.id)!, brief, previousSessionId: agent.sessionId };
     });
+  }
+
+  /** What fresh records once the new session runs: on the pane first (as everywhere), then in the registry. */
+  private async recordFresh(agent: AgentRecord, after: FreshSession): Promise<void> {
+    const pane = agent.paneId!;
+    await this.link.run(after.sessionId ? tmux.setPaneOption(pane, PANE_META.sessionId, after.sessionId) : tmux.unsetPaneOption(pane, PANE_META.sessionId)).catch(() => {});
+    await this.link.run(tmux.unsetPaneOption(pane, PANE_META.transcript)).catch(() => {});
+    await this.link.run(tmux.setPaneOption(pane, PANE_META.lineage, after.lineage.join(','))).catch(() => {});
+    this.registry.patch(agent.id, {
+      sessionId: after.sessionId, transcriptPath: null, context: null, state: 'starting', exitCode: null,
+      conversation: { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: after.startedAt, lineage: after.lineage },
+    });
+    this.transcripts.reset(agent.id);
+  }
+
+  /** Fresh sessions a killed daemon left half recorded: finished when the pane runs a new process, else forgotten. */
+  private async recoverFresh(): Promise<void> {
+    const dir = join(this.o.stateDir, 'fresh');
+    for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+      try {
+        const f = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { agent: string; panePid: number | null; after: FreshSession };
+        const agent = this.registry.get(f.agent);
+        if (agent?.paneId && agent.state !== 'gone') {
+          const pid = await this.panePid(agent);
+          if (pid !== null && pid !== f.panePid) {
+            await this.recordFresh(agent, f.after);
+            this.o.log(`finished the interrupted fresh session of ${agent.name}`);
+          } else this.o.log(`the interrupted fresh session of ${agent.name} had not started; it runs its session as before`);
+        }
+      } catch (e) {
+        this.o.log(`finishing an interrupted fresh session failed: ${(e as Error).message}`);
+      }
+      rmSync(join(dir, file), { force: true });
+    }
   }
 
   /**

@@ -1,14 +1,18 @@
-// The daemon killed with SIGKILL at random moments during spawn (with a new worktree) and kill (with
-// an archive of uncommitted work). After the next command: the registry matches tmux, no worktree
-// exists without a record or a record without its worktree, no branch the spawn made is left
-// without its agent, and the work of a killed agent is either still in its worktree or in an
-// archive, whole. FAULT_TRIALS (default 6 each) sets how many; `npm run test:faults` runs 50 each.
+// The daemon killed with SIGKILL at random moments during spawn (with a new worktree), kill (with
+// an archive of uncommitted work), fresh and propagate. After the next command: the registry matches
+// tmux, no worktree exists without a record or a record without its worktree, no branch the spawn
+// made is left without its agent, the work of a killed agent is either still in its worktree or in
+// one archive, whole; a fresh session either started (and the registry, the pane and the process
+// all name the new session) or did not; a fix is either picked whole or not at all.
+// FAULT_TRIALS (default 6 each) sets how many; `npm run test:faults` runs 50 each (200 in all).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
-import { cli, cliJson, CLI } from '../helpers/cli.js';
+import { cli, cliJson, CLI, FAKE_AGENT } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { userConfigPath } from '../../src/config/load.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import { tmux } from '../../src/tmux/command.js';
@@ -52,7 +56,15 @@ beforeAll(async () => {
   repo = await makeRepo(join(ts.root, 'repo'), ts.env);
   await git(repo, ['config', 'user.name', 'Repo User'], ts.env);
   await git(repo, ['config', 'user.email', 'repo@example.com'], ts.env);
-  writeFileSync(join(repo, '.env'), 'SECRET=1\n'); // provisioning copies it
+  writeFileSync(join(repo, '.env'), 'SECRET=1\n'); // provisioning copies it; ignored, as such files are
+  writeFileSync(join(repo, '.gitignore'), '.env\n');
+  await git(repo, ['add', '.gitignore'], ts.env);
+  await git(repo, ['commit', '-q', '-m', 'ignore .env'], ts.env);
+  // claude is the fake agent writing Claude Code's format (fresh needs an agent CLI that takes a first prompt).
+  ts.env.CLAUDE_CONFIG_DIR = join(ts.root, 'claude-config');
+  const config = userConfigPath(ts.env);
+  mkdirSync(dirname(config), { recursive: true });
+  writeFileSync(config, `profiles:\n  claude: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"] }\n`);
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
 });
 
@@ -92,4 +104,61 @@ describe('SIGKILL of the daemon', () => {
       }
     }
   }, TRIALS * 4000 + 10_000);
+
+  it(`during fresh (${TRIALS} trials): the new session started and everything names it, or the old one runs on`, async () => {
+    const paneFacts = async (pane: string) => {
+      const [pid, option] = (await ts.tmux(tmux.display(pane, '#{pane_pid}\t#{@tmuxcodex-session-id}'))).trim().split('\t');
+      return { pid: Number(pid), option: option ?? '', argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') };
+    };
+    const agent = async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((x) => x.name === 'fresher')!;
+    await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'fresher', '--worktree', 'shared', '--task', 'the first task'], { cwd: repo });
+    let started = 0;
+    for (let i = 0; i < TRIALS; i++) {
+      const before = await agent();
+      const pane = await paneFacts(before.paneId!);
+      await killDaemonDuring(['fresh', 'fresher'], 40 + Math.floor(random() * 120));
+      await checkInvariants();
+      const now = await agent();
+      const after = await paneFacts(now.paneId!);
+      // The registry, the pane option and the running process agree on the session.
+      expect(now.sessionId).toBe(after.option);
+      expect(after.argv).toContain(now.sessionId);
+      if (after.pid !== pane.pid) {
+        started++;
+        expect(now.sessionId).not.toBe(before.sessionId);
+        expect(now.conversation?.lineage.at(-1)).toBe(before.sessionId);
+      } else expect(now.sessionId).toBe(before.sessionId);
+    }
+    // Some trials are expected to land on each side; the record says how many started.
+    const finished = readFileSync(daemonPaths(ts.server.socketPath, ts.env).log, 'utf8').split('\n').filter((l) => l.includes('finished the interrupted fresh session')).length;
+    process.stdout.write(`fresh: ${started} of ${TRIALS} interrupted fresh sessions had started; ${finished} of them were finished by the next daemon\n`);
+    expect((await cli(ts, ['kill', 'fresher'])).exitCode).toBe(0);
+  }, TRIALS * 4000 + 20_000);
+
+  it(`during propagate (${TRIALS} trials): each worktree has the fix once and whole, or is as it was`, async () => {
+    const names = ['p1', 'p2', 'p3'];
+    const agents = await Promise.all(names.map((n) => cliJson<AgentRecord>(ts, ['spawn', '--name', n, '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo })));
+    for (let i = 0; i < TRIALS; i++) {
+      writeFileSync(join(repo, `fix-${i}.txt`), `fix ${i}\n`);
+      await git(repo, ['add', `fix-${i}.txt`], ts.env);
+      await git(repo, ['commit', '-q', '-m', `fix ${i}`], ts.env);
+      const fix = (await git(repo, ['rev-parse', 'HEAD'], ts.env)).trim();
+      const heads = await Promise.all(agents.map(async (a) => (await git(a.worktree!.path, ['rev-parse', 'HEAD'], ts.env)).trim()));
+      await killDaemonDuring(['propagate', fix, '--all'], Math.floor(random() * 300));
+      await checkInvariants();
+      for (const [k, a] of agents.entries()) {
+        const wt = a.worktree!.path;
+        const head = (await git(wt, ['rev-parse', 'HEAD'], ts.env)).trim();
+        expect(await git(wt, ['status', '--porcelain'], ts.env)).toBe('');
+        expect(existsSync(join(wt, '.git')) && !existsSync(join(repo, '.git', 'worktrees', names[k]!, 'CHERRY_PICK_HEAD'))).toBe(true);
+        if (head === heads[k]) continue; // not picked: as it was
+        expect((await git(wt, ['rev-parse', 'HEAD^'], ts.env)).trim()).toBe(heads[k]);
+        expect(await git(wt, ['log', '-1', '--format=%B'], ts.env)).toContain(`(cherry picked from commit ${fix})`);
+        expect(readFileSync(join(wt, `fix-${i}.txt`), 'utf8')).toBe(`fix ${i}\n`);
+      }
+      // The ones left out get the fix from a propagate that runs to its end.
+      await waitFor(async () => (await cli(ts, ['propagate', fix, '--all'], { cwd: repo })).exitCode === 0, { timeoutMs: 20_000, what: 'propagate to finish' });
+    }
+    for (const n of names) expect((await cli(ts, ['kill', n, '--force'])).exitCode).toBe(0);
+  }, TRIALS * 6000 + 20_000);
 });
