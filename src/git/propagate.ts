@@ -1,13 +1,19 @@
 // `propagate REV`: bring a fix into worktrees that lack it, by cherry-pick -x. A worktree that is
 // dirty, in the middle of a rebase/merge/cherry-pick, or where the pick conflicts is left exactly
-// as it was (a conflicting pick is aborted) and reported with the reason. Never half applied.
+// as it was (a conflicting pick is aborted) and reported with the reason. Never half applied: a
+// propagate killed part way is finished or rolled back by the next one (interrupted-pick.ts).
 import { ProcessError } from '../proc/run.js';
 import { gitRaw, operationInProgress } from './worktree.js';
 import { presence } from './where.js';
+import { clearPick, markPick, recoverPick } from './interrupted-pick.js';
 
 export type Outcome = 'applied' | 'already' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
 
-export interface PropagateResult { agent: string | null; worktree: string; outcome: Outcome; reason: string | null; commit: string | null }
+export interface PropagateResult {
+  agent: string | null; worktree: string; outcome: Outcome; reason: string | null; commit: string | null;
+  /** What was done first about a pick an interrupted propagate had left there. */
+  recovered: 'finished' | 'rolled-back' | null;
+}
 
 /** Why a worktree cannot take a pick now: an operation in progress, or a detached HEAD; or null. */
 async function busyReason(worktree: string): Promise<string | null> {
@@ -21,8 +27,13 @@ async function busyReason(worktree: string): Promise<string | null> {
 
 /** Cherry-picks commit into one worktree, or says why not; leaves it as it was on any failure. */
 export async function propagateInto(worktree: string, agent: string | null, commit: string): Promise<PropagateResult> {
-  const r = (outcome: Outcome, reason: string | null, picked: string | null = null): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked });
+  let recovered: PropagateResult['recovered'] = null;
+  const r = (outcome: Outcome, reason: string | null, picked: string | null = null): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, recovered });
   try {
+    const recovery = await recoverPick(worktree);
+    if (recovery.kind === 'finished' || recovery.kind === 'rolled-back') recovered = recovery.kind;
+    if (recovery.kind === 'running') return r('skipped-busy', `another propagate (pid ${recovery.pid}) is picking into it`);
+    if (recovery.kind === 'left') return r('error', recovery.reason);
     const busy = await busyReason(worktree);
     if (busy) return r('skipped-busy', busy);
     const have = await presence(worktree, commit, 'HEAD');
@@ -30,8 +41,10 @@ export async function propagateInto(worktree: string, agent: string | null, comm
     const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;
     if (dirty) return r('skipped-dirty', 'it has uncommitted changes or untracked files');
     const before = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
+    markPick(worktree, before, commit);
     try {
       await gitRaw(worktree, ['cherry-pick', '-x', '--allow-empty', commit], { timeoutMs: 120_000 });
+      clearPick(worktree);
     } catch (e) {
       const stderr = e instanceof ProcessError ? e.stderr : String(e);
       await gitRaw(worktree, ['cherry-pick', '--abort']).catch(() => {});
@@ -39,6 +52,7 @@ export async function propagateInto(worktree: string, agent: string | null, comm
       const after = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
       const clean = (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=no'])).length === 0;
       if (after !== before || !clean) return r('error', `the cherry-pick failed and the worktree could not be restored: ${stderr.trim().split('\n')[0]}`);
+      clearPick(worktree);
       return /conflict/i.test(stderr) ? r('conflict', stderr.trim().split('\n').filter((l) => /CONFLICT/.test(l)).join('; ') || 'the pick conflicts') : r('error', stderr.trim().split('\n')[0] ?? 'cherry-pick failed');
     }
     return r('applied', null, (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim());

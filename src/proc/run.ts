@@ -13,6 +13,8 @@ export interface RunOptions {
 
 export interface RunResult {
   stdout: string;
+  /** stdout as bytes (a blob that is not UTF-8). */
+  stdoutBytes: Buffer;
   stderr: string;
   exitCode: number;
 }
@@ -74,11 +76,12 @@ export function run(file: string, args: readonly string[], opts: RunOptions): Pr
     child.once('close', (code) => {
       clearTimeout(timer);
       clearTimeout(forceKill);
-      const stdout = Buffer.concat(out).toString('utf8');
+      const stdoutBytes = Buffer.concat(out);
+      const stdout = stdoutBytes.toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       const ok = code === 0 || (code !== null && (opts.okExitCodes ?? []).includes(code));
       if (timedOut || spawnError || !ok) reject(new ProcessError(describeCommand(file, args), spawnError ? null : code, stderr, timedOut, spawnError));
-      else resolve({ stdout, stderr, exitCode: code });
+      else resolve({ stdout, stdoutBytes, stderr, exitCode: code });
     });
   });
 }

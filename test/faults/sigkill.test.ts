@@ -161,4 +161,37 @@ describe('SIGKILL of the daemon', () => {
     }
     for (const n of names) expect((await cli(ts, ['kill', n, '--force'])).exitCode).toBe(0);
   }, TRIALS * 6000 + 20_000);
+
+  it(`the propagate process and its git SIGKILLed (${TRIALS} trials): the next propagate finishes or rolls back every pick`, async () => {
+    const names = ['q1', 'q2', 'q3'];
+    const agents = await Promise.all(names.map((n) => cliJson<AgentRecord>(ts, ['spawn', '--name', n, '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo })));
+    const recovered = { finished: 0, 'rolled-back': 0 };
+    for (let i = 0; i < TRIALS; i++) {
+      // A fix of 150 files, changed and added: a pick takes long enough to be cut in the middle.
+      for (let f = 0; f < 150; f++) writeFileSync(join(repo, `many-${f % 75}-${f < 75 ? 'changed' : `added-${i}`}.txt`), `fix ${i}\n`.repeat(40));
+      await git(repo, ['add', '-A'], ts.env);
+      await git(repo, ['commit', '-q', '-m', `wide fix ${i}`], ts.env);
+      const fix = (await git(repo, ['rev-parse', 'HEAD'], ts.env)).trim();
+      const heads = await Promise.all(agents.map(async (a) => (await git(a.worktree!.path, ['rev-parse', 'HEAD'], ts.env)).trim()));
+      const child = spawn(process.execPath, [CLI, '-L', ts.socketName, 'propagate', fix, '--all'], { cwd: repo, env: ts.env, stdio: 'ignore', detached: true });
+      const ended = new Promise((r) => child.once('exit', r));
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(random() * 400)));
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* it had ended */ }
+      await ended;
+      // The next propagate recovers what the killed one left, then brings the fix where it lacks.
+      const res = await cli(ts, ['propagate', fix, '--all', '--json'], { cwd: repo });
+      expect(res.exitCode, res.stdout + res.stderr).toBe(0);
+      for (const x of (JSON.parse(res.stdout) as { results: Array<{ recovered: 'finished' | 'rolled-back' | null }> }).results) if (x.recovered) recovered[x.recovered]++;
+      for (const [k, a] of agents.entries()) {
+        const wt = a.worktree!.path;
+        expect(await git(wt, ['status', '--porcelain'], ts.env), `${a.name} after ${res.stdout}`).toBe('');
+        const history = async () => `${a.name}: ${await git(wt, ['log', '-4', '--format=%h %p %s'], ts.env)}\nbefore ${heads[k]}\n${res.stdout}`;
+        expect((await git(wt, ['rev-parse', 'HEAD^'], ts.env)).trim(), await history()).toBe(heads[k]); // picked once, onto what it had
+        expect(await git(wt, ['log', '-1', '--format=%B'], ts.env)).toContain(`(cherry picked from commit ${fix})`);
+        expect((await git(wt, ['diff', '--stat', fix, 'HEAD', '--', '.', ':!*.env'], ts.env)).trim()).toBe('');
+      }
+    }
+    process.stdout.write(`propagate killed: the next one finished ${recovered.finished} and rolled back ${recovered['rolled-back']} interrupted picks in ${TRIALS} trials\n`);
+    for (const n of names) expect((await cli(ts, ['kill', n, '--force'])).exitCode).toBe(0);
+  }, TRIALS * 8000 + 20_000);
 });

@@ -44,8 +44,13 @@ export const propagate: Command = {
       seen.add(a.worktree!.path);
       results.push(await propagateInto(a.worktree!.path, a.name, commit));
     }
-    if (ctx.json) return printJson({ rev: commit, results });
-    process.stdout.write(table(['AGENT', 'WORKTREE', 'OUTCOME', 'REASON'], results.map((r) => [r.agent ?? '-', r.worktree, r.outcome, r.reason ?? ''])));
-    return results.some((r) => r.outcome === 'error') ? 1 : 0;
+    // An error exits 1 with --json too: a script must not read a failed propagate as done.
+    const failed = results.some((r) => r.outcome === 'error') ? 1 : 0;
+    if (ctx.json) {
+      printJson({ rev: commit, results });
+      return failed;
+    }
+    process.stdout.write(table(['AGENT', 'WORKTREE', 'OUTCOME', 'REASON'], results.map((r) => [r.agent ?? '-', r.worktree, r.outcome, [r.recovered && `an interrupted propagate's pick was ${r.recovered === 'finished' ? 'finished' : 'rolled back'} first`, r.reason].filter(Boolean).join('; ')])));
+    return failed;
   },
 };
