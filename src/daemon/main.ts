@@ -46,7 +46,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       log(`stopping: ${why}`);
       server?.broadcast({ event: 'daemon-stopping' });
       await service?.close().catch(() => {});
-      await server?.close(!filesOurs).catch(() => {});
+      // Closing a listening socket unlinks its path (Node does), which may be another daemon's now:
+      // then the process just exits, and the kernel closes the socket without touching the path.
+      if (filesOurs) await server?.close().catch(() => {});
       if (filesOurs) try { unlinkSync(paths.token); } catch { /* gone */ }
       releaseLock(paths.lock);
     })();

@@ -53,15 +53,14 @@ export class DaemonServer {
   }
 
   /** Stops accepting, ends every client (destroying those that do not hang up) and removes the socket. */
-  /** Stops listening; unlinks the socket file unless it is no longer ours (keepFile). */
-  async close(keepFile = false): Promise<void> {
+  async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const c of this.clients) c.socket.end();
     // A stopped client (Ctrl-Z) never closes its end; server.close() would wait for it forever.
     await Promise.race([Promise.all([...this.clients].map((c) => c.closed)), new Promise((r) => setTimeout(r, 200))]);
     for (const c of this.clients) c.socket.destroy();
     await closed;
-    if (!keepFile) try { unlinkSync(this.socketPath); } catch { /* already gone */ }
+    try { unlinkSync(this.socketPath); } catch { /* already gone */ }
   }
 
   private accept(socket: Socket): void {

@@ -263,10 +263,18 @@ export class AgentService {
       const after: FreshSession = { sessionId: chosen?.sessionId ?? null, lineage, startedAt: now.toISOString() };
       // Written down first, with the pid the pane runs now: a daemon killed half way tells from the
       // pane's pid whether the new session started, and finishes (or forgets) the rest.
+      const panePid = await this.panePid(agent);
+      if (panePid === null) throw failure('TMUX_DISCONNECTED', `Could not read which process ${agent.name}'s pane runs, so a fresh session could not be started safely.`, 'Check that the tmux server runs (`tmuxcodex daemon status`), then try again.');
       const intent = join(this.o.stateDir, 'fresh', `${agent.id}.json`);
       mkdirSync(dirname(intent), { recursive: true, mode: 0o700 });
-      writeFileSync(intent, JSON.stringify({ agent: agent.id, panePid: await this.panePid(agent), after }), { mode: 0o600 });
-      await this.link.run(tmux.respawnPane(agent.paneId, cwd, { kind: 'argv', argv: launchArgv(agent.launch, chosen?.args ?? [], text) }, env));
+      writeFileSync(intent, JSON.stringify({ agent: agent.id, panePid, after }), { mode: 0o600 });
+      try {
+        await this.link.run(tmux.respawnPane(agent.paneId, cwd, { kind: 'argv', argv: launchArgv(agent.launch, chosen?.args ?? [], text) }, env));
+      } catch (e) {
+        // tmux said no: nothing started. (A lost connection leaves the intent for the next daemon to settle.)
+        if (e instanceof TmuxCommandError) rmSync(intent, { force: true });
+        throw e;
+      }
       await this.recordFresh(agent, after);
       rmSync(intent, { force: true });
       return { agent: this.registry.get(agent.id)!, brief, previousSessionId: agent.sessionId };

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { exactSession, tmux, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
 import { tmuxOnce } from '../tmux/binary.js';
-import { ControlConnection, CONTROL_OWNER_ENV } from '../tmux/control/connection.js';
+import { ConnectionClosedError, ControlConnection, CONTROL_OWNER_ENV, TmuxCommandError } from '../tmux/control/connection.js';
 import type { Notification } from '../tmux/control/events.js';
 import { failure } from '../errors.js';
 import { processAlive } from './lock.js';
@@ -137,7 +137,9 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
       probing = true;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), 4 * this.watchdogMs); });
-      void Promise.race([conn.run(tmux.display(exactSession(this.session), '')).then(() => 'ok' as const, () => 'ok' as const), late]).then((answer) => {
+      // Only a reply is a sign of life (an error reply too); a command's own timeout is not.
+      const answered = conn.run(tmux.display(exactSession(this.session), '')).then(() => 'ok' as const, (e) => (e instanceof TmuxCommandError || e instanceof ConnectionClosedError ? 'ok' as const : 'late' as const));
+      void Promise.race([answered, late]).then((answer) => {
         clearTimeout(timer);
         probing = false;
         if (answer === 'late' && conn === this.conn && conn.isOpen) {

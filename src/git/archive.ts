@@ -66,14 +66,28 @@ async function nextArchiveNumber(dir: string, agent: string): Promise<number> {
   return numbers.length ? Math.max(...numbers) + 1 : 1;
 }
 
+/** A for-each-ref format whose fields end in NUL each (a commit message cannot hold one). */
+const nulRecordFormat = (fields: readonly string[]) => fields.map((f) => `${f}%00`).join('');
+
+/** Splits such output into records of n fields (git ends each record with a newline). */
+function nulRecords(out: string, n: number): string[][] {
+  const parts = out.split('\0');
+  const records: string[][] = [];
+  for (let i = 0; i + n <= parts.length; i += n) {
+    const rec = parts.slice(i, i + n);
+    rec[0] = rec[0]!.replace(/^\n/, '');
+    if (rec[0]) records.push(rec);
+  }
+  return records;
+}
+
 /**
  * An archive this agent already has of exactly this tree on this HEAD: a kill cut short after its
  * archive and finished by the next daemon must not archive the same work twice.
  */
 async function sameArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }, tree: string, head: string): Promise<ArchiveEntry | null> {
-  const out = await gitRaw(worktree, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(tree)%00%(parent)%00%(creatordate:iso-strict)%00%(contents:body)%00%00', `${ARCHIVE_PREFIX}${o.agent}/`]);
-  for (const rec of out.split('\0\0').map((r) => r.replace(/^\n/, '')).filter(Boolean)) {
-    const [ref, commit, recTree, parent, createdAt, body] = rec.split('\0');
+  const out = await gitRaw(worktree, ['for-each-ref', `--format=${nulRecordFormat(['%(refname)', '%(objectname)', '%(tree)', '%(parent)', '%(creatordate:iso-strict)', '%(contents:body)'])}`, `${ARCHIVE_PREFIX}${o.agent}/`]);
+  for (const [ref, commit, recTree, parent, createdAt, body] of nulRecords(out, 6)) {
     // Work saved on top of HEAD by this agent, or (detached commits, clean) HEAD itself.
     const sameWork = recTree === tree && ((parent === head && !!body?.includes(`Tmuxcodex-Agent: ${o.agentId}\n`)) || commit === head);
     if (!ref || !commit || !sameWork) continue;
@@ -132,11 +146,9 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
 
 /** Every saved archive of the repository, newest first. */
 export async function listArchives(dir: string): Promise<ArchiveEntry[]> {
-  const format = ['%(refname)', '%(objectname)', '%(creatordate:iso-strict)', '%(contents:body)'].join('%00');
-  const out = await gitRaw(dir, ['for-each-ref', '--sort=-creatordate', `--format=${format}%00%00`, ARCHIVE_PREFIX]);
+  const out = await gitRaw(dir, ['for-each-ref', '--sort=-creatordate', `--format=${nulRecordFormat(['%(refname)', '%(objectname)', '%(creatordate:iso-strict)', '%(contents:body)'])}`, ARCHIVE_PREFIX]);
   const entries: ArchiveEntry[] = [];
-  for (const rec of out.split('\0\0').map((r) => r.replace(/^\n/, '')).filter(Boolean)) {
-    const [ref, commit, createdAt, body] = rec.split('\0');
+  for (const [ref, commit, createdAt, body] of nulRecords(out, 4)) {
     if (!ref || !commit) continue;
     const id = ref.slice(ARCHIVE_PREFIX.length);
     const base = (await gitRaw(dir, ['rev-parse', `${commit}^`])).trim();

@@ -1,20 +1,29 @@
 // A propagate cut short (Ctrl-C, SIGKILL, a crash) must not leave a fix half applied in an agent's
-// worktree: git cherry-pick killed part way leaves files written, an index.lock, or a pick stopped
-// in the middle. Before each pick a marker in the worktree's git folder says what was being picked
-// onto what, by which process; the next propagate into that worktree finishes the pick (the commit
-// was made) or rolls it back to exactly what it was, touching only the fix's own files.
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// worktree: git cherry-pick killed part way leaves files written, lock files, or a pick stopped in
+// the middle. Before each pick a marker in the worktree's git folder says what was being picked onto
+// what, by which process; the next propagate into that worktree finishes the pick (the commit was
+// made) or rolls it back. Agents work in these worktrees meanwhile, so nothing is undone that the
+// pick cannot have written: a file is restored only when its bytes are what the pick would write (or
+// the start of them, cut off by the kill), and nothing at all when another change is there.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
 import { run } from '../proc/run.js';
 import { gitRaw, worktreeGitDir } from './worktree.js';
 
 const MARKER = 'tmuxcodex-propagate.json';
+/** How long a pick can write: propagate's own 120 s limit, and a margin. Later changes are someone else's. */
+const PICK_LIFETIME_MS = 130_000;
+/** A marker this old names a pid that can only be another process by now. */
+const STALE_MARKER_MS = 10 * 60_000;
+/** Paths given to git are names, never patterns ("n[12].txt" is one file). */
+const literal = () => ({ ...process.env, GIT_LITERAL_PATHSPECS: '1' });
 
 interface PickMarker { pid: number; before: string; commit: string }
 
 export type Recovery =
   | { kind: 'none' | 'finished' | 'rolled-back' }
-  | { kind: 'running'; pid: number }
+  | { kind: 'running'; pid: number | null }
   | { kind: 'left'; reason: string };
 
 const markerPath = (worktree: string) => {
@@ -22,13 +31,20 @@ const markerPath = (worktree: string) => {
   return gitDir ? join(gitDir, MARKER) : null;
 };
 
-/** Writes down, before the pick, that this process picks commit onto before in worktree. */
-export function markPick(worktree: string, before: string, commit: string): void {
+/** Writes down, before the pick, that this process picks commit onto before; false when another propagate's marker is there. */
+export function markPick(worktree: string, before: string, commit: string): boolean {
   const path = markerPath(worktree);
-  if (path) writeFileSync(path, JSON.stringify({ pid: process.pid, before, commit } satisfies PickMarker), { mode: 0o600 });
+  if (!path) return true;
+  try {
+    writeFileSync(path, JSON.stringify({ pid: process.pid, before, commit } satisfies PickMarker), { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
 }
 
-/** The pick is over (made, or aborted and checked): the marker goes. */
+/** The pick is over (this process saw git end): the marker goes. */
 export function clearPick(worktree: string): void {
   const path = markerPath(worktree);
   if (path) rmSync(path, { force: true });
@@ -43,45 +59,35 @@ const alive = (pid: number) => {
   }
 };
 
-/** Whether some process has path open (a git still writing its lock), from /proc; false elsewhere. */
-function heldOpen(path: string): boolean {
+/** The pid of a git process working in worktree (its cwd there), from /proc; null when none (or not Linux). */
+function gitRunningIn(worktree: string): number | null {
+  let root: string;
   let pids: string[];
   try {
+    root = realpathSync(worktree);
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {
-    return false;
+    return null;
   }
   for (const pid of pids) {
-    let fds: string[];
     try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === path) return true;
-      } catch { /* closed meanwhile */ }
-    }
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'git') continue;
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === root || cwd.startsWith(root + sep)) return Number(pid);
+    } catch { /* gone meanwhile */ }
   }
-  return false;
+  return null;
 }
 
-/**
- * The lock files a git killed during the pick left (the index's, HEAD's, the branch's, packed-refs):
- * only those made since the marker, and that no process holds open, so no live git loses its lock.
- */
-async function removeStaleLocks(worktree: string, gitDir: string, since: number): Promise<void> {
+/** The lock files a git killed during the pick left in this worktree's folder and on its branch: made while the pick could run. */
+async function removeDeadLocks(worktree: string, gitDir: string, markedAt: number): Promise<void> {
   const commonDir = resolve(worktree, (await gitRaw(worktree, ['rev-parse', '--git-common-dir'])).trim());
   const branch = (await gitRaw(worktree, ['symbolic-ref', '-q', 'HEAD'], { okExitCodes: [1] })).trim();
-  const candidates = [
-    ...readdirSync(gitDir).filter((f) => f.endsWith('.lock')).map((f) => join(gitDir, f)),
-    ...(branch ? [join(commonDir, `${branch}.lock`)] : []),
-    join(commonDir, 'packed-refs.lock'),
-  ];
+  const candidates = [...readdirSync(gitDir).filter((f) => f.endsWith('.lock')).map((f) => join(gitDir, f)), ...(branch ? [join(commonDir, `${branch}.lock`)] : [])];
   for (const lock of candidates) {
     try {
-      if (statSync(lock).mtimeMs >= since - 1000 && !heldOpen(lock)) unlinkSync(lock);
+      const t = statSync(lock).mtimeMs;
+      if (t >= markedAt - 1000 && t <= markedAt + PICK_LIFETIME_MS) unlinkSync(lock);
     } catch { /* not there */ }
   }
 }
@@ -92,9 +98,44 @@ async function changedPaths(worktree: string): Promise<string[]> {
   return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
 }
 
+/** A blob's bytes, or null when rev has no such path. */
+async function blob(worktree: string, rev: string, path: string): Promise<Buffer | null> {
+  return run('git', ['-C', worktree, 'cat-file', 'blob', `${rev}:${path}`], { timeoutMs: 30_000 }).then((r) => r.stdoutBytes, () => null);
+}
+
+/** What the pick writes at path: git's three-way merge of HEAD's version with the fix's change. */
+async function pickedContent(worktree: string, m: PickMarker, path: string): Promise<Buffer | null> {
+  const [ours, base, theirs] = await Promise.all([blob(worktree, 'HEAD', path), blob(worktree, `${m.commit}^`, path), blob(worktree, m.commit, path)]);
+  if (!ours || !base || !theirs) return theirs;
+  const dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-pick-'));
+  try {
+    const files = ['ours', 'base', 'theirs'].map((n) => join(dir, n));
+    [ours, base, theirs].forEach((b, i) => writeFileSync(files[i]!, b));
+    return (await run('git', ['merge-file', '-p', ...files], { timeoutMs: 30_000, okExitCodes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] })).stdoutBytes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether path holds what the pick would have left there, or HEAD's version: nothing anyone else wrote. */
+async function ownedByPick(worktree: string, m: PickMarker, path: string, markedAt: number): Promise<boolean> {
+  const file = join(worktree, path);
+  if (!existsSync(file)) return true; // deleted: by the pick, or the file restores to HEAD's anyway
+  const st = statSync(file);
+  if (!st.isFile() || st.mtimeMs > markedAt + PICK_LIFETIME_MS) return false;
+  const onDisk = readFileSync(file);
+  const head = await blob(worktree, 'HEAD', path);
+  if (head?.equals(onDisk)) return true;
+  const picked = await pickedContent(worktree, m, path);
+  // All of it, or its start: git was killed while writing the file. An empty one (killed right after
+  // creating it) counts only when it was made while the pick ran.
+  const emptyFromPick = onDisk.length > 0 || picked?.length === 0 || st.mtimeMs >= markedAt - 1000;
+  return !!picked && emptyFromPick && picked.subarray(0, onDisk.length).equals(onDisk);
+}
+
 /**
  * Finishes or rolls back a pick a dead propagate left in worktree; says what it did, or why it
- * left the worktree alone (changes outside the fix's files are someone's work, never touched).
+ * left the worktree alone.
  */
 export async function recoverPick(worktree: string): Promise<Recovery> {
   const path = markerPath(worktree);
@@ -106,10 +147,21 @@ export async function recoverPick(worktree: string): Promise<Recovery> {
     rmSync(path, { force: true }); // torn as it was written: nothing was picked yet
     return { kind: 'none' };
   }
-  if (m.pid !== process.pid && alive(m.pid)) return { kind: 'running', pid: m.pid };
+  const markedAt = statSync(path).mtimeMs;
+  if (m.pid !== process.pid && alive(m.pid) && Date.now() - markedAt < STALE_MARKER_MS) return { kind: 'running', pid: m.pid };
+  // A git at work there (the agent's) holds its locks and files as it likes: come back later.
+  const git = gitRunningIn(worktree);
+  if (git !== null) return { kind: 'running', pid: git };
   const gitDir = worktreeGitDir(worktree)!;
-  await removeStaleLocks(worktree, gitDir, statSync(path).mtimeMs);
-  if (existsSync(join(gitDir, 'CHERRY_PICK_HEAD'))) await gitRaw(worktree, ['cherry-pick', '--abort']);
+  await removeDeadLocks(worktree, gitDir, markedAt);
+  const short = m.commit.slice(0, 12);
+  const pickHead = join(gitDir, 'CHERRY_PICK_HEAD');
+  if (existsSync(pickHead)) {
+    const ours = readFileSync(pickHead, 'utf8').trim() === m.commit;
+    const touchedSince = (await changedPaths(worktree)).some((p) => { try { return statSync(join(worktree, p)).mtimeMs > markedAt + PICK_LIFETIME_MS; } catch { return false; } });
+    if (!ours || touchedSince) return { kind: 'left', reason: `a cherry-pick is in progress there that ${ours ? 'was worked on after an interrupted propagate' : 'is not the interrupted propagate\'s'}; it was left as it is (finish it, or \`git cherry-pick --abort\`)` };
+    await gitRaw(worktree, ['cherry-pick', '--abort']);
+  }
   const head = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
   if (head !== m.before) {
     const parent = (await gitRaw(worktree, ['rev-parse', '--verify', '--quiet', `${head}^`], { okExitCodes: [1] })).trim();
@@ -120,26 +172,21 @@ export async function recoverPick(worktree: string): Promise<Recovery> {
   }
   const touched = new Set((await gitRaw(worktree, ['diff-tree', '-r', '--root', '--name-only', '--no-renames', '-z', m.commit])).split('\0').filter(Boolean));
   const changed = await changedPaths(worktree);
-  const foreign = changed.filter((p) => !touched.has(p));
+  const foreign: string[] = [];
+  for (const p of changed) if (!touched.has(p) || !(await ownedByPick(worktree, m, p, markedAt))) foreign.push(p);
   if (foreign.length) {
-    return { kind: 'left', reason: `an interrupted propagate of ${m.commit.slice(0, 12)} left files half picked, and ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ' and more' : ''} changed besides; nothing was undone (look at \`git status\` there; \`git checkout HEAD -- FILE\` restores a fix file)` };
+    return { kind: 'left', reason: `an interrupted propagate of ${short} left its files half picked, and ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ' and more' : ''} hold other changes; nothing was undone (see \`git status\` there)` };
   }
-  // Back to HEAD, file by file: the fix's files that HEAD has are restored; those it added go, but
-  // only when they hold exactly what the fix put there.
-  const inHead = new Set((await gitRaw(worktree, ['ls-tree', '-r', '--name-only', '-z', 'HEAD', '--', ...changed])).split('\0').filter(Boolean));
+  // Back to HEAD: the fix's files HEAD has are restored; those it added go.
+  const inHead = new Set((await gitRaw(worktree, ['ls-tree', '-r', '--name-only', '-z', 'HEAD', '--', ...changed], { env: literal() })).split('\0').filter(Boolean));
   const restore = changed.filter((p) => inHead.has(p));
-  if (restore.length) await gitRaw(worktree, ['checkout', '-q', 'HEAD', '--', ...restore]);
+  if (restore.length) await gitRaw(worktree, ['checkout', '-q', 'HEAD', '--', ...restore], { env: literal() });
   for (const p of changed.filter((x) => !inHead.has(x))) {
-    await gitRaw(worktree, ['rm', '-q', '--cached', '--ignore-unmatch', '--', p]);
-    const file = join(worktree, p);
-    if (!existsSync(file) || !statSync(file).isFile()) continue;
-    // What the fix puts there, or the start of it (git was killed writing the file).
-    const fromFix = await run('git', ['-C', worktree, 'cat-file', 'blob', `${m.commit}:${p}`], { timeoutMs: 30_000 }).then((r) => r.stdoutBytes, () => null);
-    const onDisk = readFileSync(file);
-    if (fromFix && fromFix.subarray(0, onDisk.length).equals(onDisk)) unlinkSync(file);
+    await gitRaw(worktree, ['rm', '-q', '--cached', '--ignore-unmatch', '--', p], { env: literal() });
+    rmSync(join(worktree, p), { force: true });
   }
   const left = await changedPaths(worktree);
-  if (left.length) return { kind: 'left', reason: `an interrupted propagate could not be fully rolled back: ${left.slice(0, 3).join(', ')} still differ from HEAD` };
+  if (left.length) return { kind: 'left', reason: `an interrupted propagate of ${short} could not be fully rolled back: ${left.slice(0, 3).join(', ')} still differ from HEAD` };
   rmSync(path, { force: true });
   return { kind: 'rolled-back' };
 }

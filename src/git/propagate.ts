@@ -41,19 +41,22 @@ export async function propagateInto(worktree: string, agent: string | null, comm
     const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;
     if (dirty) return r('skipped-dirty', 'it has uncommitted changes or untracked files');
     const before = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
-    markPick(worktree, before, commit);
+    if (!markPick(worktree, before, commit)) return r('skipped-busy', 'another propagate has just started picking into it');
     try {
       await gitRaw(worktree, ['cherry-pick', '-x', '--allow-empty', commit], { timeoutMs: 120_000 });
-      clearPick(worktree);
     } catch (e) {
       const stderr = e instanceof ProcessError ? e.stderr : String(e);
-      await gitRaw(worktree, ['cherry-pick', '--abort']).catch(() => {});
+      // Edits made since the check above (the agent works on): git refused and changed nothing.
+      if (/local changes|would be overwritten/i.test(stderr) && operationInProgress(worktree) === null) return r('skipped-dirty', 'files changed while the fix was being brought; nothing was picked');
+      if (operationInProgress(worktree) === 'cherry-pick') await gitRaw(worktree, ['cherry-pick', '--abort']).catch(() => {});
       // --abort restores HEAD, index and files; check that it did before saying so.
       const after = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
       const clean = (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=no'])).length === 0;
       if (after !== before || !clean) return r('error', `the cherry-pick failed and the worktree could not be restored: ${stderr.trim().split('\n')[0]}`);
-      clearPick(worktree);
       return /conflict/i.test(stderr) ? r('conflict', stderr.trim().split('\n').filter((l) => /CONFLICT/.test(l)).join('; ') || 'the pick conflicts') : r('error', stderr.trim().split('\n')[0] ?? 'cherry-pick failed');
+    } finally {
+      // This process saw git end, whatever the outcome: the marker is only for a propagate that dies.
+      clearPick(worktree);
     }
     return r('applied', null, (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim());
   } catch (e) {

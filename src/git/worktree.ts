@@ -111,16 +111,17 @@ export async function addWorktree(dir: string, o: { path: string; branch: string
   const args = ['worktree', 'add', '--quiet'];
   if (o.create) args.push('-b', o.branch, '--', o.path, o.base ?? 'HEAD');
   else args.push('--', o.path, o.branch);
-  const branchWasThere = o.create && (await branchExists(dir, o.branch));
+  // The commit a new branch starts at: only a branch still there, at that commit, is ours to take back.
+  const start = o.create ? await resolveCommit(dir, o.base ?? 'HEAD') : null;
   try {
     await gitRaw(dir, args, { timeoutMs: 300_000 });
   } catch (e) {
     const detail = e instanceof ProcessError ? e.stderr.trim() : (e as Error).message;
     // git makes the branch before the checkout and keeps it when the checkout fails: it is ours, new
-    // and empty of work, so it goes too (and git's half-registered worktree with it).
-    if (o.create && !branchWasThere) {
-      await gitRaw(dir, ['worktree', 'prune']).catch(() => {});
-      await gitRaw(dir, ['branch', '-D', '--', o.branch]).catch(() => {});
+    // and empty of work, so it goes too. Never when git refused because the branch was there already;
+    // and update-ref deletes it only if it still points where git made it.
+    if (start && !/already exists/.test(detail)) {
+      await gitRaw(dir, ['update-ref', '-d', `refs/heads/${o.branch}`, start]).catch(() => {});
     }
     const full = diskFull(o.path, detail);
     if (full) throw failure('DISK_FULL', `No space left on device: git could not check out the worktree ${o.path} (${formatBytes(full.free)} free there); nothing was created.`, 'Free some space on that disk, then spawn again.', e);

@@ -122,6 +122,29 @@ describe('recoverPick', () => {
     expect(await git('status', '--porcelain')).toContain('notes.md');
   });
 
+  it('a fix file the agent rewrote after the kill is the agent\'s: nothing is undone', async () => {
+    const { repo, before, fix } = await setup();
+    await markAsDead(repo, before, fix);
+    writeFileSync(join(repo, 'b.txt'), 'the new file of the fix\n'.repeat(20)); // the pick wrote this one whole
+    writeFileSync(join(repo, 'a.txt'), 'the agent rewrote a\n');
+    const res = await recoverPick(repo);
+    expect(res.kind).toBe('left');
+    expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toBe('the agent rewrote a\n');
+    expect(existsSync(join(repo, 'b.txt'))).toBe(true);
+  });
+
+  it('a cherry-pick of another commit in progress (the agent\'s own) is left alone', async () => {
+    const { repo, before, fix, git } = await setup();
+    writeFileSync(join(repo, 'a.txt'), 'a on main\n');
+    await git('commit', '-q', '-am', 'main moves');
+    await markAsDead(repo, (await git('rev-parse', 'HEAD')).trim(), (await git('rev-parse', `${fix}`)).trim().replace(/./, (c) => (c === '0' ? '1' : '0'))); // the marker names another commit
+    await git('cherry-pick', '-x', fix).catch(() => {}); // the agent's pick, stopped on a conflict
+    const res = await recoverPick(repo);
+    expect(res.kind).toBe('left');
+    expect(existsSync(join(worktreeGitDir(repo)!, 'CHERRY_PICK_HEAD'))).toBe(true);
+    expect(before).toBeTruthy();
+  });
+
   it('a file where the fix adds one, with other bytes, is someone\'s: it stays', async () => {
     const { repo, before, fix, git } = await setup();
     await markAsDead(repo, before, fix);

@@ -253,6 +253,23 @@ describe('saving edge cases', () => {
     expect((await saveArchive(repo, { agent: 'twice', agentId: 'id-2', branch: 'main' }))!.id).toBe('twice/3');
   });
 
+  it('lists an archive of a commit with no body (detached commits, saved as HEAD itself) and the archives next to it', async () => {
+    const repo = await makeBase();
+    await git(repo, 'checkout', '-q', '--detach');
+    put(join(repo, 'detached.txt'), 'made on a detached HEAD\n');
+    await git(repo, 'add', 'detached.txt');
+    await git(repo, 'commit', '-q', '-m', 'subject only');
+    const bare = (await saveArchive(repo, { agent: 'nobody', agentId: 'n1', branch: null }))!;
+    put(join(repo, 'work.txt'), 'work\n');
+    const other = (await saveArchive(repo, { agent: 'other', agentId: 'o1', branch: null }))!;
+    const listed = await listArchives(repo);
+    expect(listed.map((e) => e.ref).sort()).toEqual([bare.ref, other.ref].sort());
+    expect(listed.find((e) => e.ref === bare.ref)!.commit).toBe(bare.commit);
+    // Saved again: the detached commit is in a ref now (the archive), so there is nothing more to save.
+    await git(repo, 'stash', '-q', '-u');
+    expect(await saveArchive(repo, { agent: 'nobody', agentId: 'n1', branch: null })).toBeNull();
+  });
+
   it('a staged-only change (index and worktree agree) and a detached HEAD round trip', async () => {
     const repo = await makeBase();
     await git(repo, 'checkout', '-q', '--detach');
