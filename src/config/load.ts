@@ -1,5 +1,6 @@
 // Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
 import { readFileSync } from 'node:fs';
+import { invalidUtf8At } from '../fs/utf8.js';
 import { join } from 'node:path';
 import type { Node } from 'yaml';
 import { usageError } from '../errors.js';
@@ -29,13 +30,20 @@ function nodeAt(isMap: typeof import('yaml').isMap, isSeq: typeof import('yaml')
 
 /** Reads and validates one file; null if it does not exist. Errors name file:line:col and the rule. */
 export async function readConfigFile(path: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw usageError('CONFIG_UNREADABLE', `Cannot read ${path}: ${(e as Error).message}`);
   }
+  // A value with stray bytes would reach an agent's argv or a target name changed: refuse it, with its place.
+  const bad = invalidUtf8At(bytes);
+  if (bad !== null) {
+    const before = bytes.subarray(0, bad).toString('utf8').split('\n');
+    throw usageError('CONFIG_SYNTAX', `${path}:${before.length}:${before.at(-1)!.length + 1}: not valid UTF-8 (byte ${bad})`, 'Save the file as UTF-8, or remove the stray bytes.');
+  }
+  const text = bytes.toString('utf8');
   // yaml is imported only when a file exists: it costs ~20 ms of start-up for every command otherwise.
   const { LineCounter, parseDocument, isMap, isSeq } = await import('yaml');
   const lc = new LineCounter();

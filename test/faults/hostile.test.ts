@@ -62,9 +62,9 @@ const LANE_DIR = join(ts.root, 'lanes');
 const FILES = join(ts.root, 'files');
 const DUMP = join(ts.root, 'dump-agent.mjs');
 /** How many strings each argument ran, for the summary printed at the end. */
-const ran: Record<string, { cases: number; accepted: number; refused: number; lossy: number }> = {};
-const tally = (arg: string, what: 'accepted' | 'refused' | 'lossy' | null) => {
-  const t = (ran[arg] ??= { cases: 0, accepted: 0, refused: 0, lossy: 0 });
+const ran: Record<string, { cases: number; accepted: number; refused: number }> = {};
+const tally = (arg: string, what: 'accepted' | 'refused' | null) => {
+  const t = (ran[arg] ??= { cases: 0, accepted: 0, refused: 0 });
   t.cases++;
   if (what) t[what]++;
 };
@@ -212,7 +212,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   // What ran, for the record (FAULT_FULL=1 runs all of them).
-  const rows = Object.entries(ran).map(([arg, t]) => `  ${arg.padEnd(22)} ${String(t.cases).padStart(5)} cases: ${t.accepted} round-tripped, ${t.refused} refused${t.lossy ? `, ${t.lossy} known lossy` : ''}`);
+  const rows = Object.entries(ran).map(([arg, t]) => `  ${arg.padEnd(22)} ${String(t.cases).padStart(5)} cases: ${t.accepted} round-tripped, ${t.refused} refused`);
   process.stdout.write(`hostile strings (${FULL ? 'full' : 'default'} run, seed ${SEED}, ${ALL.length} strings, ${ALL.filter((h) => h.injects).length} with injections):\n${rows.join('\n')}\n`);
   if (jsonErrors.size) process.stdout.write(`refused with a JSON error because a value was "--json" (known bug): ${jsonErrors.size}\n`);
   await run(['daemon', 'stop']).catch(() => {});
@@ -397,10 +397,9 @@ describe('tasks, targets and environment values (spawn dump --task --target -e)'
     expect(await snapshot()).toBe(baseline);
   }, budget(FULL ? ARGV.length : 60, 250));
 
-  it('--task-file: a NUL is refused (exit 2), UTF-8 round-trips, invalid UTF-8 becomes U+FFFD (known, see the report)', async () => {
+  it('--task-file: a NUL or invalid UTF-8 is refused (exit 2), UTF-8 round-trips', async () => {
     const files = hostileFiles(spread(ALL, count('taskFiles', ALL)), SEED + 1);
     const problems: string[] = [];
-    const lossy: string[] = [];
     let n = 0;
     for (const batch of chunks(files.map((f) => ({ f, name: `f-${n++}` })), 24)) {
       const results = await mapLimit(batch, 4, async (c) => {
@@ -417,10 +416,11 @@ describe('tasks, targets and environment values (spawn dump --task --target -e)'
           if (p) problems.push(`${c.f.note}: a NUL byte: ${p}`);
           tally('spawn --task-file', 'refused');
         } else if (text === null) {
-          // Not UTF-8: refused would be fine; today it is taken with U+FFFD for each bad byte.
-          if (res.exitCode === 2 && !refusalProblem(res)) tally('spawn --task-file', 'refused');
-          else if (res.exitCode === 0) { accepted.push({ ...c, want: c.f.bytes.toString('utf8') }); lossy.push(c.f.note); tally('spawn --task-file', 'lossy'); }
-          else problems.push(`${c.f.note}: invalid UTF-8: exit ${res.exitCode} ${label(res.stderr, 300)}`);
+          // Not UTF-8: refused, not changed (U+FFFD in place of the bytes would alter the task unseen).
+          const p = refusalProblem(res);
+          if (p) problems.push(`${c.f.note}: invalid UTF-8: ${p}`);
+          else if (!/not valid UTF-8/.test(res.stderr)) problems.push(`${c.f.note}: invalid UTF-8 refused without saying so: ${label(res.stderr, 300)}`);
+          tally('spawn --task-file', 'refused');
         } else if (res.exitCode !== 0) {
           problems.push(`${c.f.note}: refused: exit ${res.exitCode} ${label(res.stderr, 300)}`);
         } else {
@@ -440,7 +440,6 @@ describe('tasks, targets and environment values (spawn dump --task --target -e)'
       expect(await snapshot()).toBe(baseline);
     }
     expect(problems).toEqual([]);
-    if (lossy.length) process.stdout.write(`--task-file: ${lossy.length} files with invalid UTF-8 were taken with U+FFFD in place of the bad bytes\n`);
   }, budget(FULL ? ALL.length * 1.4 : 48, 250));
 
   it('environment keys: a valid name reaches the agent with its value; anything else is refused (exit 2)', async () => {
@@ -634,11 +633,10 @@ describe('send text (send AGENT TEXT and --file)', () => {
     expect(problems).toEqual([]);
   }, budget(FULL ? ARGV.length : 90, 150));
 
-  it('--file: NUL and control characters are refused, UTF-8 arrives byte for byte, invalid UTF-8 as U+FFFD (known, see the report)', async () => {
+  it('--file: NUL, control characters and invalid UTF-8 are refused, UTF-8 arrives byte for byte', async () => {
     const files = hostileFiles(spread(ALL, count('sendFiles', ALL)), SEED + 2);
     const problems: string[] = [];
     const ids = new Map<string, string[]>(lanes.map((l) => [l, [...(expected.get(l)!.map((_, i) => `earlier text ${i}`))]]));
-    let lossy = 0;
     await Promise.all(lanes.map(async (l, k) => {
       for (const [i, f] of files.entries()) {
         if (i % LANES !== k) continue;
@@ -646,7 +644,7 @@ describe('send text (send AGENT TEXT and --file)', () => {
         writeFileSync(path, f.bytes);
         const res = await run(['send', l, '--file', path]);
         const text = f.bytes.toString('utf8');
-        if (SEND_REFUSES.test(text)) {
+        if (SEND_REFUSES.test(text) || strictUtf8(f.bytes) === null) {
           const p = refusalProblem(res);
           if (p) problems.push(`${f.note}: ${p}`);
           tally('send --file', 'refused');
@@ -655,9 +653,7 @@ describe('send text (send AGENT TEXT and --file)', () => {
         } else {
           expected.get(l)!.push(Buffer.from(text + '\r', 'utf8'));
           ids.get(l)!.push(f.note);
-          const exact = strictUtf8(f.bytes) !== null;
-          if (!exact) lossy++;
-          tally('send --file', exact ? 'accepted' : 'lossy');
+          tally('send --file', 'accepted');
         }
       }
     }));
@@ -675,7 +671,6 @@ describe('send text (send AGENT TEXT and --file)', () => {
     }));
     await lanesMatch(problems, ids);
     expect(problems).toEqual([]);
-    if (lossy) process.stdout.write(`send --file: ${lossy} files with invalid UTF-8 were typed with U+FFFD in place of the bad bytes\n`);
   }, budget(FULL ? ALL.length * 1.4 : 40, 150));
 });
 
@@ -746,17 +741,15 @@ describe('config values (config check)', () => {
     expect(problems).toEqual([]);
   }, budget(FULL ? ALL.length : 24, 100));
 
-  it('a config file with invalid UTF-8 in a value: taken with U+FFFD (known, see the report), never a crash', async () => {
+  it('a config file with invalid UTF-8 in a value is refused with file:line:col (exit 2), never taken changed', async () => {
     const bad = [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0x80])];
-    const path = join(FILES, 'invalid-utf8.yaml');
-    writeFileSync(path, Buffer.concat([Buffer.from('targets:\n'), ...bad.map((b) => Buffer.concat([Buffer.from('  - "a'), b, Buffer.from('b"\n')]))]));
-    const res = await run(['config', 'check', '--json', '--config', path]);
-    if (res.exitCode === 2) expect(refusalProblem(res)).toBeNull();
-    else {
-      expect(res.exitCode).toBe(0);
-      const { config } = JSON.parse(res.stdout) as { config: { targets: string[] } };
-      expect(config.targets).toEqual(bad.map((b) => Buffer.concat([Buffer.from('a'), b, Buffer.from('b')]).toString('utf8')));
-      for (const _ of bad) tally('config (invalid UTF-8)', 'lossy');
+    for (const [i, b] of bad.entries()) {
+      const path = join(FILES, `invalid-utf8-${i}.yaml`);
+      writeFileSync(path, Buffer.concat([Buffer.from('targets:\n  - main\n  - "a'), b, Buffer.from('b"\n')]));
+      const res = await run(['config', 'check', '--config', path]);
+      expect(refusalProblem(res)).toBeNull();
+      expect(res.stderr).toContain(`${path}:3:7: not valid UTF-8`);
+      tally('config (invalid UTF-8)', 'refused');
     }
   });
 });

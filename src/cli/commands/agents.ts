@@ -2,6 +2,7 @@
 import type { Command, CommandContext } from '../command.js';
 import { flag, str } from '../command.js';
 import { readFileSync } from 'node:fs';
+import { decodeUtf8 } from '../../fs/utf8.js';
 import { resolve } from 'node:path';
 import { TmuxcodexError, usageError } from '../../errors.js';
 import type { AgentRecord } from '../../core/agent.js';
@@ -168,16 +169,18 @@ async function sendText(ctx: CommandContext): Promise<string> {
   const file = str(ctx, 'file');
   if (given !== undefined && file !== null) throw usageError('TEXT_TWICE', 'Give the text either as TEXT or with --file, not both.');
   if (file !== null) {
+    let bytes: Buffer;
     try {
-      return readFileSync(resolve(ctx.cwd, file), 'utf8');
+      bytes = readFileSync(resolve(ctx.cwd, file));
     } catch (e) {
       throw usageError('TEXT_FILE_UNREADABLE', `Cannot read ${file}: ${(e as Error).message}`);
     }
+    return decodeUtf8(bytes, `The file ${file}`);
   }
   if (given === '-') {
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return decodeUtf8(Buffer.concat(chunks), 'Standard input');
   }
   if (given === undefined) throw usageError('MISSING_TEXT', 'send needs the TEXT to type (or --file F, or - for standard input).', 'Example: tmuxcodex send a1 "run the tests"');
   return given;

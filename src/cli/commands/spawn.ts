@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { decodeUtf8 } from '../../fs/utf8.js';
 import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { flag, str } from '../command.js';
@@ -31,12 +32,13 @@ function readTask(ctx: CommandContext): string | null {
   const file = str(ctx, 'task-file');
   if (task !== null && file !== null) throw usageError('TASK_TWICE', 'Give the task either with --task or with --task-file, not both.');
   if (file === null) return task;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(resolve(ctx.cwd, file), 'utf8');
+    bytes = readFileSync(resolve(ctx.cwd, file));
   } catch (e) {
     throw usageError('TASK_FILE_UNREADABLE', `Cannot read the task file ${file}: ${(e as Error).message}`);
   }
+  const text = decodeUtf8(bytes, `The task file ${file}`);
   if (text.includes('\0')) throw usageError('NUL_IN_ARGUMENT', `The task file ${file} contains a NUL byte, which tmux cannot pass to an agent.`, 'Give a text file as the task (is it a binary file?).');
   return text;
 }
