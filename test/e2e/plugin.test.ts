@@ -76,7 +76,10 @@ async function press(key: string, effect: (since: () => string) => boolean | Pro
     const mark = term.output().length;
     const since = () => strip(term.output().slice(mark));
     term.write(key);
-    const done = await waitFor(() => effect(since), { timeoutMs: 8000, what }).then(() => true, (e: Error) => { if (attempt === 3) { void ts.tmux(tmux.raw('show-messages')).then((m) => writeFileSync('/tmp/messages.txt', m)); } if (attempt === 3) throw new Error(`${e.message} (3 presses of ${key})\n--- screen tail ---\n${screen().slice(-1500)}`); return false; });
+    const done = await waitFor(() => effect(since), { timeoutMs: 8000, what }).then(() => true, (e: Error) => {
+      if (attempt === 3) throw new Error(`${e.message} (3 presses of ${key})\n--- screen tail ---\n${screen().slice(-1500)}`);
+      return false;
+    });
     if (done) return;
     term.write('\x1b'); // closes a prompt that came too late (escape-time is 0: Escape is a key of its own)
   }

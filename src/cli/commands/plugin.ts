@@ -23,9 +23,13 @@ function popup(title: string, ...args: string[]): TmuxCommand {
   return tmux.displayPopup(`${cliLine(...args)}; printf '\\n%s' 'press Enter to close'; read _`, { title, width: '80%', height: '60%' });
 }
 
-/** Runs command for the agent in the current pane, or says that the pane is not an agent's. */
-function forAgent(command: TmuxCommand): TmuxCommand {
-  return tmux.ifFormat('#{@tmuxcodex-id}', command, tmux.message('tmuxcodex: this pane runs no agent; select an agent pane first'));
+/**
+ * Runs command for the agent in the current pane, or says that the pane is not an agent's. The
+ * condition is #{?...,1,0}: if-shell -F takes any value starting with "0" as false, and one agent id
+ * in sixteen does (the keys said "this pane runs no agent" on such an agent's pane).
+ */
+export function forAgent(command: TmuxCommand): TmuxCommand {
+  return tmux.ifFormat('#{?@tmuxcodex-id,1,0}', command, tmux.message('tmuxcodex: this pane runs no agent; select an agent pane first'));
 }
 
 /** Asks y/n with a prompt naming the agent (prompt is a format), then runs the CLI in a popup. */
