@@ -1,7 +1,9 @@
 // Folder trees as plain data, for byte-for-byte comparisons: every file's bytes and mode, every
 // folder's mode, every symlink's target as written (never followed). And a hermetic git for tests.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { execa } from 'execa';
 
 export type TreeEntry =
@@ -65,4 +67,25 @@ export async function gitIn(dir: string, args: readonly string[], env: NodeJS.Pr
     env, extendEnv: false, stripFinalNewline: false, input: opts.input,
   });
   return String(res.stdout);
+}
+
+/**
+ * A temp folder for this test file with a hermetic git (its own HOME, no user or system config, and
+ * process.env made the same for the code under test): made before all tests, removed after.
+ */
+export function hermeticGitFolder(prefix: string): { dir: () => string; env: () => NodeJS.ProcessEnv } {
+  let dir = '';
+  let env: NodeJS.ProcessEnv = {};
+  let restore = () => {};
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    mkdirSync(join(dir, 'home'));
+    env = hermeticGitEnv(join(dir, 'home'));
+    restore = useHermeticProcessEnv(join(dir, 'home'));
+  });
+  afterAll(() => {
+    restore();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir: () => dir, env: () => env };
 }

@@ -1,25 +1,20 @@
 // addWorktree on a real repository when git fails: a branch it made for the new worktree goes with
 // the failure, a branch that was there before is never touched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addWorktree } from '../../../src/git/worktree.js';
 import { TmuxcodexError } from '../../../src/errors.js';
-import { gitIn, hermeticGitEnv, useHermeticProcessEnv } from '../../helpers/tree.js';
+import { gitIn, hermeticGitFolder } from '../../helpers/tree.js';
 
+const folder = hermeticGitFolder('tmuxcodex-add-worktree-');
 let dir: string;
 let repo: string;
-let env: NodeJS.ProcessEnv;
-let restoreEnv: () => void;
-const git = (...args: string[]) => gitIn(repo, args, env);
+const git = (...args: string[]) => gitIn(repo, args, folder.env());
 const branches = async () => (await git('for-each-ref', '--format=%(refname:short)', 'refs/heads/')).split('\n').filter(Boolean).sort();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-add-worktree-'));
-  mkdirSync(join(dir, 'home'));
-  env = hermeticGitEnv(join(dir, 'home'));
-  restoreEnv = useHermeticProcessEnv(join(dir, 'home'));
+  dir = folder.dir();
   repo = join(dir, 'repo');
   mkdirSync(repo);
   await git('init', '-q', '-b', 'main');
@@ -27,11 +22,6 @@ beforeAll(async () => {
   await git('add', 'a.txt');
   await git('commit', '-q', '-m', 'a');
   await git('branch', 'theirs');
-});
-
-afterAll(() => {
-  restoreEnv();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('addWorktree when git fails', () => {

@@ -2,37 +2,22 @@
 // a half-written checkout is rolled back (a file the fix adds goes only if it holds the fix's
 // bytes or the start of them); a pick stopped with CHERRY_PICK_HEAD is aborted; a made commit is
 // finished; a live propagate is left alone; changes outside the fix's files are never touched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { markPick, recoverPick } from '../../../src/git/interrupted-pick.js';
 import { worktreeGitDir } from '../../../src/git/worktree.js';
-import { gitIn, hermeticGitEnv, useHermeticProcessEnv } from '../../helpers/tree.js';
+import { gitIn, hermeticGitFolder } from '../../helpers/tree.js';
 
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let restoreEnv: () => void;
+const folder = hermeticGitFolder('tmuxcodex-interrupted-pick-');
 let n = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-interrupted-pick-'));
-  mkdirSync(join(dir, 'home'));
-  env = hermeticGitEnv(join(dir, 'home'));
-  restoreEnv = useHermeticProcessEnv(join(dir, 'home'));
-});
-
-afterAll(() => {
-  restoreEnv();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** A repository on main with a.txt, and a fix commit (on branch fix) that changes a.txt and adds b.txt. */
 async function setup(): Promise<{ repo: string; before: string; fix: string; git: (...a: string[]) => Promise<string> }> {
-  const repo = join(dir, `r${++n}`);
+  const repo = join(folder.dir(), `r${++n}`);
   mkdirSync(repo);
-  const git = (...a: string[]) => gitIn(repo, a, env);
+  const git = (...a: string[]) => gitIn(repo, a, folder.env());
   await git('init', '-q', '-b', 'main');
   writeFileSync(join(repo, 'a.txt'), 'a\n');
   await git('add', 'a.txt');

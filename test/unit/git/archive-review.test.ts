@@ -1,40 +1,25 @@
 // Cases found in review where a kill could have lost work: commits on a detached HEAD, edits
 // hidden by assume-unchanged / skip-worktree, and files a clean filter would store converted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveArchive } from '../../../src/git/archive.js';
-import { gitIn, hermeticGitEnv, useHermeticProcessEnv } from '../../helpers/tree.js';
+import { gitIn, hermeticGitFolder } from '../../helpers/tree.js';
 
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let restoreEnv: () => void;
+const folder = hermeticGitFolder('tmuxcodex-archive-review-');
 let n = 0;
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-archive-review-'));
-  mkdirSync(join(dir, 'home'));
-  env = hermeticGitEnv(join(dir, 'home'));
-  restoreEnv = useHermeticProcessEnv(join(dir, 'home'));
-});
-
-afterAll(() => {
-  restoreEnv();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const git = (cwd: string, ...args: string[]) => gitIn(cwd, args, env);
+const git = (cwd: string, ...args: string[]) => gitIn(cwd, args, folder.env());
 
 /** A repository with one commit and a linked worktree on branch w<n>. */
 async function worktree(files: Record<string, string> = { 'a.txt': 'a\n' }): Promise<{ repo: string; wt: string }> {
-  const repo = join(dir, `repo${++n}`);
+  const repo = join(folder.dir(), `repo${++n}`);
   mkdirSync(repo);
   await git(repo, 'init', '-q', '-b', 'main');
   for (const [f, c] of Object.entries(files)) writeFileSync(join(repo, f), c);
   await git(repo, 'add', '-A');
   await git(repo, 'commit', '-q', '-m', 'base');
-  const wt = join(dir, `wt${n}`);
+  const wt = join(folder.dir(), `wt${n}`);
   await git(repo, 'worktree', 'add', '-q', '-b', `w${n}`, wt);
   return { repo, wt };
 }
