@@ -6,7 +6,7 @@
 // Usage: integrator.mjs OUT CLI TASK_DIR
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const run = promisify(execFile);
@@ -21,17 +21,23 @@ const tmuxcodex = async (...args) => {
   }
 };
 
+/** Writes OUT whole or not at all: the test reads it as soon as it exists. */
+const report = (value) => {
+  writeFileSync(`${out}.part`, JSON.stringify(value, null, 2));
+  renameSync(`${out}.part`, out);
+};
+
 const names = ['child-1', 'child-2', 'child-3'];
 try {
   const spawned = await Promise.all(names.map((name) => tmuxcodex('spawn', 'claude', '--name', name, '--wait-ready')));
   await Promise.all(names.map((name) => tmuxcodex('send', name, '--file', join(taskDir, `${name}.txt`))));
   const waited = await Promise.all(names.map((name) => tmuxcodex('wait', name, '--idle', '--timeout', '60')));
   const captures = await Promise.all(names.map((name) => tmuxcodex('capture', name, '--lines', '100')));
-  writeFileSync(out, JSON.stringify({ me: process.env.TMUXCODEX_AGENT_ID, spawned, waited, captures }, null, 2));
+  report({ me: process.env.TMUXCODEX_AGENT_ID, spawned, waited, captures });
   process.stdout.write('integrator done\n');
 } catch (e) {
   // The test reads this and shows it, rather than timing out with nothing to go on.
-  writeFileSync(out, JSON.stringify({ error: e.message }));
+  report({ error: e.message });
   process.stdout.write(`integrator failed: ${e.message}\n`);
 }
 setInterval(() => {}, 1 << 30);
