@@ -119,21 +119,22 @@ export class AgentService {
       await this.watch.ready;
     } else this.registry.reconcile([]);
     // Kills a killed daemon left half done (pane gone, work not yet archived) are finished.
-    const kills = join(this.o.stateDir, 'kills');
-    for (const file of existsSync(kills) ? readdirSync(kills) : []) {
-      try {
-        const k = JSON.parse(readFileSync(join(kills, file), 'utf8')) as { agent: string; keepWorktree: boolean; force: boolean };
-        const agent = this.registry.get(k.agent);
-        if (agent) {
-          await this.removeAgent(agent, { keepWorktree: k.keepWorktree, force: k.force });
-          this.o.log(`finished the interrupted kill of ${agent.name}`);
-        }
-      } catch (e) {
-        this.o.log(`finishing an interrupted kill failed (the agent stays, as gone; kill it again): ${(e as Error).message}`);
-      }
-      rmSync(join(kills, file), { force: true });
-    }
-    await this.recoverFresh();
+    await this.settleIntents<{ agent: string; keepWorktree: boolean; force: boolean }>('kills', 'finishing an interrupted kill failed (the agent stays, as gone; kill it again)', async (k) => {
+      const agent = this.registry.get(k.agent);
+      if (!agent) return;
+      await this.removeAgent(agent, { keepWorktree: k.keepWorktree, force: k.force });
+      this.o.log(`finished the interrupted kill of ${agent.name}`);
+    });
+    // Fresh sessions it left half recorded: finished when the pane runs a new process, else forgotten.
+    await this.settleIntents<{ agent: string; panePid: number; after: FreshSession }>('fresh', 'finishing an interrupted fresh session failed', async (f) => {
+      const agent = this.registry.get(f.agent);
+      if (!agent?.paneId || agent.state === 'gone') return;
+      const pid = await this.panePid(agent);
+      if (pid !== null && pid !== f.panePid) {
+        await this.recordFresh(agent, f.after);
+        this.o.log(`finished the interrupted fresh session of ${agent.name}`);
+      } else this.o.log(`the interrupted fresh session of ${agent.name} had not started; it runs its session as before`);
+    });
     // Spawns a killed daemon left half done: their worktrees, which no record knows, are undone.
     const known = new Set(this.registry.all().flatMap((a) => (a.worktree ? [a.worktree.path] : [])));
     for (const line of await this.intents.recover(known).catch((e) => [`undoing interrupted spawns failed: ${(e as Error).message}`])) this.o.log(line);
@@ -294,26 +295,19 @@ export class AgentService {
     this.transcripts.reset(agent.id);
   }
 
-  /** Fresh sessions a killed daemon left half recorded: finished when the pane runs a new process, else forgotten. */
-  private async recoverFresh(): Promise<void> {
-    const dir = join(this.o.stateDir, 'fresh');
+  /** Settles each intent a killed daemon left in stateDir/kind (one JSON file each), then removes it; a failure is logged. */
+  private async settleIntents<T>(kind: string, failed: string, settle: (intent: T) => Promise<void>): Promise<void> {
+    const dir = join(this.o.stateDir, kind);
     for (const file of existsSync(dir) ? readdirSync(dir) : []) {
       try {
-        const f = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { agent: string; panePid: number | null; after: FreshSession };
-        const agent = this.registry.get(f.agent);
-        if (agent?.paneId && agent.state !== 'gone') {
-          const pid = await this.panePid(agent);
-          if (pid !== null && pid !== f.panePid) {
-            await this.recordFresh(agent, f.after);
-            this.o.log(`finished the interrupted fresh session of ${agent.name}`);
-          } else this.o.log(`the interrupted fresh session of ${agent.name} had not started; it runs its session as before`);
-        }
+        await settle(JSON.parse(readFileSync(join(dir, file), 'utf8')) as T);
       } catch (e) {
-        this.o.log(`finishing an interrupted fresh session failed: ${(e as Error).message}`);
+        this.o.log(`${failed}: ${(e as Error).message}`);
       }
       rmSync(join(dir, file), { force: true });
     }
   }
+
 
   /**
    * After the tmux server died (or the machine rebooted): every agent the journal still has, whose
