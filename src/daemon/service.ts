@@ -25,11 +25,12 @@ import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { computeMergeMap } from '../git/mergemap.js';
 import { commonGitDir, defaultBranch, listWorktrees } from '../git/worktree.js';
 import { worktreeRoot } from '../git/repo.js';
 import { Registry } from './registry.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
 import type { Params, Result } from './protocol.js';
 import type { ClientConn } from './server.js';
@@ -202,9 +203,7 @@ export class AgentService {
     const stopped: Result<'kill'>[] = [];
     if (p.children === 'kill') for (const c of children) stopped.push(await this.killWithChildren(c, p));
     // Written down first, so a daemon killed half way through finishes the kill when it starts again.
-    const intent = join(this.o.stateDir, 'kills', `${agent.id}.json`);
-    mkdirSync(dirname(intent), { recursive: true, mode: 0o700 });
-    writeFileSync(intent, JSON.stringify({ agent: agent.id, keepWorktree: p.keepWorktree, force: p.force }), { mode: 0o600 });
+    const intent = this.writeIntent('kills', agent.id, { agent: agent.id, keepWorktree: p.keepWorktree, force: p.force });
     const res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
     rmSync(intent, { force: true });
     return stopped.length ? { ...res, children: stopped } : res;
@@ -266,9 +265,7 @@ export class AgentService {
       // pane's pid whether the new session started, and finishes (or forgets) the rest.
       const panePid = await this.panePid(agent);
       if (panePid === null) throw failure('TMUX_DISCONNECTED', `Could not read which process ${agent.name}'s pane runs, so a fresh session could not be started safely.`, 'Check that the tmux server runs (`tmuxcodex daemon status`), then try again.');
-      const intent = join(this.o.stateDir, 'fresh', `${agent.id}.json`);
-      mkdirSync(dirname(intent), { recursive: true, mode: 0o700 });
-      writeFileSync(intent, JSON.stringify({ agent: agent.id, panePid, after }), { mode: 0o600 });
+      const intent = this.writeIntent('fresh', agent.id, { agent: agent.id, panePid, after });
       try {
         await this.link.run(tmux.respawnPane(agent.paneId, cwd, { kind: 'argv', argv: launchArgv(agent.launch, chosen?.args ?? [], text) }, env));
       } catch (e) {
@@ -293,6 +290,13 @@ export class AgentService {
       conversation: { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: after.startedAt, lineage: after.lineage },
     });
     this.transcripts.reset(agent.id);
+  }
+
+  /** Writes down (whole, and on disk) what is about to be done to an agent; returns the file, to remove when done. */
+  private writeIntent(kind: string, agentId: string, intent: object): string {
+    const path = join(this.o.stateDir, kind, `${agentId}.json`);
+    writeFileAtomic(path, JSON.stringify(intent));
+    return path;
   }
 
   /** Settles each intent a killed daemon left in stateDir/kind (one JSON file each), then removes it; a failure is logged. */

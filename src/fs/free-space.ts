@@ -3,7 +3,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Bytes an unprivileged writer can still use where path is (or would be created); null if unknown. */
-export function freeBytes(path: string): number | null {
+function freeBytes(path: string): number | null {
   let p = path;
   while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
   try {
