@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawn as spawnChild } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import { median, until, sleep, cpuSeconds, rssMiB, CLI } from './harness.mjs';
 import { appendTurn, spawnSilentClaudes } from './sessions.mjs';
 

@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx: CommandContext = {
     options: o, positionals: parsed.positionals, json: o.json === true, target, cwd: process.cwd(), env,
     daemon: async (opts) => {
-      const client = await DaemonClient.connect(target, { autostart: opts?.autostart ?? true, anyVersion: opts?.anyVersion ?? false });
+      const client = await DaemonClient.connect(target, { autostart: opts?.autostart ?? true, anyVersion: opts?.anyVersion ?? false, clientName: command.name });
       clients.push(client);
       return client;
     },

@@ -78,14 +78,14 @@ export class DaemonClient {
   }
 
   /** Connects to the daemon of target's tmux server, starting it first when autostart is set. */
-  static async connect(target: ClientTarget, opts: { autostart: boolean; anyVersion?: boolean }): Promise<DaemonClient> {
+  static async connect(target: ClientTarget, opts: { autostart: boolean; anyVersion?: boolean; clientName?: string }): Promise<DaemonClient> {
     const paths = daemonPaths(target.server.socketPath, target.env);
     let client = await DaemonClient.tryConnect(paths);
     if (!client) {
       if (!opts.autostart) throw failure('DAEMON_NOT_RUNNING', 'The tmuxcodex daemon is not running for this tmux server.', 'Start it with `tmuxcodex daemon start` (any other command starts it too).');
       client = await DaemonClient.waitForDaemon(paths, await DaemonClient.start(target, paths));
     }
-    const hello = await client.request('hello', { token: client.token, version: VERSION });
+    const hello = await client.request('hello', { token: client.token, version: VERSION, ...(opts.clientName ? { client: opts.clientName } : {}) });
     client.daemonVersion = hello.version;
     client.daemonPid = hello.pid;
     // `daemon status` and `daemon stop` pass anyVersion: they must reach a daemon of another version.

@@ -58,7 +58,8 @@ export interface DaemonStatus {
 
 /** Method name -> [params, result]. */
 export interface Methods {
-  hello: [{ token: string; version: string }, { version: string; pid: number }];
+  // client names the command that connects ("list", "sidebar"): for the daemon's log and for telling connections apart.
+  hello: [{ token: string; version: string; client?: string }, { version: string; pid: number }];
   status: [Record<string, never>, DaemonStatus];
   stop: [Record<string, never>, { stopping: true }];
   ensureSession: [{ session: string | null; cwd: string; width: number | null; height: number | null }, { session: string; windowId: string }];

@@ -436,6 +436,7 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
     const OTHER = '0.0.0-other';
     let fake: Server;
     const received: string[] = [];
+    const byClient: string[] = [];
 
     beforeAll(async () => {
       const paths = daemonPaths(ts.server.socketPath, ts.env);
@@ -444,13 +445,17 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
       fake = createServer((s) => {
         s.setEncoding('utf8');
         let buf = '';
+        let client = '?';
         s.on('error', () => {});
         s.on('data', (chunk: string) => {
           buf += chunk;
           for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-            const req = JSON.parse(buf.slice(0, i)) as { id: number; method: string };
+            const req = JSON.parse(buf.slice(0, i)) as { id: number; method: string; params?: { client?: string } };
             buf = buf.slice(i + 1);
             received.push(req.method);
+            // The sidebar left running by `up` reconnects here too: each connection says which command it is.
+            if (req.method === 'hello') client = req.params?.client ?? '?';
+            byClient.push(`${client}:${req.method}`);
             const reply = (result: unknown) => s.write(JSON.stringify({ id: req.id, result }) + '\n');
             if (req.method === 'hello') reply({ version: OTHER, pid: process.pid });
             else if (req.method === 'status') reply({ running: true, pid: process.pid, socket: paths.socket, version: OTHER, session: 'agents', tmux: { socket: ts.server.socketPath, version: 'tmux 3.3a', connected: true }, agents: 0 });
@@ -476,7 +481,9 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
       expect(res.stderr).toContain(VERSION);
       expect(res.stderr).toContain('tmuxcodex daemon stop');
       expect(res.stdout).toBe('');
-      expect(received).toEqual(['hello']);
+      // The list command asked hello once and nothing more: it did not repeat or go on past the refusal.
+      expect(byClient.filter((r) => r.startsWith('list:'))).toEqual(['list:hello']);
+      expect(byClient.every((r) => r.startsWith('list:') || r.startsWith('sidebar:'))).toBe(true);
       // This CLI did not start a daemon of its own beside the other one.
       expect(existsSync(daemonPaths(ts.server.socketPath, ts.env).lock)).toBe(false);
     });

@@ -1,5 +1,5 @@
 // Runs a program on a real pseudo-terminal (node-pty), as a person's SSH login or terminal would.
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 
 export interface PtyExit { exitCode: number; signal: number | undefined }
 

@@ -8,13 +8,22 @@ import { renderSidebar } from '../../ui/plain-sidebar.js';
 import { SidebarApp } from '../../ui/sidebar/app.js';
 import { loadConfig } from '../../config/load.js';
 import { run, ProcessError } from '../../proc/run.js';
+import { TmuxcodexError } from '../../errors.js';
 
 const CLI = fileURLToPath(new URL('../../bin/tmuxcodex.js', import.meta.url));
+
+/** The sidebar's status line when it cannot connect: a daemon of another version says so, anything else waits. */
+function whyNotConnected(e: unknown): string {
+  return e instanceof TmuxcodexError && e.code === 'DAEMON_VERSION_MISMATCH' ? 'daemon of another version; run tmuxcodex daemon stop' : 'daemon stopped; waiting…';
+}
 
 /** Keeps the app fed from the daemon: snapshot, then events; waits and tries again when it is gone. */
 async function feed(ctx: CommandContext, app: SidebarApp): Promise<never> {
   for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
-    const client = await ctx.daemon({ autostart: false }).catch(() => null);
+    const client = await ctx.daemon({ autostart: false }).catch((e: unknown) => {
+      app.setClient(null, whyNotConnected(e));
+      return null;
+    });
     if (client) {
       delay = 250;
       client.onEvent((e) => {
@@ -74,7 +83,10 @@ export const sidebar: Command = {
     process.stdout.write('\x1b[?25l'); // no cursor in a view
     for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
       draw();
-      const client = await ctx.daemon({ autostart: false }).catch(() => null);
+      const client = await ctx.daemon({ autostart: false }).catch((e: unknown) => {
+        status = whyNotConnected(e);
+        return null;
+      });
       if (client) {
         delay = 250;
         client.onEvent((e) => {
