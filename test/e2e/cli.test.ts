@@ -10,6 +10,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { tmux } from '../../src/tmux/command.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import { slack } from '../helpers/slack.js';
 
 let ts: TestServer;
 let repo: string;
@@ -106,7 +107,7 @@ describe('tmuxcodex end to end', () => {
     const sentAt = Date.now();
     await cli(ts, ['send', 'fake', 'exit 7']);
     const done = await waiting;
-    expect(Date.now() - sentAt).toBeLessThan(2500); // 1 s subscription tick plus CLI start-up
+    expect(Date.now() - sentAt).toBeLessThan(slack(2500)); // 1 s subscription tick plus CLI start-up
     expect(done.timedOut).toBe(false);
     expect(done.agent).toMatchObject({ id: spawned.id, state: 'exited' });
     await waitFor(async () => (await agent('fake'))?.exitCode === 7, { what: 'exit code 7' });
@@ -117,7 +118,7 @@ describe('tmuxcodex end to end', () => {
     await ts.tmux(tmux.killPane(a6.paneId!));
     const start = Date.now();
     await waitFor(async () => (await agent('a6'))?.state === 'gone', { timeoutMs: 3000, intervalMs: 20, what: 'a6 gone' });
-    expect(Date.now() - start).toBeLessThan(1500);
+    expect(Date.now() - start).toBeLessThan(slack(1500));
     expect((await cli(ts, ['kill', 'a6'])).exitCode).toBe(0);
     expect(await agent('a6')).toBeUndefined();
   });

@@ -14,6 +14,7 @@ import { makeRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { userConfigPath } from '../../src/config/load.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import { slack } from '../helpers/slack.js';
 
 const INTEGRATOR = fileURLToPath(new URL('../fake-agent/integrator.mjs', import.meta.url));
 let ts: TestServer;
@@ -61,7 +62,7 @@ describe('an integrator agent drives three sub-agents through the CLI', () => {
     expect(result.error).toBeUndefined();
     expect(result.me).toBe(lead.id);
     expect(result.waited.map((w) => [w.timedOut, w.reached])).toEqual([[false, true], [false, true], [false, true]]);
-  }, 90_000);
+  }, slack(90_000));
 
   it('the children are the lead\'s, each in a pane of its own, in the lead\'s worktree', async () => {
     const { agents } = await cliJson<{ agents: AgentRecord[] }>(ts, ['list']);

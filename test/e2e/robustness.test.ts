@@ -20,6 +20,7 @@ import { userConfigPath } from '../../src/config/load.js';
 import { VERSION } from '../../src/version.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import type { DaemonStatus } from '../../src/daemon/protocol.js';
+import { slack } from '../helpers/slack.js';
 
 // ---- small readers of tmux and daemon state ---------------------------------------------------
 
@@ -218,7 +219,7 @@ describe('a running daemon: sessions, sends, NUL, wait, zoom, journal, a lost se
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toMatch(/--timeout needs a number of seconds from 0 to 2147483/);
     expect(res.stdout).toBe('');
-    expect(took).toBeLessThan(5000);
+    expect(took).toBeLessThan(slack(5000));
 
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);
@@ -344,7 +345,7 @@ describe('a running daemon: sessions, sends, NUL, wait, zoom, journal, a lost se
       process.kill(child.pid!, 'SIGSTOP');
       const [res, took] = await elapsed(() => cli(ts, ['daemon', 'stop']));
       expect(res.exitCode, res.stderr).toBe(0);
-      expect(took).toBeLessThan(4000); // the CLI gives up waiting after 5 s
+      expect(took).toBeLessThan(slack(4000)); // with isRunning below: the daemon did not wait for the stopped client
       expect(isRunning(pid)).toBe(false);
       expect(daemonPids(ts)).toEqual([]);
       for (const p of [paths.lock, paths.token, paths.socket]) expect(existsSync(p), p).toBe(false);
@@ -377,7 +378,7 @@ describe('start-up errors: a broken config, a runtime folder that is a file', ()
     try {
       const [res, took] = await elapsed(() => cli(ts, ['list']));
       expect(res.exitCode, res.stderr).toBe(0);
-      expect(took).toBeLessThan(5000);
+      expect(took).toBeLessThan(slack(5000));
       expect(res.stderr).toContain(`${config}:3:17: sidebarWidth must be a whole number from 10 to 120`);
       expect(res.stderr).toContain('runs with the defaults');
       expect(res.stderr).not.toMatch(NO_STACK);
@@ -448,7 +449,7 @@ describe('--session on a server without a daemon', () => {
   it('--session -x is passed to the new daemon as --session=-x, not read as an option (which made it die)', async () => {
     const [res, took] = await elapsed(() => cli(ts, ['up', '--detached', '--session', '-x'], { cwd: repo }));
     expect(res.exitCode, res.stderr).toBe(0);
-    expect(took).toBeLessThan(5000);
+    expect(took).toBeLessThan(slack(5000));
     expect((await sessions(ts)).sort()).toEqual(['-x', 'keep']);
     expect(await status(ts)).toMatchObject({ session: '-x', tmux: { connected: true } });
   });

@@ -2,12 +2,13 @@
 // run in each at once, pass/fail per worktree, every line of its output kept in a log per worktree,
 // a time limit that ends the whole command (what it started too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { cli } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { isRunning } from '../helpers/proc.js';
 
 let ts: TestServer;
 let repo: string;
@@ -54,22 +55,24 @@ describe('where --run', () => {
   });
 
   it('ends a check at its time limit, with what it started in the background', async () => {
-    const marker = join(ts.root, 'grandchild-alive');
-    // A grandchild that would outlive a shell killed alone, and would write the marker later.
-    const check = `(sleep 1.5; touch ${marker}) & echo started; wait`;
+    const pids = join(ts.root, 'grandchildren');
+    mkdirSync(pids);
+    // A grandchild that would outlive a shell killed alone: it records its pid and sleeps a minute.
+    const check = `sleep 60 & echo $! > ${pids}/$$; echo started; wait`;
     const started = Date.now();
     const res = await cli(ts, ['where', fix, '--run', check, '--timeout', '0.3', '--jobs', '3', '--json'], { cwd: repo });
     expect(res.exitCode).toBe(1);
     const out = JSON.parse(res.stdout) as WhereJson;
-    expect(Date.now() - started).toBeLessThan(1400);
+    // Cut at its limit, far before the check would have ended by itself.
+    expect(Date.now() - started).toBeLessThan(30_000);
     for (const r of out.rows) {
       expect(r.run).toMatchObject({ timedOut: true });
       expect(readFileSync(r.run!.log, 'utf8')).toBe('started\n');
     }
-    // Well past when the grandchildren would have written it: they were ended with the check.
-    const deadline = started + 2500;
-    await waitFor(() => Date.now() > deadline, { timeoutMs: 4000, what: 'the grandchildren\'s moment to pass' });
-    expect(existsSync(marker)).toBe(false);
+    // Each check's grandchild was ended with it: no sleeper is left running.
+    const sleepers = readdirSync(pids).map((f) => Number(readFileSync(join(pids, f), 'utf8')));
+    expect(sleepers).toHaveLength(out.rows.length);
+    await waitFor(() => sleepers.every((p) => !isRunning(p)), { what: 'the grandchildren to be ended' });
   });
 
   it('refuses an unknown REV and bad numbers with exit code 2', async () => {

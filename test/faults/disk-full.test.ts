@@ -13,6 +13,7 @@ import { cli, cliJson } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { tmux } from '../../src/tmux/command.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import { slack } from '../helpers/slack.js';
 
 let ts: TestServer;
 let small: string;
@@ -52,7 +53,7 @@ beforeAll(async () => {
   await git(repo, ['commit', '-q', '-m', 'assets'], ts.env);
   filler = openSync(join(small, 'filler'), 'w');
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
-}, 60_000);
+}, slack(60_000));
 
 afterAll(async () => {
   if (filler !== undefined) closeSync(filler);
@@ -80,7 +81,7 @@ describe('the disk full while a new worktree is checked out', () => {
     const again = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'full1', '--worktree', 'new', '--cmd', 'exec sleep 600'], { cwd: repo });
     expect(sha(readFileSync(join(again.worktree!.path, 'assets.bin')))).toBe(sha(readFileSync(join(repo, 'assets.bin'))));
     expect((await cli(ts, ['kill', 'full1'])).exitCode).toBe(0);
-  }, 60_000);
+  }, slack(60_000));
 });
 
 describe('the disk full while a killed agent\'s work is archived', () => {
@@ -106,5 +107,5 @@ describe('the disk full while a killed agent\'s work is archived', () => {
     const archive = (JSON.parse(done.stdout) as { archive: { ref: string } | null }).archive!;
     expect(sha(Buffer.from(execFileSync('git', ['-C', repo, 'cat-file', 'blob', `${archive.ref}:work.bin`], { env: ts.env, maxBuffer: 16 << 20 })))).toBe(sha(work));
     expect(existsSync(a.worktree!.path)).toBe(false);
-  }, 60_000);
+  }, slack(60_000));
 });

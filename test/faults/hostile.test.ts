@@ -34,6 +34,7 @@ import { userConfigPath } from '../../src/config/load.js';
 import { BORDER_OPTIONS } from '../../src/agents/windows.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import { handWritten, hostileFiles, hostileStrings, label, spread, strictUtf8, type Hostile, type HostileBytes } from './hostile-strings.js';
+import { slack } from '../helpers/slack.js';
 
 const exec = promisify(execFile);
 const FULL = !!process.env.FAULT_FULL && process.env.FAULT_FULL !== '0';
@@ -198,7 +199,7 @@ beforeAll(async () => {
   expect(up.exitCode, up.stderr).toBe(0);
   baseline = await snapshot();
   expectedDaemon = await daemonPid();
-}, 60_000);
+}, slack(60_000));
 
 afterEach(async () => {
   // The same daemon still answers (or the one a deliberate restart started): nothing crashed it.
@@ -275,7 +276,7 @@ describe('the strings', () => {
     } finally {
       await ctl.dispose();
     }
-  }, 60_000);
+  }, slack(60_000));
 });
 
 describe('agent names (spawn --name)', () => {
@@ -533,7 +534,7 @@ describe('branches (spawn --worktree new --branch)', () => {
     }
     expect(problems).toEqual([]);
     expect(await snapshot()).toBe(baseline);
-  }, FULL ? 300_000 : 60_000);
+  }, slack(FULL ? 300_000 : 60_000));
 });
 
 describe('other spawn options: --base, --session, --worktree PATH', () => {
@@ -561,7 +562,7 @@ describe('other spawn options: --base, --session, --worktree PATH', () => {
     }
     expect(problems).toEqual([]);
     expect(await snapshot()).toBe(baseline);
-  }, FULL ? 600_000 : 60_000);
+  }, slack(FULL ? 600_000 : 60_000));
 });
 
 describe('send text (send AGENT TEXT and --file)', () => {

@@ -17,6 +17,7 @@ import { git, makeRepo } from '../helpers/git-repo.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import { tmux } from '../../src/tmux/command.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import { slack } from '../helpers/slack.js';
 
 const TRIALS = Number(process.env.FAULT_TRIALS ?? 6);
 let ts: TestServer;
@@ -81,7 +82,7 @@ describe('SIGKILL of the daemon', () => {
       // Tidy for the next trial (a spawn that completed is a normal agent).
       for (const a of agents.filter((x) => x.name === `t${i}`)) expect((await cli(ts, ['kill', a.name, '--force'])).exitCode).toBe(0);
     }
-  }, TRIALS * 4000 + 10_000);
+  }, slack(TRIALS * 4000 + 10_000));
 
   it(`during kill of an agent with uncommitted work (${TRIALS} trials): the work is in its worktree or in an archive, whole`, async () => {
     for (let i = 0; i < TRIALS; i++) {
@@ -103,7 +104,7 @@ describe('SIGKILL of the daemon', () => {
         for (const x of archives) expect(await git(repo, ['show', `${x.ref}:work.txt`], ts.env)).toBe(work.trimEnd());
       }
     }
-  }, TRIALS * 4000 + 10_000);
+  }, slack(TRIALS * 4000 + 10_000));
 
   it(`during fresh (${TRIALS} trials): the new session started and everything names it, or the old one runs on`, async () => {
     const paneFacts = async (pane: string) => {
@@ -133,7 +134,7 @@ describe('SIGKILL of the daemon', () => {
     const finished = readFileSync(daemonPaths(ts.server.socketPath, ts.env).log, 'utf8').split('\n').filter((l) => l.includes('finished the interrupted fresh session')).length;
     process.stdout.write(`fresh: ${started} of ${TRIALS} interrupted fresh sessions had started; ${finished} of them were finished by the next daemon\n`);
     expect((await cli(ts, ['kill', 'fresher'])).exitCode).toBe(0);
-  }, TRIALS * 4000 + 20_000);
+  }, slack(TRIALS * 4000 + 20_000));
 
   it(`during propagate (${TRIALS} trials): each worktree has the fix once and whole, or is as it was`, async () => {
     const names = ['p1', 'p2', 'p3'];
@@ -160,7 +161,7 @@ describe('SIGKILL of the daemon', () => {
       await waitFor(async () => (await cli(ts, ['propagate', fix, '--all'], { cwd: repo })).exitCode === 0, { timeoutMs: 20_000, what: 'propagate to finish' });
     }
     for (const n of names) expect((await cli(ts, ['kill', n, '--force'])).exitCode).toBe(0);
-  }, TRIALS * 6000 + 20_000);
+  }, slack(TRIALS * 6000 + 20_000));
 
   it(`the propagate process and its git SIGKILLed (${TRIALS} trials): the next propagate finishes or rolls back every pick`, async () => {
     const names = ['q1', 'q2', 'q3'];
@@ -193,5 +194,5 @@ describe('SIGKILL of the daemon', () => {
     }
     process.stdout.write(`propagate killed: the next one finished ${recovered.finished} and rolled back ${recovered['rolled-back']} interrupted picks in ${TRIALS} trials\n`);
     for (const n of names) expect((await cli(ts, ['kill', n, '--force'])).exitCode).toBe(0);
-  }, TRIALS * 8000 + 20_000);
+  }, slack(TRIALS * 8000 + 20_000));
 });

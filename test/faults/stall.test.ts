@@ -13,6 +13,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import { tmux } from '../../src/tmux/command.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import { slack } from '../helpers/slack.js';
 
 let ts: TestServer;
 let repo: string;
@@ -43,8 +44,8 @@ describe('a stalled daemon', () => {
     process.kill(pid, 'SIGSTOP');
     try {
       const before = Number(readFileSync(counter, 'utf8'));
-      // Two seconds with the daemon stopped: the agent must not block on it.
-      await waitFor(() => Number(readFileSync(counter, 'utf8')) > before + 5000, { timeoutMs: 8000, what: 'the agent still printing with the daemon stopped' });
+      // 2,000 more lines (about 100 KB, more than a pty holds) with the daemon stopped: the agent must not block on it.
+      await waitFor(() => Number(readFileSync(counter, 'utf8')) > before + 2000, { timeoutMs: 8000, what: 'the agent still printing with the daemon stopped' });
     } finally {
       process.kill(pid, 'SIGCONT');
     }
@@ -84,7 +85,7 @@ describe('the tmux server killed', () => {
     const t0 = Date.now();
     await ts.tmux(tmux.killServer()).catch(() => {});
     await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.filter((a) => a.state === 'gone').length === 2, { timeoutMs: 5000, intervalMs: 50, what: 'the agents seen gone' });
-    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(Date.now() - t0).toBeLessThan(slack(1500));
     // No spinning: over two seconds without a server, the daemon uses next to no CPU.
     const c0 = cpu(pid);
     await new Promise((r) => setTimeout(r, 2000));

@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import type { TestServer } from './tmux-server.js';
+import { slack } from './slack.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/bin/tmuxcodex.js', import.meta.url));
 export const FAKE_AGENT = fileURLToPath(new URL('../fake-agent/fake-agent.mjs', import.meta.url));
@@ -11,7 +12,7 @@ export interface CliResult { stdout: string; stderr: string; exitCode: number }
 /** Runs `tmuxcodex -L <test server> ...args` in cwd; never throws on a non-zero exit. */
 export async function cli(ts: TestServer, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   const res = await execa(process.execPath, [CLI, '-L', ts.socketName, ...args], {
-    cwd: opts.cwd ?? ts.root, env: { ...ts.env, ...opts.env }, extendEnv: false, reject: false, timeout: opts.timeoutMs ?? 20_000,
+    cwd: opts.cwd ?? ts.root, env: { ...ts.env, ...opts.env }, extendEnv: false, reject: false, timeout: slack(opts.timeoutMs ?? 20_000),
   });
   return { stdout: String(res.stdout), stderr: String(res.stderr), exitCode: res.exitCode ?? -1 };
 }

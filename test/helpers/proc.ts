@@ -1,6 +1,7 @@
 // Process facts for lifecycle tests: liveness (a zombie counts as gone), parents, dead pids, deadlines.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { slack } from './slack.js';
 
 /** The /proc/PID/stat fields after the command name: [state, ppid, ...], or null if there is no such process. */
 function statFields(pid: number): string[] | null {
@@ -35,7 +36,7 @@ export function deadPid(): number {
 export async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); })]);
+    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${slack(ms)} ms waiting for ${what}`)), slack(ms)); })]);
   } finally {
     clearTimeout(timer);
   }

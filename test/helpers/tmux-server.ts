@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { run } from '../../src/proc/run.js';
 import { toArgv, tmux, type TmuxCommand, type TmuxServer } from '../../src/tmux/command.js';
 import { resolveServer, tmuxBinary } from '../../src/tmux/binary.js';
+import { slack } from './slack.js';
 
 let counter = 0;
 
@@ -47,7 +48,7 @@ export function createTestServer(label = 'x'): TestServer {
   const socketName = `tmuxcodex-test-${process.pid}-${++counter}`;
   const server = resolveServer({ socketName }, env);
   const exec = async (command: TmuxCommand): Promise<string> =>
-    (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs: 10_000, env })).stdout;
+    (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs: slack(10_000), env })).stdout;
   return {
     root, socketName, server, env,
     tmux: exec,

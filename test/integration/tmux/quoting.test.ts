@@ -14,6 +14,7 @@ import { toArgv, tmux, type TmuxCommand } from '../../../src/tmux/command.js';
 import { ControlConnection } from '../../../src/tmux/control/connection.js';
 import { createTestServer } from '../../helpers/tmux-server.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { slack } from '../../helpers/slack.js';
 
 const ts = createTestServer('quoting');
 // resolveServer turns the -L name into an explicit -S path, and tmux creates only its own default
@@ -240,7 +241,7 @@ describe('argv: set-option / show-options -v round trip through a separate clien
     // A word ending in ';' that is not the last word (here the option name) is escaped the same way.
     await argv(tmux.raw('set-option', '-p', '-t', mainPane, '@y;', 'v;'));
     expect((await argv(tmux.showPaneOption(mainPane, '@y;'))).stdout).toBe('v;\n');
-  }, 30_000);
+  }, slack(30_000));
 
   it('refuses a 50 KB command (tmux client limit, MAX_IMSGSIZE 16 KB) and changes nothing', async () => {
     const big = CASES.find((c) => c.name === ARGV_LIMIT_NAME)!.s;
