@@ -11,6 +11,8 @@ export interface DaemonPaths {
   runtimeDir: string;
   socket: string;
   lock: string;
+  /** The single-daemon lock: a socket only this user can create (shorter name than the socket's, so it fits too). */
+  lockSocket: string;
   token: string;
   stateDir: string;
   journal: string;
@@ -28,6 +30,7 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
     key, runtimeDir, stateDir,
     socket: join(runtimeDir, `${key}.sock`),
     lock: join(runtimeDir, `${key}.lock`),
+    lockSocket: join(runtimeDir, `${key}.lk`),
     token: join(runtimeDir, `${key}.token`),
     journal: join(stateDir, 'agents.json'),
     log: join(stateDir, 'daemon.log'),

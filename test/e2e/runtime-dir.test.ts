@@ -3,7 +3,7 @@
 // refuse before it reads the token or connects, so no request, -e secret or task reaches it.
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,5 +94,24 @@ describe('a runtime folder planted by another user', () => {
     expect(res.exitCode).toBe(0);
     expect(statSync(join(shared, 'tmuxcodex')).mode & 0o777).toBe(0o700);
     expect((await cli(ts, ['daemon', 'stop'], { env: { XDG_RUNTIME_DIR: shared } })).exitCode).toBe(0);
+  });
+});
+
+describe('another user squatting the lock', () => {
+  it('binding the old predictable abstract lock name (as nobody) does not keep the daemon from starting', async () => {
+    const key = daemonPaths(ts.server.socketPath, ts.env).key;
+    const squat = `require('net').createServer().listen(${JSON.stringify(`\0tmuxcodex-daemon-0-${key}`)}, () => console.log('READY'))`;
+    fake = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', squat], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    fake.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    await waitFor(() => out.includes('READY'), { timeoutMs: 10_000, what: 'the squatter' });
+    const res = await cli(ts, ['daemon', 'start'], { cwd: repo });
+    expect([res.exitCode, res.stderr]).toEqual([0, '']);
+    expect(res.stdout).toMatch(/^daemon running, pid \d+/);
+    // The lock it holds instead is a socket in its own 0700 folder, which nobody cannot enter.
+    const paths = daemonPaths(ts.server.socketPath, ts.env);
+    expect(statSync(paths.lockSocket).isSocket()).toBe(true);
+    expect(statSync(paths.runtimeDir).mode & 0o777).toBe(0o700);
+    expect((await cli(ts, ['daemon', 'stop'])).exitCode).toBe(0);
   });
 });
