@@ -1,9 +1,11 @@
-// Another local user (the real nobody) plants the runtime folder before our first command: a
-// symlink, or a folder of their own, with a fake daemon's token and socket in it. The CLI must
-// refuse before it reads the token or connects, so no request, -e secret or task reaches it.
+// Issue 14, "no one in", end to end with the built CLI. Another local user (the real nobody) plants
+// the runtime folder before our first command (a symlink, or a folder of their own, with a fake
+// daemon's token and socket in it): the CLI must refuse before it reads the token or connects, so
+// no request, -e secret or task reaches it. The same user binding the old abstract lock name must
+// not keep the daemon from starting. And `hooks` on a broken settings file: a message, not a trace.
 import { afterAll, beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +42,7 @@ async function plant(dir: string, link: string | null): Promise<void> {
 }
 
 beforeAll(async () => {
-  ts = createTestServer('runtime-dir');
+  ts = createTestServer('no-one-in');
   repo = await makeRepo(join(ts.root, 'repo'), ts.env);
   shared = mkdtempSync(join(tmpdir(), 'tmuxcodex-shared-tmp-'));
   chmodSync(shared, 0o1777);
@@ -113,5 +115,20 @@ describe('another user squatting the lock', () => {
     expect(statSync(paths.lockSocket).isSocket()).toBe(true);
     expect(statSync(paths.runtimeDir).mode & 0o777).toBe(0o700);
     expect((await cli(ts, ['daemon', 'stop'])).exitCode).toBe(0);
+  });
+});
+
+describe('hooks on a settings file that is not JSON', () => {
+  it('hooks uninstall --claude exits 2 with what is wrong and what to do, no stack trace, the file unchanged', async () => {
+    const configDir = join(ts.root, 'claude-config');
+    mkdirSync(configDir, { recursive: true });
+    const settings = join(configDir, 'settings.json');
+    writeFileSync(settings, '{ "model": "opus", ');
+    const res = await cli(ts, ['hooks', 'uninstall', '--claude'], { env: { CLAUDE_CONFIG_DIR: configDir } });
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toContain(`${settings} is not valid JSON`);
+    expect(res.stderr).toContain('tmuxcodex hooks uninstall');
+    expect(res.stderr).not.toMatch(/^\s+at /m);
+    expect(readFileSync(settings, 'utf8')).toBe('{ "model": "opus", ');
   });
 });
