@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config, SetupStep } from '../config/schema.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 
@@ -49,25 +49,36 @@ export function trust(path: string, env: NodeJS.ProcessEnv = process.env): strin
   return hash;
 }
 
-/** What an untrusted repository file asks for that needs the user's approval, one line each. */
-export function commandsNeedingTrust(config: Config, profile: string): string[] {
+/** One setup step as the person would read it in the file. */
+function describeStep(step: SetupStep): string {
+  if ('run' in step) return `run: ${step.run}`;
+  if ('clone' in step) return `clone: ${step.clone}`;
+  return 'copy' in step ? `copy: ${step.copy.join(', ')}` : `symlink: ${step.symlink.join(', ')}`;
+}
+
+/**
+ * What an untrusted repository file asks for that needs the user's approval, one line each: every
+ * setup step it declares (copy, symlink and clone write files, run runs commands; without approval
+ * only the built-in defaults apply), its own profile, and a worktree root.
+ */
+export function commandsNeedingTrust(config: Config, profile: string | null): string[] {
   return [
-    ...(config.setup ?? []).filter((s) => s.origin === 'repo' && 'run' in s).map((s) => `run: ${(s as { run: string }).run}`),
-    ...(config.profiles[profile]?.origin === 'repo' ? [`profile ${profile}: ${config.profiles[profile]!.command.join(' ')}`] : []),
+    ...(config.setup ?? []).filter((s) => s.origin === 'repo').map(describeStep),
+    ...(profile !== null && config.profiles[profile]?.origin === 'repo' ? [`profile ${profile}: ${config.profiles[profile]!.command.join(' ')}`] : []),
     // Where worktrees are created is the user's choice too: a repository may not pick any folder.
     ...(config.worktrees.rootOrigin === 'repo' ? [`worktrees.root: ${config.worktrees.root}`] : []),
   ];
 }
 
 /**
- * Refuses a repository's .tmuxcodex.yaml that asks for commands (run steps, its own profiles)
+ * Refuses a repository's .tmuxcodex.yaml that asks for steps or commands (setup steps, its own profiles)
  * unless the user approved the very bytes that were parsed (repoHash, from loadConfig): a second
  * read could see a different file than the one whose steps are about to run.
  */
-export function requireTrust(config: Config, profile: string, repoFile: string | null, repoHash: string | undefined, env: NodeJS.ProcessEnv): void {
+export function requireTrust(config: Config, profile: string | null, repoFile: string | null, repoHash: string | undefined, env: NodeJS.ProcessEnv): void {
   if (!repoFile || repoHash === undefined) return;
   const commands = commandsNeedingTrust(config, profile);
   if (commands.length === 0 || isApproved(repoFile, repoHash, env)) return;
-  throw usageError('UNTRUSTED_CONFIG', `${repoFile} asks to run commands you have not approved:\n  ${commands.join('\n  ')}`,
+  throw usageError('UNTRUSTED_CONFIG', `${repoFile} asks for setup steps or commands you have not approved:\n  ${commands.join('\n  ')}`,
     'Read the file; if you trust it, run `tmuxcodex trust` in the repository (a changed file asks again).');
 }

