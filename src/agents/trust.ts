@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config, SetupStep } from '../config/schema.js';
+import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 /** Where approvals are kept: $XDG_STATE_HOME/tmuxcodex/trust.json. */
@@ -10,8 +12,13 @@ export function trustFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_STATE_HOME || join(env.HOME ?? '', '.local', 'state'), 'tmuxcodex', 'trust.json');
 }
 
+/** The sha256 of bytes, as approvals record it. */
+export function hashBytes(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 export function hashFile(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return hashBytes(readFileSync(path));
 }
 
 function readApprovals(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -22,9 +29,15 @@ function readApprovals(env: NodeJS.ProcessEnv): Record<string, string> {
   }
 }
 
+/** True if the content with this hash, read from path, has been approved for path. */
+export function isApproved(path: string, sha256: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const approvals = readApprovals(env);
+  return Object.hasOwn(approvals, path) && approvals[path] === sha256;
+}
+
 /** True if the file at path, as it is now, has been approved. */
 export function isTrusted(path: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return readApprovals(env)[path] === hashFile(path);
+  return isApproved(path, hashFile(path), env);
 }
 
 /** Records approval of the file's current content; returns the hash. */
@@ -34,4 +47,38 @@ export function trust(path: string, env: NodeJS.ProcessEnv = process.env): strin
   approvals[path] = hash;
   writeFileAtomic(trustFile(env), JSON.stringify(approvals, null, 2) + '\n');
   return hash;
+}
+
+/** One setup step as the person would read it in the file. */
+function describeStep(step: SetupStep): string {
+  if ('run' in step) return `run: ${step.run}`;
+  if ('clone' in step) return `clone: ${step.clone}`;
+  return 'copy' in step ? `copy: ${step.copy.join(', ')}` : `symlink: ${step.symlink.join(', ')}`;
+}
+
+/**
+ * What an untrusted repository file asks for that needs the user's approval, one line each: every
+ * setup step it declares (copy, symlink and clone write files, run runs commands; without approval
+ * only the built-in defaults apply), its own profile, and a worktree root.
+ */
+export function commandsNeedingTrust(config: Config, profile: string | null): string[] {
+  return [
+    ...(config.setup ?? []).filter((s) => s.origin === 'repo').map(describeStep),
+    ...(profile !== null && config.profiles[profile]?.origin === 'repo' ? [`profile ${profile}: ${config.profiles[profile]!.command.join(' ')}`] : []),
+    // Where worktrees are created is the user's choice too: a repository may not pick any folder.
+    ...(config.worktrees.rootOrigin === 'repo' ? [`worktrees.root: ${config.worktrees.root}`] : []),
+  ];
+}
+
+/**
+ * Refuses a repository's .tmuxcodex.yaml that asks for steps or commands (setup steps, its own profiles)
+ * unless the user approved the very bytes that were parsed (repoHash, from loadConfig): a second
+ * read could see a different file than the one whose steps are about to run.
+ */
+export function requireTrust(config: Config, profile: string | null, repoFile: string | null, repoHash: string | undefined, env: NodeJS.ProcessEnv): void {
+  if (!repoFile || repoHash === undefined) return;
+  const commands = commandsNeedingTrust(config, profile);
+  if (commands.length === 0 || isApproved(repoFile, repoHash, env)) return;
+  throw usageError('UNTRUSTED_CONFIG', `${repoFile} asks for setup steps or commands you have not approved:\n  ${commands.join('\n  ')}`,
+    'Read the file; if you trust it, run `tmuxcodex trust` in the repository (a changed file asks again).');
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorFromJSON, failure, usageError } from '../errors.js';
 import { startDetached, type StartedDaemon } from '../proc/run.js';
 import { checkTmux } from '../tmux/binary.js';
-import { daemonPaths, ensurePrivateDir, LineSplitter, type DaemonPaths, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
+import { checkPrivateDir, daemonPaths, ensurePrivateDir, LineSplitter, type DaemonPaths, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
 import { DAEMON_ENTRY, VERSION } from '../version.js';
 import type { TmuxServer } from '../tmux/command.js';
 
@@ -98,6 +98,9 @@ export class DaemonClient {
   }
 
   private static async tryConnect(paths: DaemonPaths): Promise<DaemonClient | null> {
+    // Nothing is read from the folder, nor sent to its socket, unless it is ours alone: a folder
+    // (or symlink) another user planted at /tmp/tmuxcodex-UID would get our requests and secrets.
+    if (!checkPrivateDir(paths.runtimeDir)) return null;
     // The token is read before connecting: a daemon publishes it only once it listens.
     const token = readToken(paths);
     if (!token) return null;

@@ -1,4 +1,5 @@
 // Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { invalidUtf8At } from '../fs/utf8.js';
 import { join } from 'node:path';
@@ -30,6 +31,15 @@ function nodeAt(isMap: typeof import('yaml').isMap, isSeq: typeof import('yaml')
 
 /** Reads and validates one file; null if it does not exist. Errors name file:line:col and the rule. */
 export async function readConfigFile(path: string): Promise<unknown> {
+  return (await readConfigDocument(path))?.value ?? null;
+}
+
+/**
+ * Reads, parses and validates one file in a single read, with the sha256 of exactly the bytes
+ * parsed: trust must be checked against what was parsed, not against a second read of the file
+ * (which may have been swapped in between).
+ */
+export async function readConfigDocument(path: string): Promise<{ value: unknown; sha256: string } | null> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -62,23 +72,28 @@ export async function readConfigFile(path: string): Promise<unknown> {
     const lines = problems.map((p) => `${where(nodeAt(isMap, isSeq, doc.contents, p.path, p.atKey)?.range?.[0])}: ${p.message}`);
     throw usageError('CONFIG_INVALID', lines.join('\n'), 'Fix these settings; `tmuxcodex config check` re-checks the file.');
   }
-  return value ?? {};
+  return { value: value ?? {}, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** The effective config: defaults, then the user file (or --config), then the repository's .tmuxcodex.yaml. */
-export async function loadConfig(opts: { configFile?: string | null; repoRoot?: string | null; env?: NodeJS.ProcessEnv }): Promise<{ config: Config; files: string[] }> {
+/**
+ * The effective config: defaults, then the user file (or --config), then the repository's
+ * .tmuxcodex.yaml; repoHash is the sha256 of the repository file's bytes that were parsed.
+ */
+export async function loadConfig(opts: { configFile?: string | null; repoRoot?: string | null; env?: NodeJS.ProcessEnv }): Promise<{ config: Config; files: string[]; repoHash?: string }> {
   const files: string[] = [];
+  let repoHash: string | undefined;
   let config = DEFAULT_CONFIG;
   const repoFile = opts.repoRoot ? join(opts.repoRoot, REPO_CONFIG) : null;
   const sources = [opts.configFile ?? userConfigPath(opts.env), ...(repoFile ? [repoFile] : [])];
   for (const path of sources) {
-    const doc = await readConfigFile(path);
-    if (doc === null) {
+    const read = await readConfigDocument(path);
+    if (read === null) {
       if (path === opts.configFile) throw usageError('CONFIG_NOT_FOUND', `The config file ${path} does not exist.`, 'Check the --config path.');
       continue;
     }
     files.push(path);
-    config = applyConfig(config, doc, path === repoFile ? 'repo' : 'user');
+    if (path === repoFile) repoHash = read.sha256;
+    config = applyConfig(config, read.value, path === repoFile ? 'repo' : 'user');
   }
-  return { config, files };
+  return repoHash === undefined ? { config, files } : { config, files, repoHash };
 }

@@ -1,8 +1,7 @@
 // One daemon per tmux server: an exclusive lock file holding the owner's pid.
 import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer, type Server } from 'node:net';
-import { userInfo } from 'node:os';
+import { releaseSocketLock } from './socket-lock.js';
 
 /** True if pid is a live process (signal 0 probes without sending anything). */
 export function processAlive(pid: number): boolean {
@@ -63,31 +62,9 @@ export async function acquireLock(path: string): Promise<number | null> {
   return holder ?? -1;
 }
 
-let kernelLock: Server | null = null;
-
-/**
- * On Linux, takes a lock the kernel releases when this process dies, however it dies: a listening
- * abstract unix socket named after the server key. Returns false if another live process holds
- * it. Elsewhere (no abstract sockets) returns true and the pid file alone decides.
- */
-export async function holdKernelLock(key: string): Promise<boolean> {
-  if (process.platform !== 'linux') return true;
-  const server = createServer();
-  const ok = await new Promise<boolean>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(false) : reject(e)));
-    server.listen(`\0tmuxcodex-daemon-${userInfo().uid}-${key}`, () => resolve(true));
-  });
-  if (ok) {
-    server.unref(); // held for the life of the process, without keeping it alive
-    kernelLock = server;
-  }
-  return ok;
-}
-
 /** Releases the lock if this process still holds it. */
 export function releaseLock(path: string): void {
-  kernelLock?.close();
-  kernelLock = null;
+  releaseSocketLock();
   if (readLockPid(path) === process.pid) {
     try { unlinkSync(path); } catch { /* already gone */ }
   }

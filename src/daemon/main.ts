@@ -9,7 +9,8 @@ import { DEFAULT_CONFIG } from '../config/schema.js';
 import { TmuxcodexError, usageError } from '../errors.js';
 import { sessionNameProblem } from '../core/naming.js';
 import { CLI_ENTRY, VERSION } from '../version.js';
-import { acquireLock, holdKernelLock, readLockPid, releaseLock } from './lock.js';
+import { acquireLock, readLockPid, releaseLock } from './lock.js';
+import { holdSocketLock } from './socket-lock.js';
 import { daemonPaths, ensurePrivateDir } from './paths.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { Registry } from './registry.js';
@@ -31,8 +32,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`, { mode: 0o600 }); } catch { /* log is best effort */ } };
 
-  // The kernel lock settles races between daemons starting at once; the pid file says who holds it.
-  const holder = (await holdKernelLock(paths.key)) ? await acquireLock(paths.lock) : (readLockPid(paths.lock) ?? -1);
+  // The socket lock settles races between daemons starting at once; the pid file says who holds it.
+  const holder = (await holdSocketLock(paths.lockSocket)) ? await acquireLock(paths.lock) : (readLockPid(paths.lock) ?? -1);
   if (holder !== null) {
     log(`not starting: daemon pid ${holder} already holds ${paths.lock}`);
     return 3;

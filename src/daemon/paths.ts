@@ -1,8 +1,8 @@
 // Where the daemon keeps its socket, lock, token, journal and log for one tmux server.
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync, chmodSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { usageError } from '../errors.js';
 
 export interface DaemonPaths {
@@ -11,6 +11,8 @@ export interface DaemonPaths {
   runtimeDir: string;
   socket: string;
   lock: string;
+  /** The single-daemon lock: a socket only this user can create (shorter name than the socket's, so it fits too). */
+  lockSocket: string;
   token: string;
   stateDir: string;
   journal: string;
@@ -28,6 +30,7 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
     key, runtimeDir, stateDir,
     socket: join(runtimeDir, `${key}.sock`),
     lock: join(runtimeDir, `${key}.lock`),
+    lockSocket: join(runtimeDir, `${key}.lk`),
     token: join(runtimeDir, `${key}.token`),
     journal: join(stateDir, 'agents.json'),
     log: join(stateDir, 'daemon.log'),
@@ -35,21 +38,74 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
 }
 
 /**
- * Creates dir as 0700 if missing, and refuses one owned by another user or open to others:
- * a socket in such a folder could be replaced or read by someone else.
+ * Creates dir as 0700 if missing, and refuses one that is a symlink, owned by another user or
+ * open to others: a socket in such a folder could be replaced or read by someone else. The last
+ * component is never followed: mkdir fails on whatever is there, and the folder is then opened
+ * with O_NOFOLLOW, so a symlink planted at /tmp/tmuxcodex-UID is refused, never chmod-ed through.
  */
 export function ensurePrivateDir(dir: string): void {
-  let st;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    st = statSync(dir);
-    if (!st.isDirectory()) throw new Error('not a folder');
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
-    throw usageError('BAD_RUNTIME_DIR', `Cannot use ${dir} for the daemon's socket: ${(e as Error).message}.`, 'Set XDG_RUNTIME_DIR to a folder of your own (or unset it to use /tmp).');
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw badDir(dir, (e as Error).message);
   }
+  // Our own folder opened up (by hand): closed again. Anything else is refused by the check.
+  withPrivateDirFd(dir, (fd, st) => {
+    if (st.isDirectory() && st.uid === userInfo().uid && (st.mode & 0o077) !== 0) fchmodSync(fd, 0o700);
+  });
+  checkPrivateDir(dir);
+}
+
+/**
+ * Throws a usage error unless dir is a real folder (not a symlink) of this user with no access
+ * for others. Clients call it before reading the token or connecting: otherwise a folder planted
+ * by another user would receive their requests, -e secrets and tasks. Returns false if dir does
+ * not exist (no daemon yet).
+ */
+export function checkPrivateDir(dir: string): boolean {
+  const st = withPrivateDirFd(dir, (_fd, s) => s);
+  if (st === null) return false;
+  if (!st.isDirectory()) throw badDir(dir, 'it is not a folder');
   const uid = userInfo().uid;
   if (st.uid !== uid) {
-    throw usageError('INSECURE_RUNTIME_DIR', `${dir} belongs to uid ${st.uid}, not to you (uid ${uid}).`, 'Remove it, or set XDG_RUNTIME_DIR to a folder of your own.');
+    throw usageError('INSECURE_RUNTIME_DIR', `${dir} belongs to uid ${st.uid}, not to you (uid ${uid}): another user may have made it to receive your requests.`, 'Remove it, or set XDG_RUNTIME_DIR to a folder of your own.');
   }
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  if ((st.mode & 0o077) !== 0) {
+    throw usageError('INSECURE_RUNTIME_DIR', `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): they could replace the daemon's socket.`, `Close it with \`chmod 700 ${dir}\` (or remove it), or set XDG_RUNTIME_DIR to a folder of your own.`);
+  }
+  return true;
+}
+
+/** Opens dir without following a symlink and hands fd and its stat to use; null if dir is missing. */
+function withPrivateDirFd<T>(dir: string, use: (fd: number, st: Stats) => T): T | null {
+  let fd: number;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    // O_NOFOLLOW on a symlink fails with ELOOP; O_DIRECTORY on anything else with ENOTDIR.
+    if (code === 'ELOOP' || (code === 'ENOTDIR' && lstatSync(dir).isSymbolicLink())) {
+      throw usageError('INSECURE_RUNTIME_DIR', `${dir} is a symbolic link (to ${readlinkSafe(dir)}), not a folder: another user may have planted it to receive your requests.`, `Check where it leads, remove it (\`rm ${dir}\`), or set XDG_RUNTIME_DIR to a folder of your own.`);
+    }
+    throw badDir(dir, code === 'ENOTDIR' ? 'it is not a folder' : (e as Error).message);
+  }
+  try {
+    return use(fd, fstatSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '?';
+  }
+}
+
+function badDir(dir: string, why: string): Error {
+  return usageError('BAD_RUNTIME_DIR', `Cannot use ${dir} for the daemon's socket: ${why}.`, 'Set XDG_RUNTIME_DIR to a folder of your own (or unset it to use /tmp).');
 }

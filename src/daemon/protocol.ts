@@ -12,7 +12,7 @@ import type { Launch } from '../agents/profiles.js';
 export const PROTOCOL_VERSION = 1;
 
 // Where a daemon listens and who holds its lock are part of how clients reach it.
-export { daemonPaths, ensurePrivateDir, type DaemonPaths } from './paths.js';
+export { checkPrivateDir, daemonPaths, ensurePrivateDir, type DaemonPaths } from './paths.js';
 export { isOurDaemon, readLockPid } from './lock.js';
 
 export interface SpawnParams {

@@ -10,6 +10,7 @@ import { StatusKeeper } from './status-keeper.js';
 import type { Config } from '../config/schema.js';
 import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js';
 import { sessionNameProblem } from '../core/naming.js';
+import { keyLikeCharacter } from '../core/send-text.js';
 import { tmux } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
@@ -468,8 +469,8 @@ export class AgentService {
     const { agent, paneId } = this.livePane(p.agent);
     if (agent.state === 'exited') throw usageError('AGENT_EXITED', `Agent "${agent.name}" has exited (status ${agent.exitCode ?? '?'}); nothing reads its input.`, 'Spawn it again, or `tmuxcodex kill` it.');
     // ESC and the other control characters would act as keys (ESC [201~ even ends a bracketed paste).
-    const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.exec(p.text);
-    if (control) throw usageError('CONTROL_CHARACTER', `The text holds a control character (0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')}) at position ${control.index}, which would act as a key press in the agent; nothing was sent.`, 'Send plain text: letters, tabs and newlines.');
+    const control = keyLikeCharacter(p.text);
+    if (control) throw usageError('CONTROL_CHARACTER', `The text holds a control character (0x${control.code.toString(16).padStart(2, '0')}) at position ${control.index}, which would act as a key press in the agent; nothing was sent.`, 'Send plain text: letters, tabs and newlines (a carriage return is Enter: use newlines, and no --no-enter if it should be submitted).');
     // Taken before the text goes in: an agent that reads line by line can answer during the paste,
     // and its answer must count as after the send (else wait --idle would wait for a turn already done).
     const sentAt = Date.now();

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
@@ -142,6 +142,20 @@ describe('bad input', () => {
     const late = await cli(ts, ['send', 'big', 'anyone there?']);
     expect(late.exitCode).toBe(2);
     expect(late.stderr).toContain('has exited');
+  });
+
+  it('send --no-enter refuses a carriage return (it is Enter): nothing of the text runs', async () => {
+    await cliJson(ts, ['spawn', 'shell', '--name', 'cr', '--worktree', 'shared'], { cwd: repo });
+    const dir = join(ts.root, 'cr-canaries');
+    mkdirSync(dir);
+    const res = await cli(ts, ['send', 'cr', '--no-enter', `touch ${join(dir, 'A')}\rtouch ${join(dir, 'B')}`]);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toContain('control character (0x0d)');
+    // The shell reads its input in order: once a later command has run, anything typed before it would have too.
+    expect((await cli(ts, ['send', 'cr', `touch ${join(dir, 'after')}`])).exitCode).toBe(0);
+    await waitFor(() => existsSync(join(dir, 'after')), { timeoutMs: 10_000, what: 'the command sent after the refusal' });
+    expect(readdirSync(dir)).toEqual(['after']);
+    await cli(ts, ['kill', 'cr']);
   });
 
   it('wait on an agent that disappears returns (exit 3), and a spawn from a pane that is not an agent has no parent', async () => {

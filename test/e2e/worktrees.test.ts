@@ -15,6 +15,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { readTree, type TreeEntry } from '../helpers/tree.js';
 import { tmux } from '../../src/tmux/command.js';
 import { userConfigPath } from '../../src/config/load.js';
+import { daemonPaths } from '../../src/daemon/paths.js';
 import { withSetupSteps } from '../../src/agents/provision/run-steps.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 
@@ -302,7 +303,7 @@ describe('trust for a repository\'s own .tmuxcodex.yaml', () => {
     const before = await world(repo);
     const refused = await spawnIn('t1');
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain(`${join(repo, '.tmuxcodex.yaml')} asks to run commands you have not approved`);
+    expect(refused.stderr).toContain(`${join(repo, '.tmuxcodex.yaml')} asks for setup steps or commands you have not approved`);
     expect(refused.stderr).toContain('run: echo repo-step-one');
     expect(refused.stderr).toContain('tmuxcodex trust');
     expect(refused.stdout).toBe('');
@@ -348,6 +349,33 @@ describe('trust for a repository\'s own .tmuxcodex.yaml', () => {
     const res = await cli(ts, ['spawn', '--worktree', 'new', '--name', 't3', '--cmd', 'exec sleep 600'], { cwd: linked });
     expect(res.stderr).toBe('');
     expect(res.exitCode).toBe(0);
+  });
+});
+
+describe('a repository\'s own steps and a tracked symlink that leads out of it', () => {
+  it('copy/symlink steps need trust too; trusted, a/evil through the tracked symlink a -> outside is refused and nothing is made there', async () => {
+    const repo = await makeRepo(join(ts.root, 'escape'), ts.env);
+    const outside = join(ts.root, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, join(repo, 'a'));
+    writeFileSync(join(repo, '.tmuxcodex.yaml'), 'setup:\n  - symlink: [a/evil]\n  - copy: "a/deep/.env"\n');
+    await git(repo, ['add', 'a', '.tmuxcodex.yaml'], ts.env);
+    await git(repo, ['commit', '-q', '-m', 'a tracked symlink out of the repository'], ts.env);
+    writeFileSync(join(outside, 'evil'), 'the source side leads out too\n');
+    const spawnEsc = () => cli(ts, ['spawn', '--worktree', 'new', '--name', 'esc', '--cmd', 'exec sleep 600'], { cwd: repo });
+    const refused = await spawnEsc();
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('symlink: a/evil');
+    expect(refused.stderr).toContain('copy: a/deep/.env');
+    expect((await cli(ts, ['trust'], { cwd: repo })).exitCode).toBe(0);
+    const ok = await spawnEsc();
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(readdirSync(outside)).toEqual(['evil']);
+    // The refusal is said in the daemon's provisioning note for the spawn.
+    const log = daemonPaths(ts.server.socketPath, ts.env).log;
+    await waitFor(() => /provisioned .*esc: .*refused a\/evil \(/.test(readFileSync(log, 'utf8')), { timeoutMs: 5000, what: 'the provisioning note' });
+    expect(readFileSync(log, 'utf8')).toMatch(/refused a\/evil \(a in the new worktree leads to .*, outside it\)/);
+    await cli(ts, ['kill', 'esc', '--force']);
   });
 });
 

@@ -175,7 +175,7 @@ const readDump = (name: string): { argv: string[]; env: Record<string, string> }
 /** Is s an agent name, by the README's rule and the refusals it documents? */
 const nameAllowed = (s: string) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/.test(s) && !s.endsWith('.lock') && !s.endsWith('.') && !s.includes('..') && s !== 'HEAD' && !/^[0-9a-f]{8}$/.test(s);
 /** Control characters send refuses (they would act as keys): all C0 but tab, LF, CR; and DEL. */
-const SEND_REFUSES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const SEND_REFUSES = /[\x00-\x08\x0b-\x1f\x7f]/; // CR too: it is Enter
 
 let baseline = '';
 

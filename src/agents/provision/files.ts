@@ -3,6 +3,7 @@ import { cp, mkdir, readdir, realpath, rm, symlink, lstat } from 'node:fs/promis
 import { dirname, join, sep } from 'node:path';
 import { gitRaw } from '../../git/worktree.js';
 import { globToRegExp, matchesAny } from './glob.js';
+import { sourceInside, targetInside } from './contain.js';
 
 /**
  * Files and folders in the source worktree that git does not track (ignored or untracked), as
@@ -23,15 +24,22 @@ async function exists(path: string): Promise<boolean> {
  * are. Provisioning never overwrites what the target has; sync-files does (overwrite). Returns the
  * relative paths copied.
  */
-export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[], overwrite = false): Promise<string[]> {
+export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[], overwrite = false, refused: string[] = []): Promise<string[]> {
   const res = globs.map(globToRegExp);
   const copied: string[] = [];
   for (const entry of await matchingEntries(source, entries ?? (await untrackedEntries(source)), globs, res)) {
     const rel = entry.replace(/\/$/, '');
     const to = join(target, rel);
     if (!overwrite && (await exists(to))) continue;
+    // A tracked symlink on the way (apps -> /elsewhere) must not carry the copy out of the
+    // worktree, nor mkdir -p make folders out there: checked before anything is made.
+    const from = await sourceInside(source, dirname(rel)); // the entry itself may be a symlink: copied as one
+    const dest = await targetInside(target, rel);
+    if (from.problem !== null || dest.problem !== null) {
+      refused.push(`${rel} (${from.problem ?? dest.problem})`);
+      continue;
+    }
     await mkdir(dirname(to), { recursive: true });
-    // A tracked symlink on the way (apps -> /elsewhere) must not carry the copy out of the worktree.
     const realTarget = await realpath(target);
     const realParent = await realpath(dirname(to));
     if (realParent !== realTarget && !realParent.startsWith(realTarget + sep)) continue;
@@ -62,15 +70,24 @@ async function matchingEntries(source: string, entries: readonly string[], globs
   return [...out];
 }
 
-/** Symlinks each relative path of target to the same path in source (absolute), when source has it. */
-export async function symlinkPaths(source: string, target: string, paths: readonly string[]): Promise<string[]> {
+/**
+ * Symlinks each relative path of target to the same path in source (absolute), when source has it.
+ * A path that leads outside the source checkout or the new worktree (.., an absolute path, a
+ * symlink on the way) is refused: listed in refused with the reason, nothing made for it.
+ */
+export async function symlinkPaths(source: string, target: string, paths: readonly string[], refused: string[] = []): Promise<string[]> {
   const linked: string[] = [];
   for (const rel of paths) {
-    const from = join(source, rel);
-    const to = join(target, rel);
-    if (!(await exists(from)) || (await exists(to))) continue;
-    await mkdir(dirname(to), { recursive: true });
-    await symlink(from, to);
+    const to = await targetInside(target, rel);
+    if (to.problem === null && !(await exists(join(source, rel)))) continue; // nothing to link to
+    const from = to.problem === null ? await sourceInside(source, rel) : to;
+    if (from.problem !== null || to.problem !== null) {
+      refused.push(`${rel} (${from.problem ?? to.problem})`);
+      continue;
+    }
+    if (await exists(to.path)) continue;
+    await mkdir(dirname(to.path), { recursive: true });
+    await symlink(from.path, to.path);
     linked.push(rel);
   }
   return linked;

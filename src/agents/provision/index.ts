@@ -2,11 +2,12 @@
 // copy, symlink and clone run here (in the daemon); run steps are returned for the agent's pane.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SetupStep } from '../../config/schema.js';
 import { cloneTree, refillSpare } from './clone.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from './files.js';
+import { sourceInside, targetInside } from './contain.js';
 import { parsePatternFile } from './glob.js';
 
 /** Lock files and the install command each calls for, in the order they are looked for. */
@@ -84,17 +85,27 @@ export async function provisionWorktree(o: { source: string; target: string; ste
   const result: ProvisionResult = { done: [], runSteps: [], background: [], clones: [] };
   let entries: string[] | undefined; // listed once, for every copy step
   for (const step of steps) {
+    const refused: string[] = [];
     if ('copy' in step) {
       entries ??= await untrackedEntries(o.source);
-      const copied = await copyMatching(o.source, o.target, step.copy, entries);
+      const copied = await copyMatching(o.source, o.target, step.copy, entries, false, refused);
       if (copied.length) result.done.push(`copied ${copied.join(', ')}`);
     } else if ('symlink' in step) {
-      const linked = await symlinkPaths(o.source, o.target, step.symlink);
+      const linked = await symlinkPaths(o.source, o.target, step.symlink, refused);
       if (linked.length) result.done.push(`linked ${linked.join(', ')}`);
     } else if ('clone' in step) {
       const from = join(o.source, step.clone);
       if (!existsSync(from) || !statSync(from).isDirectory()) {
         result.done.push(`skipped clone of ${step.clone}: ${from} is not a folder`);
+        continue;
+      }
+      // Read from inside the source checkout, written inside the new worktree, and never over
+      // something already there (a tracked symlink at that path would carry the clone out).
+      const inSource = await sourceInside(o.source, step.clone);
+      const inTarget = await targetInside(o.target, step.clone);
+      const problem = inSource.problem ?? inTarget.problem ?? (await lstat(join(o.target, step.clone)).then(() => `${join(o.target, step.clone)} already exists`, () => null));
+      if (problem !== null) {
+        result.done.push(`refused clone of ${step.clone}: ${problem}`);
         continue;
       }
       const started = Date.now();
@@ -109,6 +120,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
     } else {
       result.runSteps.push(step.run);
     }
+    if (refused.length) result.done.push(`refused ${refused.join(', ')}: outside the source checkout or the new worktree`);
   }
   return result;
 }

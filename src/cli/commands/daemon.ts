@@ -1,10 +1,16 @@
 import type { Command } from '../command.js';
-import { usageError } from '../../errors.js';
+import { TmuxcodexError, usageError } from '../../errors.js';
 import { daemonPaths, isOurDaemon, readLockPid } from '../../daemon/protocol.js';
 import { runInteractive } from '../../proc/run.js';
 import { VERSION } from '../../version.js';
 import { daemonArgv } from '../client.js';
 import { printJson } from '../output.js';
+
+/** Connection errors that mean "not running"; an unsafe runtime folder is the person's to hear about. */
+function notRunning(e: unknown): null {
+  if (e instanceof TmuxcodexError && /RUNTIME_DIR$/.test(e.code)) throw e;
+  return null;
+}
 
 export const daemon: Command = {
   name: 'daemon',
@@ -24,7 +30,7 @@ export const daemon: Command = {
         return 0;
       }
       case 'status': {
-        const client = await ctx.daemon({ autostart: false, anyVersion: true }).catch(() => null);
+        const client = await ctx.daemon({ autostart: false, anyVersion: true }).catch(notRunning);
         if (!client) {
           if (ctx.json) printJson({ running: false, pid: null, socket: paths.socket, version: VERSION, tmux: { socket: ctx.target.server.socketPath, version: null } });
           else process.stdout.write(`daemon not running (socket ${paths.socket})\n`);
@@ -37,7 +43,7 @@ export const daemon: Command = {
         return 0;
       }
       case 'stop': {
-        const client = await ctx.daemon({ autostart: false, anyVersion: true }).catch(() => null);
+        const client = await ctx.daemon({ autostart: false, anyVersion: true }).catch(notRunning);
         if (!client) {
           if (!ctx.json) process.stdout.write('daemon not running\n');
           else printJson({ stopped: false });

@@ -33,7 +33,7 @@ export const hooks: Command = {
       const command = [process.execPath, CLI, 'hook', 'claude'].map(shellWord).join(' ');
       results.push(action === 'install' ? installClaudeHooks(settings, command, dryRun) : uninstallClaudeHooks(settings));
     }
-    if (both || flag(ctx, 'codex')) results.push(action === 'install' ? installCodexNotify(config, [process.execPath, CLI, 'hook', 'codex'], dryRun) : uninstallCodexNotify(config));
+    if (both || flag(ctx, 'codex')) results.push(action === 'install' ? await installCodexNotify(config, [process.execPath, CLI, 'hook', 'codex'], dryRun) : await uninstallCodexNotify(config));
     if (ctx.json) return printJson({ results });
     process.stdout.write(table(['FILE', 'CHANGED', 'WHAT'], results.map((r) => [r.file, r.changed ? 'yes' : 'no', r.note])));
   },

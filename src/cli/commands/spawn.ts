@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { decodeUtf8 } from '../../fs/utf8.js';
 import { join, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
@@ -7,7 +7,7 @@ import { failure, usageError } from '../../errors.js';
 import type { AgentRecord } from '../../core/agent.js';
 import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { isTrusted } from '../../agents/trust.js';
+import { requireTrust } from '../../agents/trust.js';
 import { BUILTIN_PROFILES, launchOf, programFor, type Profile } from '../../agents/profiles.js';
 import { findWorktreeTop } from '../../git/find-top.js';
 import { adapterFor } from '../../transcripts/adapters.js';
@@ -119,24 +119,6 @@ function allProfiles(config: Config): Record<string, Profile> {
   return profiles;
 }
 
-/**
- * A repository's .tmuxcodex.yaml may only run commands (run steps, its own profiles) once the user
- * has approved its current content with `tmuxcodex trust`.
- */
-function requireTrust(config: Config, profile: string, repoRoot: string | null, env: NodeJS.ProcessEnv): void {
-  const file = repoRoot ? join(repoRoot, REPO_CONFIG) : null;
-  if (!file || !existsSync(file)) return;
-  const commands = [
-    ...(config.setup ?? []).filter((s) => s.origin === 'repo' && 'run' in s).map((s) => `run: ${(s as { run: string }).run}`),
-    ...(config.profiles[profile]?.origin === 'repo' ? [`profile ${profile}: ${config.profiles[profile]!.command.join(' ')}`] : []),
-    // Where worktrees are created is the user's choice too: a repository may not pick any folder.
-    ...(config.worktrees.rootOrigin === 'repo' ? [`worktrees.root: ${config.worktrees.root}`] : []),
-  ];
-  if (commands.length === 0 || isTrusted(file, env)) return;
-  throw usageError('UNTRUSTED_CONFIG', `${file} asks to run commands you have not approved:\n  ${commands.join('\n  ')}`,
-    'Read the file; if you trust it, run `tmuxcodex trust` in the repository (a changed file asks again).');
-}
-
 export const spawn: Command = {
   name: 'spawn',
   usage: 'spawn [PROFILE] [--wait-ready] [--name N] [--worktree new|shared|PATH] [--branch B] [--base REF] [--target B] [--task TEXT | --task-file F] [--parent AGENT] [--env K=V]... [--cmd "COMMAND"]',
@@ -167,7 +149,7 @@ export const spawn: Command = {
     const task = readTask(ctx);
     const env = parseEnvPairs((ctx.options.env as string[] | undefined) ?? []);
     const repoRoot = findWorktreeTop(ctx.cwd);
-    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
+    const { config, repoHash } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
     const parent = str(ctx, 'parent');
     // Spawned from inside an agent's pane, the caller is the parent: the child joins its worktree.
     const worktree = worktreeRequest(ctx, config, defaultWorktreeMode(profile, cmd, parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null));
@@ -180,7 +162,7 @@ export const spawn: Command = {
     const launch = cmd === null && Object.hasOwn(profiles, profile) ? launchOf(profiles[profile]!, env) : null;
     const contextWindow = (ctx.options['context-window'] as number | undefined) ?? own?.contextWindow ?? null;
     if (contextWindow !== null && !(Number.isInteger(contextWindow) && contextWindow > 0)) throw usageError('BAD_CONTEXT_WINDOW', `--context-window takes a whole number of tokens above 0, not ${contextWindow}.`, 'For example --context-window 1000000 for a 1M-token model.');
-    requireTrust(config, profile, repoRoot, ctx.env);
+    requireTrust(config, profile, repoRoot ? join(repoRoot, REPO_CONFIG) : null, repoHash, ctx.env);
     const params: SpawnParams = {
       profile, name, cwd: ctx.cwd, program, env, worktree, base: null, target: str(ctx, 'target'),
       task, parentId: parent ?? ctx.env.TMUXCODEX_AGENT_ID ?? null, session: str(ctx, 'session'), sessionId: session?.sessionId ?? null, contextWindow, transcriptFormat, launch,

@@ -2,7 +2,9 @@
 import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
-import { loadConfig } from '../../config/load.js';
+import { join } from 'node:path';
+import { loadConfig, REPO_CONFIG } from '../../config/load.js';
+import { requireTrust } from '../../agents/trust.js';
 import { findWorktreeTop } from '../../git/find-top.js';
 import { worktreeIncludePatterns } from '../../agents/provision/index.js';
 import { printJson } from '../output.js';
@@ -16,7 +18,9 @@ export const syncFiles: Command = {
     const agent = ctx.positionals[0] ?? null;
     if ((agent === null) === !flag(ctx, 'all')) throw usageError('SYNC_TARGET', 'sync-files needs one AGENT or --all.', 'Example: tmuxcodex sync-files --all');
     const repo = findWorktreeTop(ctx.cwd);
-    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repo, env: ctx.env });
+    const { config, repoHash } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repo, env: ctx.env });
+    // The repository's own copy steps, like spawn's, only once the person approved that file.
+    requireTrust(config, null, repo ? join(repo, REPO_CONFIG) : null, repoHash, ctx.env);
     const globs = (config.setup ?? [{ copy: ['.env*'] }]).flatMap((s) => ('copy' in s ? s.copy : []));
     const include = repo ? worktreeIncludePatterns(repo) : [];
     const client = await ctx.daemon();

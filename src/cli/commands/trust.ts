@@ -7,7 +7,7 @@ import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
 import { requireWorktreeRoot } from '../../git/repo.js';
 import { REPO_CONFIG } from '../../config/load.js';
-import { hashFile, isTrusted, trust as approve } from '../../agents/trust.js';
+import { hashBytes, isApproved, trust as approve } from '../../agents/trust.js';
 import { printJson } from '../output.js';
 
 export const trust: Command = {
@@ -20,9 +20,12 @@ export const trust: Command = {
     const file = join(root, REPO_CONFIG);
     if (!existsSync(file)) throw usageError('NO_REPO_CONFIG', `${file} does not exist; there is nothing to trust.`);
     if (flag(ctx, 'show')) {
-      const trusted = isTrusted(file, ctx.env);
-      if (ctx.json) return printJson({ file, hash: hashFile(file), trusted });
-      process.stdout.write(`${readFileSync(file, 'utf8')}\n${file} is ${trusted ? 'trusted' : 'NOT trusted'}\n`);
+      // One read: the content shown, its hash and the verdict all describe the same bytes.
+      const bytes = readFileSync(file);
+      const hash = hashBytes(bytes);
+      const trusted = isApproved(file, hash, ctx.env);
+      if (ctx.json) return printJson({ file, hash, trusted });
+      process.stdout.write(`${bytes.toString('utf8')}\n${file} is ${trusted ? 'trusted' : 'NOT trusted'}\n`);
       return trusted ? 0 : 1;
     }
     const hash = approve(file, ctx.env);

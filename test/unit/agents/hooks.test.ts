@@ -2,7 +2,7 @@
 // stays, a backup is kept, twice is once), Codex's config.toml gets a top-level notify unless one is
 // set; and what each hook call means for an agent's state.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hookState, installClaudeHooks, installCodexNotify, uninstallClaudeHooks, uninstallCodexNotify } from '../../../src/agents/hooks.js';
@@ -41,30 +41,106 @@ describe('Claude Code settings', () => {
     expect(() => installClaudeHooks(file, CMD, false)).toThrow(TmuxcodexError);
     expect(readFileSync(file, 'utf8')).toBe('{ "model": ');
   });
+  it('uninstall refuses a file that is not JSON, or not an object, with a clear usage error (no stack trace), leaving it as it is', () => {
+    const file = join(dir, 'settings.json');
+    for (const bad of ['{ "model": ', '[1, 2]', 'null']) {
+      writeFileSync(file, bad);
+      let e: unknown = null;
+      try { uninstallClaudeHooks(file); } catch (x) { e = x; }
+      expect(e).toBeInstanceOf(TmuxcodexError);
+      expect([(e as TmuxcodexError).code, (e as TmuxcodexError).exitCode]).toEqual(['CLAUDE_SETTINGS_INVALID', 2]);
+      expect((e as TmuxcodexError).message).toContain(`${file} `);
+      expect((e as TmuxcodexError).message).toContain('it was left as it is');
+      expect(readFileSync(file, 'utf8')).toBe(bad);
+    }
+  });
+
+  it('edits a symlinked settings.json where the link leads (the dotfiles copy), keeping the link and its mode', () => {
+    const dotfiles = join(dir, 'dotfiles');
+    mkdirSync(dotfiles);
+    const real = join(dotfiles, 'claude-settings.json');
+    writeFileSync(real, JSON.stringify({ model: 'opus' }));
+    chmodSync(real, 0o644);
+    const file = join(dir, 'settings.json');
+    symlinkSync(real, file);
+    expect(installClaudeHooks(file, CMD, false)).toMatchObject({ changed: true });
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(file)).toBe(real);
+    expect(Object.keys(JSON.parse(readFileSync(real, 'utf8')).hooks)).toHaveLength(4);
+    expect(statSync(real).mode & 0o777).toBe(0o644);
+    expect(uninstallClaudeHooks(file)).toMatchObject({ changed: true, note: 'removed 4 hook(s)' });
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, 'utf8'))).toEqual({ model: 'opus', hooks: {} });
+  });
 });
 
 describe('Codex config.toml', () => {
-  it('puts notify before the first table, keeps the rest, and takes it out again', () => {
+  it('puts notify before the first table, keeps the rest, and takes it out again', async () => {
     const file = join(dir, 'config.toml');
     const mine = 'model = "gpt-5.5"\n\n[profiles.fast]\nmodel = "gpt-5.5-mini"\n';
     writeFileSync(file, mine);
-    expect(installCodexNotify(file, ['/usr/bin/node', '/opt/t.js', 'hook', 'codex'], false)).toMatchObject({ changed: true });
+    expect(await installCodexNotify(file, ['/usr/bin/node', '/opt/t.js', 'hook', 'codex'], false)).toMatchObject({ changed: true });
     const text = readFileSync(file, 'utf8');
     expect(text.indexOf('notify = ["/usr/bin/node", "/opt/t.js", "hook", "codex", "tmuxcodex-hook"]')).toBeLessThan(text.indexOf('[profiles.fast]'));
     expect(text.endsWith(mine)).toBe(true);
-    expect(installCodexNotify(file, ['x'], false)).toMatchObject({ changed: false, note: 'already installed' });
-    expect(uninstallCodexNotify(file)).toMatchObject({ changed: true });
+    expect(await installCodexNotify(file, ['x'], false)).toMatchObject({ changed: false, note: 'already installed' });
+    expect(await uninstallCodexNotify(file)).toMatchObject({ changed: true });
     expect(readFileSync(file, 'utf8')).toBe(mine);
   });
 
-  it('refuses to replace a notify the user set, and leaves the file as it is', () => {
+  it('refuses to replace a notify the user set, and leaves the file as it is', async () => {
     const file = join(dir, 'config.toml');
     writeFileSync(file, 'notify = ["notify-send"]\n');
-    expect(() => installCodexNotify(file, ['x'], false)).toThrow(/already sets notify/);
+    await expect(installCodexNotify(file, ['x'], false)).rejects.toThrow(/already sets notify/);
     expect(readFileSync(file, 'utf8')).toBe('notify = ["notify-send"]\n');
     // A notify inside a table is not Codex's top-level one.
     writeFileSync(file, '[tui]\nnotify = true\n');
-    expect(installCodexNotify(file, ['x'], false)).toMatchObject({ changed: true });
+    expect(await installCodexNotify(file, ['x'], false)).toMatchObject({ changed: true });
+  });
+  it('reads the file as TOML: a line starting with "[" inside a multi-line string is no table, so a notify after it is seen', async () => {
+    const file = join(dir, 'config.toml');
+    const mine = 'instructions = """\nBe brief.\n[not a table] keep going\n"""\nnotify = ["notify-send", "codex"]\n\n[tui]\nnotifications = true\n';
+    writeFileSync(file, mine);
+    const e = await installCodexNotify(file, ['x'], false).then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(TmuxcodexError);
+    expect((e as TmuxcodexError).code).toBe('CODEX_NOTIFY_TAKEN');
+    expect(readFileSync(file, 'utf8')).toBe(mine);
+    // Without a notify of the user's, ours goes in once, and the file parses with the string whole.
+    const noNotify = 'instructions = """\n[not a table]\nnotify = "inside the string"\n"""\n';
+    writeFileSync(file, noNotify);
+    expect(await installCodexNotify(file, ['/bin/t', 'hook', 'codex'], false)).toMatchObject({ changed: true });
+    const { parse } = await import('smol-toml');
+    expect({ ...parse(readFileSync(file, 'utf8')) }).toEqual({ notify: ['/bin/t', 'hook', 'codex', 'tmuxcodex-hook'], instructions: '[not a table]\nnotify = "inside the string"\n' });
+    expect(await uninstallCodexNotify(file)).toMatchObject({ changed: true });
+    expect(readFileSync(file, 'utf8')).toBe(noNotify);
+  });
+
+  it('refuses a file that is not TOML with file:line:col, on install and uninstall, leaving it as it is', async () => {
+    const file = join(dir, 'config.toml');
+    writeFileSync(file, 'model = "gpt"\nnotify = [\n');
+    for (const act of [() => installCodexNotify(file, ['x'], false), () => uninstallCodexNotify(file)]) {
+      const e = await act().then(() => null, (x: unknown) => x) as TmuxcodexError;
+      expect(e).toBeInstanceOf(TmuxcodexError);
+      expect([e.code, e.exitCode]).toEqual(['CODEX_CONFIG_INVALID', 2]);
+      expect(e.message.startsWith(`${file}:`)).toBe(true);
+      expect(e.message).toMatch(/^[^\n]*:\d+:\d+: not valid TOML \(/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('model = "gpt"\nnotify = [\n');
+  });
+
+  it('edits a symlinked config.toml where the link leads, keeping the link', async () => {
+    const dotfiles = join(dir, 'dotfiles');
+    mkdirSync(dotfiles);
+    const real = join(dotfiles, 'codex.toml');
+    writeFileSync(real, 'model = "gpt"\n');
+    const file = join(dir, 'config.toml');
+    symlinkSync(real, file);
+    expect(await installCodexNotify(file, ['x'], false)).toMatchObject({ changed: true });
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toContain('notify = ["x", "tmuxcodex-hook"]');
+    expect(await uninstallCodexNotify(file)).toMatchObject({ changed: true });
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('model = "gpt"\n');
   });
 });
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync,
-  rmSync, statSync, symlinkSync, writeFileSync,
+  realpathSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { execa } from 'execa';
 import { globToRegExp, matchesAny, parsePatternFile } from '../../../src/agents/provision/glob.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from '../../../src/agents/provision/files.js';
 import { cloneTree } from '../../../src/agents/provision/clone.js';
+import { sourceInside, targetInside } from '../../../src/agents/provision/contain.js';
 import { defaultSteps, provisionWorktree } from '../../../src/agents/provision/index.js';
 import { agentArgv, withSetupSteps } from '../../../src/agents/provision/run-steps.js';
 import type { ProgramSpec } from '../../../src/tmux/command.js';
@@ -421,6 +422,76 @@ describe('defaultSteps', () => {
     const bare = project({ 'package.json': pkg, 'node_modules/x/i.js': '' });
     expect(defaultSteps(bare, project({ 'package.json': pkg, 'package-lock.json': '{}\n' }))).toEqual([copyEnv, { run: 'npm ci', origin: 'user' }]);
     expect(defaultSteps(bare, project({ 'package.json': pkg }))).toEqual([copyEnv, { run: 'npm install', origin: 'user' }]);
+  });
+});
+
+describe('steps stay inside the source checkout and the new worktree', () => {
+  let source: string;
+  let target: string;
+  let outside: string;
+
+  beforeAll(async () => {
+    source = fresh('contain-src');
+    outside = fresh('outside');
+    put(join(outside, 'precious.txt'), 'keep\n');
+    await gitIn(source, ['init', '-q'], env);
+    put(join(source, '.gitignore'), '.env*\ncache/\nmods/\n');
+    put(join(source, 'README'), 'r\n');
+    await gitIn(source, ['add', '-A'], env);
+    await gitIn(source, ['commit', '-q', '-m', 'initial'], env);
+    // The target branch tracks a symlink `a` that leads out of the repository.
+    await gitIn(source, ['checkout', '-q', '-b', 'evil'], env);
+    symlinkSync(outside, join(source, 'a'));
+    await gitIn(source, ['add', 'a'], env);
+    await gitIn(source, ['commit', '-q', '-m', 'a tracked symlink'], env);
+    await gitIn(source, ['checkout', '-q', '-'], env);
+    // In the source checkout (main), `a` is a real folder with what the steps name.
+    put(join(source, 'a/evil'), 'e\n');
+    put(join(source, 'a/deep/.env'), 'SECRET=1\n');
+    put(join(source, 'a/mods/m.js'), 'm\n');
+    put(join(source, 'cache/c.bin'), 'c\n');
+    put(join(source, '.env'), 'OK=1\n');
+    // An untracked symlink in the source that leads elsewhere: reading through it leaves the source.
+    symlinkSync(outside, join(source, 'peek'));
+    target = join(dirname(source), 'contain-wt');
+    await gitIn(source, ['worktree', 'add', '-q', target, 'evil'], env);
+    expect(lstatSync(join(target, 'a')).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses symlink, copy and clone paths that a tracked symlink, "..", an absolute path or a source symlink would carry out; does the rest', async () => {
+    const r = await provisionWorktree({
+      source, target, snapshotRoot: join(dirname(source), 'contain-snapshots'),
+      steps: [
+        { symlink: ['a/evil', 'peek/precious.txt', '/etc/hostname', 'cache'], origin: 'user' },
+        { copy: ['a/deep/.env', '.env'], origin: 'user' },
+        { clone: 'a/mods', origin: 'user' },
+      ],
+    });
+    // Nothing was made outside: no link, no folder, no clone.
+    expect(readdirSync(outside).sort()).toEqual(['precious.txt']);
+    expect(readFileSync(join(outside, 'precious.txt'), 'utf8')).toBe('keep\n');
+    expect(existsSync(join(target, 'peek'))).toBe(false);
+    // What stays inside is done, and the refusals are said.
+    expect(readlinkSync(join(target, 'cache'))).toBe(join(source, 'cache'));
+    expect(readFileSync(join(target, '.env'), 'utf8')).toBe('OK=1\n');
+    expect(r.done).toContain('linked cache');
+    expect(r.done).toContain('copied .env');
+    const said = r.done.join('\n');
+    expect(said).toContain(`refused a/evil (a in the new worktree leads to ${realpathSync(outside)}, outside it)`);
+    expect(said).toContain(`peek/precious.txt (${join(source, 'peek/precious.txt')} leads to ${realpathSync(join(outside, 'precious.txt'))}, outside ${source})`);
+    expect(said).toContain('/etc/hostname (it is not a relative path)');
+    expect(said).toContain(`refused a/deep/.env (a in the new worktree leads to ${realpathSync(outside)}, outside it)`);
+    expect(said).toMatch(/refused clone of a\/mods: a in the new worktree leads to .*, outside it/);
+  });
+
+  it('sourceInside and targetInside: "..", absolute and empty paths are refused by their spelling', async () => {
+    for (const rel of ['..', '../x', 'a/../../x', '/abs', '']) {
+      expect((await sourceInside(source, rel)).problem).not.toBeNull();
+      expect((await targetInside(target, rel)).problem).not.toBeNull();
+    }
+    expect(await targetInside(target, 'new/deeper/file')).toEqual({ path: join(target, 'new/deeper/file'), problem: null });
+    expect(await sourceInside(source, 'cache/c.bin')).toEqual({ path: join(source, 'cache/c.bin'), problem: null });
+    expect((await sourceInside(source, 'missing')).problem).toBe(`${join(source, 'missing')} does not exist`);
   });
 });
 

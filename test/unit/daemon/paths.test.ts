@@ -1,0 +1,104 @@
+// The daemon's runtime folder: made 0700, and refused when it is a symlink, another user's, or open
+// to others. Real folders in a temp dir; "another user" is the real nobody (tests run as root).
+import { chmodSync, chownSync, lchownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkPrivateDir, daemonPaths, ensurePrivateDir } from '../../../src/daemon/paths.js';
+import { TmuxcodexError } from '../../../src/errors.js';
+
+const NOBODY = 65534;
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-paths-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function refusal(fn: () => unknown): TmuxcodexError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TmuxcodexError);
+    return e as TmuxcodexError;
+  }
+  throw new Error('expected a refusal');
+}
+
+const mode = (p: string) => statSync(p).mode & 0o777;
+
+describe('daemonPaths', () => {
+  it('uses /tmp/tmuxcodex-UID without XDG_RUNTIME_DIR, and $XDG_RUNTIME_DIR/tmuxcodex with it', () => {
+    expect(daemonPaths('/tmp/tmux-0/default', {}).runtimeDir).toBe(`/tmp/tmuxcodex-${userInfo().uid}`);
+    expect(daemonPaths('/tmp/tmux-0/default', { XDG_RUNTIME_DIR: '/run/user/7' }).runtimeDir).toBe('/run/user/7/tmuxcodex');
+  });
+});
+
+describe('ensurePrivateDir', () => {
+  it('creates a 0700 folder (and its parent), and closes our own folder that was opened', () => {
+    const d = join(dir, 'run', 'tmuxcodex');
+    ensurePrivateDir(d);
+    expect(mode(d)).toBe(0o700);
+    chmodSync(d, 0o755);
+    ensurePrivateDir(d);
+    expect(mode(d)).toBe(0o700);
+  });
+
+  it('refuses a symlink, even to a folder of ours, and never changes what it points to', () => {
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere, { mode: 0o755 });
+    chmodSync(elsewhere, 0o755);
+    const d = join(dir, 'tmuxcodex-0');
+    symlinkSync(elsewhere, d);
+    const e = refusal(() => ensurePrivateDir(d));
+    expect(e.code).toBe('INSECURE_RUNTIME_DIR');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`${d} is a symbolic link (to ${elsewhere}), not a folder: another user may have planted it to receive your requests.`);
+    expect(mode(elsewhere)).toBe(0o755);
+  });
+
+  it('refuses a folder, or a symlink, planted by nobody (tests run as root)', () => {
+    const d = join(dir, 'tmuxcodex-0');
+    mkdirSync(d, { mode: 0o700 });
+    chownSync(d, NOBODY, NOBODY);
+    expect(refusal(() => ensurePrivateDir(d)).message).toBe(`${d} belongs to uid ${NOBODY}, not to you (uid 0): another user may have made it to receive your requests.`);
+    const link = join(dir, 'tmuxcodex-link');
+    symlinkSync(d, link);
+    lchownSync(link, NOBODY, NOBODY);
+    expect(refusal(() => ensurePrivateDir(link)).code).toBe('INSECURE_RUNTIME_DIR');
+  });
+
+  it('refuses a file in the folder\'s place', () => {
+    const d = join(dir, 'file');
+    writeFileSync(d, '');
+    const e = refusal(() => ensurePrivateDir(d));
+    expect(e.code).toBe('BAD_RUNTIME_DIR');
+    expect(e.message).toBe(`Cannot use ${d} for the daemon's socket: it is not a folder.`);
+  });
+});
+
+describe('checkPrivateDir (what a client checks before it reads the token or connects)', () => {
+  it('is false for a missing folder and true for our own 0700 folder', () => {
+    expect(checkPrivateDir(join(dir, 'missing'))).toBe(false);
+    const d = join(dir, 'ok');
+    mkdirSync(d, { mode: 0o700 });
+    expect(checkPrivateDir(d)).toBe(true);
+  });
+
+  it('refuses our own folder open to others, without changing it', () => {
+    const d = join(dir, 'open');
+    mkdirSync(d);
+    chmodSync(d, 0o777);
+    const e = refusal(() => checkPrivateDir(d));
+    expect(e.code).toBe('INSECURE_RUNTIME_DIR');
+    expect(e.message).toBe(`${d} is open to other users (mode 0777): they could replace the daemon's socket.`);
+    expect(mode(d)).toBe(0o777);
+  });
+
+  it('refuses a symlink to our own private folder', () => {
+    const real = join(dir, 'real');
+    mkdirSync(real, { mode: 0o700 });
+    symlinkSync(real, join(dir, 'link'));
+    expect(refusal(() => checkPrivateDir(join(dir, 'link'))).code).toBe('INSECURE_RUNTIME_DIR');
+  });
+});
