@@ -48,4 +48,8 @@ if (!fs.existsSync(main)) {
 }
 
 // Through Function: old parsers never see import(), which they could not parse.
-new Function('url', 'return import(url)')(require('url').pathToFileURL(main).href);
+new Function('url', 'return import(url)')(require('url').pathToFileURL(main).href).catch(function (e) {
+  // A module that cannot load (a dependency missing from node_modules) is an install problem.
+  fail(['could not load ' + main + ': ' + (e && e.message ? e.message : String(e)),
+    'Reinstall tmuxcodex (npm install -g tmuxcodex, or npm install in its folder).']);
+});
