@@ -12,6 +12,7 @@ import type { KillResult } from '../../daemon/protocol.js';
 import { age, printJson, table } from '../output.js';
 import { contextText, gitLine, prLabel } from '../../ui/git-line.js';
 import { switchToPane } from '../session-attach.js';
+import { daemonIfAgents, sayNoAgents } from '../read-only.js';
 
 /** The single AGENT positional, or a usage error. */
 /** The AGENT positional (name or id), with extra more positionals allowed after it. */
@@ -33,7 +34,11 @@ export const list: Command = {
   summary: 'one row per agent: name, id, profile, state, pane, branch → target, context used, git, pull request, port, age, folder',
   options: {},
   async run(ctx) {
-    const client = await ctx.daemon();
+    const client = await daemonIfAgents(ctx);
+    if (!client) {
+      sayNoAgents(ctx);
+      return ctx.json ? printJson({ agents: [] }) : void process.stdout.write('no agents\n');
+    }
     const res = await client.request('list', {});
     client.close();
     // A daemon running on its defaults because the config is broken says so at every look.
