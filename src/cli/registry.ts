@@ -35,6 +35,7 @@ const LOADERS: Record<string, Loader> = {
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,
+  completion: async () => (await import('./commands/completion.js')).completion,
 };
 
 const ALIASES: Record<string, string> = { ls: 'list' };
