@@ -36,6 +36,7 @@ const LOADERS: Record<string, Loader> = {
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,
   completion: async () => (await import('./commands/completion.js')).completion,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
 };
 
 const ALIASES: Record<string, string> = { ls: 'list' };
