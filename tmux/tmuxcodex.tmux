@@ -23,7 +23,8 @@ say() {
     while [ "$tries" -gt 0 ]; do
       clients=$(tmux list-clients -F '#{client_name}' 2>/dev/null) || exit 0 # the server is gone
       if [ -n "$clients" ]; then
-        tmux display-message -d 15000 "tmuxcodex: $1" 2>/dev/null
+        # -d came in tmux 3.2; an older tmux shows the message for its display-time instead.
+        tmux display-message -d 15000 "tmuxcodex: $1" 2>/dev/null || tmux display-message "tmuxcodex: $1" 2>/dev/null
         exit 0
       fi
       tries=$((tries - 1))
