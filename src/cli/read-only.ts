@@ -3,7 +3,7 @@
 // server, agents in the journal). Otherwise they answer "no agents" and say which server they asked,
 // since a user outside tmux easily asks tmux's default server instead of the one their agents run on.
 import { readFileSync } from 'node:fs';
-import { TmuxcodexError } from '../errors.js';
+import { TmuxcodexError, usageError } from '../errors.js';
 import { daemonPaths, ensurePrivateDir } from '../daemon/protocol.js';
 import { checkTmux, tmuxOnce } from '../tmux/binary.js';
 import { tmux } from '../tmux/command.js';
@@ -64,4 +64,15 @@ export function describeServer(ctx: CommandContext): string {
 export function sayNoAgents(ctx: CommandContext): void {
   process.stderr.write(`tmuxcodex: no agents: asked ${describeServer(ctx)}, which has no tmuxcodex daemon and no agents session.\n` +
     '  Agents on another tmux server: add -L NAME or -S PATH (as with tmux). To start here: tmuxcodex up\n');
+}
+
+/**
+ * The daemon for a command on one agent; with no daemon and no agents there is no such agent, so
+ * that is said (naming the server asked) without starting a daemon to find out.
+ */
+export async function daemonForAgent(ctx: CommandContext, agent: string): Promise<DaemonClient> {
+  const client = await daemonIfAgents(ctx);
+  if (client) return client;
+  throw usageError('AGENT_NOT_FOUND', `No agent is called "${agent}": asked ${describeServer(ctx)}, which has no tmuxcodex daemon and no agents session.`,
+    'Agents on another tmux server: add -L NAME or -S PATH (as with tmux). To start here: tmuxcodex up');
 }

@@ -1,6 +1,7 @@
 // Read-only commands with no daemon and no agents (the usual mistake: asking tmux's default server
 // from outside tmux while the agents run on another): they start no daemon, answer "no agents", and
-// say on stderr which server they asked and how to ask another. With agent panes there, they still
+// say on stderr which server they asked and how to ask another; a command on one agent says there
+// is no such agent there. With agent panes there, they still
 // start the daemon, which rebuilds the agents from tmux.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -52,6 +53,16 @@ describe('with no daemon and no agents', () => {
     expect(out.rows.map((r) => [r.branch, r.agent])).toEqual([['main', null]]);
     expect(out.pairs).toEqual([]);
     expect(res.stderr).toContain('no agents: asked the tmux server');
+    expect(daemonStarted(ts.server.socketPath)).toBe(false);
+  });
+
+  it.each([
+    ['kill', ['kill', 'a1']], ['capture', ['capture', 'a1']], ['send', ['send', 'a1', 'hello']], ['wait', ['wait', 'a1', '--idle', '--timeout', '1']],
+  ])('%s of an agent says there is none there, naming the server, and starts no daemon', async (_label, args) => {
+    const res = await cli(ts, args, { cwd: repo });
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toContain(`No agent is called "a1": asked the tmux server -L ${ts.socketName} (${ts.server.socketPath}), which has no tmuxcodex daemon and no agents session.`);
+    expect(res.stderr).toMatch(/add -L NAME or -S PATH/);
     expect(daemonStarted(ts.server.socketPath)).toBe(false);
   });
 
