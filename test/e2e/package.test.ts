@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import { tmux } from '../../src/tmux/command.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -35,7 +36,7 @@ beforeAll(async () => {
   // A copy of the sources without dist/ (the checkout's own dist/ is left alone: other tests run it).
   const src = join(ts.root, 'src-copy');
   mkdirSync(src);
-  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'src', 'tmux']) cpSync(join(ROOT, f), join(src, f), { recursive: true });
+  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'tmuxcodex.tmux', 'src', 'tmux']) cpSync(join(ROOT, f), join(src, f), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'));
   const packDir = join(ts.root, 'pack');
   mkdirSync(packDir);
@@ -54,7 +55,7 @@ afterAll(async () => {
 describe('the npm package', () => {
   it('holds the built program, the launcher and the tmux plugin, and no tests or TypeScript sources', () => {
     expect(tarball).toMatch(new RegExp(`${PKG.name}-${PKG.version.replace(/\./g, '\\.')}\\.tgz$`));
-    for (const f of ['package.json', 'README.md', 'src/bin/launch.cjs', 'dist/bin/tmuxcodex.js', 'dist/bin/tmuxcodexd.js', 'dist/version.js', 'tmux/tmuxcodex.tmux']) expect(packed, f).toContain(f);
+    for (const f of ['package.json', 'README.md', 'src/bin/launch.cjs', 'dist/bin/tmuxcodex.js', 'dist/bin/tmuxcodexd.js', 'dist/version.js', 'tmux/tmuxcodex.tmux', 'tmuxcodex.tmux']) expect(packed, f).toContain(f);
     expect(packed.filter((f) => f.startsWith('test/') || f.startsWith('scripts/') || (f.startsWith('src/') && f !== 'src/bin/launch.cjs'))).toEqual([]);
   });
 
@@ -83,5 +84,14 @@ describe('the npm package', () => {
     expect(status.version).toBe(PKG.version);
     expect(readFileSync(`/proc/${status.pid}/cmdline`, 'utf8')).toContain(join(prefix, 'lib/node_modules', PKG.name, 'dist/bin/tmuxcodexd.js'));
     expect(existsSync(join(ts.root, 'src-copy/dist/bin/tmuxcodex.js'))).toBe(true);
+  });
+
+  it('carries the tmux plugin, which binds its keys from the installed copy', async () => {
+    const plugin = join(prefix, 'lib/node_modules', PKG.name, 'tmux/tmuxcodex.tmux');
+    await ts.tmux(tmux.raw('set-environment', '-g', 'PATH', npmEnv.PATH!));
+    await ts.tmux(tmux.runShell(plugin));
+    expect((await ts.tmux(tmux.showGlobalOption('@tmuxcodex-plugin-status'))).trim()).toBe('keys bound (prefix + a)');
+    const keys = await ts.tmux(tmux.raw('list-keys', '-T', 'tmuxcodex'));
+    expect(keys).toContain(join(prefix, 'lib/node_modules', PKG.name, 'dist/bin/tmuxcodex.js'));
   });
 });
