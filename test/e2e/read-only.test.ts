@@ -12,7 +12,7 @@ import { cli, CLI } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import { tmux } from '../../src/tmux/command.js';
-import { tmuxSocketDir } from '../../src/tmux/binary.js';
+import { tmuxBinary, tmuxSocketDir } from '../../src/tmux/binary.js';
 
 let ts: TestServer;
 let repo: string;
@@ -79,7 +79,7 @@ describe('with no daemon and no agents', () => {
     expect(first.exitCode).toBe(0);
     expect(String(first.stderr)).toContain(`asked tmux's default server (${defaultSocket}; not inside tmux, no -L or -S given)`);
     // A default server with a session of its own, none of tmuxcodex's.
-    await execa('tmux', ['-f', '/dev/null', 'new-session', '-d', '-s', 'work', 'sleep 600'], { env: ts.env, extendEnv: false });
+    await execa(tmuxBinary(ts.env), ['-f', '/dev/null', 'new-session', '-d', '-s', 'work', 'sleep 600'], { env: ts.env, extendEnv: false });
     try {
       const second = await run();
       expect(second.exitCode).toBe(0);
@@ -87,7 +87,7 @@ describe('with no daemon and no agents', () => {
       expect(String(second.stderr)).toContain(`asked tmux's default server (${defaultSocket}`);
       expect(daemonStarted(defaultSocket)).toBe(false);
     } finally {
-      await execa('tmux', ['kill-server'], { env: ts.env, extendEnv: false, reject: false });
+      await execa(tmuxBinary(ts.env), ['kill-server'], { env: ts.env, extendEnv: false, reject: false });
     }
   });
 });
