@@ -35,6 +35,8 @@ _tmuxcodex_ask() {
 }
 
 _tmuxcodex() {
+  # Under zsh's bashcompinit, COMP_WORDS is indexed from 0 only with ksharrays (as in bash).
+  [[ -n "\${ZSH_VERSION:-}" ]] && setopt localoptions ksharrays
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" valued="" npos=0 i w
   _tmuxcodex_server=()
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
