@@ -30,7 +30,12 @@ async function main(argv: string[]): Promise<number> {
   // An unknown command is the mistake to report, before options it does not have are judged.
   if (first !== null && !isCommandWord(first)) throw unknownCommand(first);
   const command = first ? await loadCommand(first) : null;
-  const parsed = parseArgv(argv, () => command?.options ?? null);
+  let parsed;
+  try {
+    parsed = parseArgv(argv, () => command?.options ?? null);
+  } catch (e) {
+    throw command ? (await import('../cli/sub-action.js')).subActionErrorOr(e, command, argv) : e;
+  }
   if (parsed.command === 'help' && parsed.positionals[0] === 'agents') {
     process.stdout.write((await import('../cli/guides/agents.js')).AGENTS_GUIDE);
     return 0;

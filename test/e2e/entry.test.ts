@@ -87,6 +87,15 @@ describe('an unknown command', () => {
     expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'UNKNOWN_COMMAND', message: 'Unknown command "lst". Did you mean `list`?' } });
   });
 
+  it('a mistyped sub-action is named before the options it would judge (the same rule, one level down)', async () => {
+    const daemon = await launch(LAUNCHER, ['daemon', 'strat', '--foo']);
+    expect(daemon.exitCode).toBe(2);
+    expect(daemon.stderr).toMatch(/Unknown daemon action "strat"\. Did you mean `daemon start`\?\n\s+Use one of: start, stop, status, run\./);
+    expect((await launch(LAUNCHER, ['hooks', 'instal', '--claude', '--bogus'])).stderr).toMatch(/Unknown hooks action "instal"\. Did you mean `hooks install`\?/);
+    // A right sub-action with a wrong option: the option is the mistake.
+    expect((await launch(LAUNCHER, ['daemon', 'status', '--bogus'])).stderr).toMatch(/Unknown option --bogus for `daemon`/);
+  });
+
   it('after help is one too', async () => {
     const res = await launch(LAUNCHER, ['help', 'lisst']);
     expect(res.exitCode).toBe(2);
