@@ -34,7 +34,7 @@ export function hooksCheck(ctx: CommandContext): Check {
   const read = (path: string) => { try { return readFileSync(path, 'utf8'); } catch { return ''; } };
   const claude = claudeSettingsFile(claudeConfigDir(ctx.env));
   const codex = join(codexHome(ctx.env), 'config.toml');
-  const claudeOn = /hook['"]? claude/.test(read(claude)) || read(claude).includes(' hook claude');
+  const claudeOn = read(claude).includes(' hook claude');
   const codexOn = /"hook",\s*"codex"/.test(read(codex));
   const detail = `Claude Code (${claude}): ${claudeOn ? 'installed' : 'not installed'}; Codex (${codex}): ${codexOn ? 'installed' : 'not installed'}`;
   // Optional: without them, states come from the transcripts alone.
