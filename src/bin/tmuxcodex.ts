@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CLI entry: parse global flags and the command, run it, turn errors into messages and exit codes.
 import { GLOBAL_OPTIONS, asksForJson, findCommandWord, parseArgv, type OptionSpecs } from '../cli/args.js';
-import { allCommands, loadCommand, COMMAND_NAMES } from '../cli/registry.js';
+import { allCommands, isCommandWord, loadCommand, unknownCommand } from '../cli/registry.js';
 import { reportError } from '../cli/output.js';
 import { usageError } from '../errors.js';
 import { resolveServer } from '../tmux/binary.js';
@@ -27,17 +27,26 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  // An unknown command is the mistake to report, before options it does not have are judged.
+  if (first !== null && !isCommandWord(first)) throw unknownCommand(first);
   const command = first ? await loadCommand(first) : null;
-  const parsed = parseArgv(argv, () => command?.options ?? null);
+  let parsed;
+  try {
+    parsed = parseArgv(argv, () => command?.options ?? null);
+  } catch (e) {
+    throw command ? (await import('../cli/sub-action.js')).subActionErrorOr(e, command, argv) : e;
+  }
   if (parsed.command === 'help' && parsed.positionals[0] === 'agents') {
     process.stdout.write((await import('../cli/guides/agents.js')).AGENTS_GUIDE);
     return 0;
   }
+  const helpTopic = parsed.command === 'help' ? parsed.positionals[0] : undefined;
+  if (helpTopic !== undefined && !isCommandWord(helpTopic)) throw unknownCommand(helpTopic);
   if (parsed.options.help || parsed.command === 'help' || parsed.command === null) {
     process.stdout.write(await help(parsed.command === 'help' ? await loadCommand(parsed.positionals[0] ?? '') : command));
     return parsed.command === null && !parsed.options.help ? 2 : 0;
   }
-  if (!command) throw usageError('UNKNOWN_COMMAND', `Unknown command "${parsed.command}".`, `Commands: ${COMMAND_NAMES.join(', ')}. Run \`tmuxcodex --help\`.`);
+  if (!command) throw unknownCommand(parsed.command);
   const o = parsed.options;
   if (o['socket-name'] && o['socket-path']) throw usageError('TWO_SERVERS', 'Give either -L NAME or -S PATH, not both.');
   const env = process.env;

@@ -1,5 +1,7 @@
 // The command table: names and aliases -> lazily imported command modules (keeps start-up fast).
 import type { Command } from './command.js';
+import { usageError, type TmuxcodexError } from '../errors.js';
+import { nearest } from './suggest.js';
 
 type Loader = () => Promise<Command>;
 
@@ -33,11 +35,28 @@ const LOADERS: Record<string, Loader> = {
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,
+  completion: async () => (await import('./commands/completion.js')).completion,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
 };
 
 const ALIASES: Record<string, string> = { ls: 'list' };
 
 export const COMMAND_NAMES: readonly string[] = Object.keys(LOADERS);
+
+/** Every word that names a command: names, aliases and `help`. */
+export const COMMAND_WORDS: readonly string[] = [...COMMAND_NAMES, ...Object.keys(ALIASES), 'help'];
+
+/** Whether word names a command (or an alias, or help). */
+export function isCommandWord(word: string): boolean {
+  return COMMAND_WORDS.includes(word);
+}
+
+/** The error for a word that names no command, with the nearest command when one is close. */
+export function unknownCommand(word: string): TmuxcodexError {
+  const near = nearest(word, COMMAND_WORDS);
+  return usageError('UNKNOWN_COMMAND', `Unknown command "${word}".${near ? ` Did you mean \`${near}\`?` : ''}`,
+    `Commands: ${COMMAND_NAMES.join(', ')}. Run \`tmuxcodex --help\`.`);
+}
 
 /** The command called name (or an alias of it), or null. */
 export async function loadCommand(name: string): Promise<Command | null> {

@@ -19,19 +19,28 @@ export function parseTmuxVersion(text: string): [number, number] | null {
   return [Number(m[1]), Number(m[2])];
 }
 
+/** `tmux -V` as tmux prints it ("tmux 3.3a"); throws the run error when tmux is missing or fails. */
+export async function tmuxVersionText(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return (await run(tmuxBinary(env), toArgv({}, tmux.version()).slice(1), { timeoutMs: 5000 })).stdout.trim();
+}
+
+/** Whether tmux version v has what tmuxcodex needs (control-mode subscriptions, popups: 3.2). */
+export function tmuxIsNewEnough(v: readonly [number, number] | null): boolean {
+  return v !== null && (v[0] > MIN_TMUX[0] || (v[0] === MIN_TMUX[0] && v[1] >= MIN_TMUX[1]));
+}
+
 /** Checks that tmux exists and is new enough; returns its version string. */
 export async function checkTmux(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const bin = tmuxBinary(env);
   let out: string;
   try {
-    out = (await run(bin, toArgv({}, tmux.version()).slice(1), { timeoutMs: 5000 })).stdout.trim();
+    out = await tmuxVersionText(env);
   } catch (e) {
     const missing = e instanceof ProcessError && e.exitCode === null;
     throw usageError('TMUX_NOT_FOUND', missing ? `tmux was not found (tried \`${bin}\`).` : `\`${bin} -V\` failed: ${(e as Error).message}`,
       `Install tmux ${MIN_TMUX.join('.')} or newer (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux).`);
   }
-  const v = parseTmuxVersion(out);
-  if (!v || v[0] < MIN_TMUX[0] || (v[0] === MIN_TMUX[0] && v[1] < MIN_TMUX[1])) {
+  if (!tmuxIsNewEnough(parseTmuxVersion(out))) {
     throw usageError('TMUX_TOO_OLD', `tmuxcodex needs tmux ${MIN_TMUX.join('.')} or newer, but \`${bin} -V\` says "${out}".`,
       'Control-mode subscriptions (refresh-client -B) and split-window -e arrived in tmux 3.2; upgrade tmux.');
   }

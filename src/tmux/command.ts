@@ -199,6 +199,9 @@ export const tmux = {
   /** A popup running a shell command line, closed when it exits. */
   displayPopup: (shellCommand: string, o: { title: string; width: string; height: string }) =>
     c('display-popup', '-E', '-d', '#{pane_current_path}', '-T', literalForFormat(o.title), '-w', o.width, '-h', o.height, shellCommand),
+  /** What stands in for a popup on a tmux without popups (before 3.2): a window running the line. */
+  windowForPopup: (shellCommand: string, o: { title: string }) =>
+    c('new-window', '-c', '#{pane_current_path}', '-n', literalForFormat(o.title), shellCommand),
   /** Runs then when format expands to something true (not empty, not 0), else otherwise; no shell. */
   ifFormat: (format: string, then: TmuxCommand, otherwise: TmuxCommand) => c('if-shell', '-F', format, toControlLine(then), toControlLine(otherwise)),
   /** Shows text in the status line for a moment. */

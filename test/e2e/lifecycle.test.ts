@@ -495,6 +495,15 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
       expect(res.stdout + res.stderr).toContain(OTHER);
     });
 
+    it('doctor names the two versions as a problem, with daemon stop as the fix', async () => {
+      const res = await cli(ts, ['doctor', '--json']);
+      expect(res.exitCode).toBe(1);
+      const daemon = (JSON.parse(res.stdout) as { checks: { name: string; ok: boolean; detail: string; fix: string | null }[] }).checks.find((c) => c.name === 'daemon')!;
+      expect(daemon.ok).toBe(false);
+      expect(daemon.detail).toBe(`running (pid ${process.pid}), version ${OTHER}; this CLI is ${VERSION}`);
+      expect(daemon.fix).toMatch(/^tmuxcodex daemon stop/);
+    });
+
     it('daemon stop, as the message advises, stops the other daemon', async () => {
       const res = await cli(ts, ['daemon', 'stop']);
       expect(res.exitCode, res.stderr).toBe(0);

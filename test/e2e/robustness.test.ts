@@ -376,6 +376,8 @@ describe('start-up errors: a broken config, a runtime folder that is a file', ()
     mkdirSync(join(config, '..'), { recursive: true });
     writeFileSync(config, 'session: agents\nlayout:\n  sidebarWidth: 5\n');
     try {
+      // Started outright: with no agents anywhere, list alone no longer starts a daemon (issue 13).
+      expect((await cli(ts, ['daemon', 'start'])).exitCode).toBe(0);
       const [res, took] = await elapsed(() => cli(ts, ['list']));
       expect(res.exitCode, res.stderr).toBe(0);
       expect(took).toBeLessThan(slack(5000));

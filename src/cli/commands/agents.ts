@@ -12,6 +12,7 @@ import type { KillResult } from '../../daemon/protocol.js';
 import { age, printJson, table } from '../output.js';
 import { contextText, gitLine, prLabel } from '../../ui/git-line.js';
 import { switchToPane } from '../session-attach.js';
+import { daemonForAgent, daemonIfAgents, sayNoAgents } from '../read-only.js';
 
 /** The single AGENT positional, or a usage error. */
 /** The AGENT positional (name or id), with extra more positionals allowed after it. */
@@ -33,7 +34,11 @@ export const list: Command = {
   summary: 'one row per agent: name, id, profile, state, pane, branch → target, context used, git, pull request, port, age, folder',
   options: {},
   async run(ctx) {
-    const client = await ctx.daemon();
+    const client = await daemonIfAgents(ctx);
+    if (!client) {
+      sayNoAgents(ctx);
+      return ctx.json ? printJson({ agents: [] }) : void process.stdout.write('no agents\n');
+    }
     const res = await client.request('list', {});
     client.close();
     // A daemon running on its defaults because the config is broken says so at every look.
@@ -88,7 +93,7 @@ export const kill: Command = {
     const agent = agentArg(ctx);
     let children = str(ctx, 'children');
     if (children !== null && children !== 'kill' && children !== 'keep') throw usageError('BAD_CHILDREN', `--children takes kill or keep, not "${children}".`);
-    const client = await ctx.daemon();
+    const client = await daemonForAgent(ctx, agent);
     const request = () => client.request('kill', { agent, force: flag(ctx, 'force'), keepWorktree: flag(ctx, 'keep-worktree'), children: children as 'kill' | 'keep' | null });
     let res;
     try {
@@ -197,7 +202,7 @@ export const send: Command = {
   async run(ctx) {
     const agent = agentArg(ctx, 1);
     const text = await sendText(ctx);
-    const client = await ctx.daemon();
+    const client = await daemonForAgent(ctx, agent);
     const res = await client.request('send', { agent, text, enter: !flag(ctx, 'no-enter') });
     client.close();
     if (ctx.json) printJson(res);
@@ -212,8 +217,9 @@ export const capture: Command = {
   async run(ctx) {
     const lines = (ctx.options.lines as number | undefined) ?? 0;
     if (!Number.isInteger(lines) || lines < 0) throw usageError('BAD_NUMBER', `--lines needs a whole number of 0 or more, not ${lines}.`);
-    const client = await ctx.daemon();
-    const res = await client.request('capture', { agent: agentArg(ctx), lines });
+    const agent = agentArg(ctx);
+    const client = await daemonForAgent(ctx, agent);
+    const res = await client.request('capture', { agent, lines });
     client.close();
     if (ctx.json) printJson(res);
     else process.stdout.write(res.text + '\n');
@@ -237,7 +243,7 @@ export const wait: Command = {
     const timeout = ctx.options.timeout as number | undefined;
     // Node timers hold at most 2^31-1 ms (about 24 days); a longer one would fire at once.
     if (timeout !== undefined && !(timeout > 0 && timeout * 1000 <= 2 ** 31 - 1)) throw usageError('BAD_NUMBER', `--timeout needs a number of seconds from 0 to 2147483 (about 24 days), not ${timeout}.`);
-    const client = await ctx.daemon();
+    const client = await daemonForAgent(ctx, agent);
     const res = await client.request('wait', { agent, until: chosen[0]!, timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
     client.close();
     if (ctx.json) printJson(res);

@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import type { AgentRecord } from '../../core/agent.js';
 import type { DaemonEvent } from '../../daemon/protocol.js';
+import { daemonIfAgents, sayNoAgents } from '../read-only.js';
 
 /** Fields whose change is worth telling apart, in the order they are named. */
 const FIELDS = ['state', 'context', 'git', 'conversation', 'pr', 'sessionId', 'paneId', 'exitCode'] as const;
@@ -36,9 +37,15 @@ export const events: Command = {
   summary: 'the agents now and, with --follow, each change as it happens (spawned, state, context, git, exited, attention)',
   options: { follow: { type: 'boolean', help: 'keep streaming events until interrupted' } },
   async run(ctx) {
-    const client = await ctx.daemon();
-    const known = new Map<string, AgentRecord>();
     const follow = flag(ctx, 'follow');
+    // Following waits for agents to come, so it needs a daemon; a look at the agents now does not.
+    const client = follow ? await ctx.daemon() : await daemonIfAgents(ctx);
+    if (!client) {
+      sayNoAgents(ctx);
+      if (ctx.json) process.stdout.write(JSON.stringify({ event: 'snapshot', agents: [] }) + '\n');
+      return;
+    }
+    const known = new Map<string, AgentRecord>();
     if (follow) {
       client.onEvent((e) => {
         const before = 'agent' in e ? known.get(e.agent.id) : undefined;

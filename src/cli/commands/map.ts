@@ -4,7 +4,11 @@ import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { loadConfig } from '../../config/load.js';
 import { findWorktreeTop } from '../../git/find-top.js';
-import type { MapCell } from '../../git/mergemap.js';
+import { computeMergeMap, type MapCell } from '../../git/mergemap.js';
+import { worktreeRoot } from '../../git/repo.js';
+import { defaultBranch } from '../../git/worktree.js';
+import { usageError } from '../../errors.js';
+import { daemonIfAgents, sayNoAgents } from '../read-only.js';
 import { age, printJson, table } from '../output.js';
 
 /** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
@@ -16,6 +20,13 @@ function cellText(c: MapCell | null): string {
   return `${counts} clean`;
 }
 
+/** The map when no daemon runs and no agents exist: the targets with no rows, as the daemon would answer. */
+async function mapWithoutAgents(cwd: string, targets: string[]) {
+  const repo = await worktreeRoot(cwd);
+  if (!repo) throw usageError('NOT_IN_GIT_REPO', `${cwd} is not inside a git repository.`, 'Run `tmuxcodex map` inside the repository.');
+  return computeMergeMap(repo, targets.length ? targets : [(await defaultBranch(repo)) ?? 'main'], []);
+}
+
 export const map: Command = {
   name: 'map',
   usage: 'map [--targets main,consumer]',
@@ -25,8 +36,9 @@ export const map: Command = {
     const given = str(ctx, 'targets');
     const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: findWorktreeTop(ctx.cwd), env: ctx.env });
     const targets = given ? given.split(',').map((t) => t.trim()).filter(Boolean) : config.targets;
-    const client = await ctx.daemon();
-    const res = await client.request('map', { cwd: ctx.cwd, targets });
+    const client = await daemonIfAgents(ctx);
+    const res = client ? await client.request('map', { cwd: ctx.cwd, targets }) : await mapWithoutAgents(ctx.cwd, targets);
+    if (!client) sayNoAgents(ctx);
     if (ctx.json) return printJson(res);
     const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agent ?? '-', r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
       ...res.targets.map((t) => cellText(r.targets[t] ?? null)), r.condition ?? '']);

@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
 import { literalForFormat, shellWord, tmux, type TmuxCommand } from '../../tmux/command.js';
-import { tmuxOnce } from '../../tmux/binary.js';
+import { parseTmuxVersion, tmuxOnce, tmuxVersionText } from '../../tmux/binary.js';
 
 export const KEY_TABLE = 'tmuxcodex';
 const KEY_OPTION = '@tmuxcodex-key';
@@ -18,9 +18,18 @@ function cliLine(...args: string[]): string {
   return [literalForFormat(shellWord(process.execPath)), literalForFormat(shellWord(CLI)), ...args].join(' ');
 }
 
-/** A popup that runs the CLI and stays open until Enter, so its answer (or error) can be read. */
-function popup(title: string, ...args: string[]): TmuxCommand {
-  return tmux.displayPopup(`${cliLine(...args)}; printf '\\n%s' 'press Enter to close'; read _`, { title, width: '80%', height: '60%' });
+/** Whether this tmux has display-popup (tmux 3.2); without it the keys open windows instead. */
+export function hasPopups(version: readonly [number, number] | null): boolean {
+  return version !== null && (version[0] > 3 || (version[0] === 3 && version[1] >= 2));
+}
+
+/**
+ * A popup that runs the CLI and stays open until Enter, so its answer (or error) can be read; on a
+ * tmux without popups, a window that does the same.
+ */
+function popup(popups: boolean, title: string, ...args: string[]): TmuxCommand {
+  const line = `${cliLine(...args)}; printf '\\n%s' 'press Enter to close'; read _`;
+  return popups ? tmux.displayPopup(line, { title, width: '80%', height: '60%' }) : tmux.windowForPopup(line, { title });
 }
 
 /**
@@ -33,34 +42,34 @@ export function forAgent(command: TmuxCommand): TmuxCommand {
 }
 
 /** Asks y/n with a prompt naming the agent (prompt is a format), then runs the CLI in a popup. */
-function confirmThen(prompt: string, title: string, ...args: string[]): TmuxCommand {
-  return forAgent(tmux.confirmBefore(`${prompt} (y/n)`, popup(title, ...args)));
+function confirmThen(popups: boolean, prompt: string, title: string, ...args: string[]): TmuxCommand {
+  return forAgent(tmux.confirmBefore(`${prompt} (y/n)`, popup(popups, title, ...args)));
 }
 
 interface Binding { key: string; help: string; command: TmuxCommand }
 
-/** The bindings of the tmuxcodex key table. */
-export function bindings(): Binding[] {
+/** The bindings of the tmuxcodex key table (results in popups, or in windows on a tmux without them). */
+export function bindings(popups = true): Binding[] {
   const agent = '#{@tmuxcodex-name}';
   const branchToTarget = '#{@tmuxcodex-branch} into #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}';
   return [
-    { key: 'n', help: 'spawn an agent: a form asks for profile, name, worktree, target and task', command: popup('tmuxcodex spawn', 'spawn', '--ask') },
+    { key: 'n', help: 'spawn an agent: a form asks for profile, name, worktree, target and task', command: popup(popups, 'tmuxcodex spawn', 'spawn', '--ask') },
     { key: 'M', help: 'merge the agent\'s branch into its target (a merge commit), then stop it and remove its worktree',
-      command: confirmThen(`Merge ${branchToTarget} (merge commit), then stop ${agent} and remove its worktree?`, 'tmuxcodex merge', 'merge', '#{pane_id}') },
+      command: confirmThen(popups, `Merge ${branchToTarget} (merge commit), then stop ${agent} and remove its worktree?`, 'tmuxcodex merge', 'merge', '#{pane_id}') },
     { key: 'S', help: 'squash-merge the agent\'s branch into its target, then stop it and remove its worktree',
-      command: confirmThen(`Squash-merge ${branchToTarget} as one commit, then stop ${agent} and remove its worktree?`, 'tmuxcodex merge --squash', 'merge', '--squash', '#{pane_id}') },
+      command: confirmThen(popups, `Squash-merge ${branchToTarget} as one commit, then stop ${agent} and remove its worktree?`, 'tmuxcodex merge --squash', 'merge', '--squash', '#{pane_id}') },
     { key: 'P', help: 'push the agent\'s branch and open a pull request against its target',
-      command: confirmThen(`Push #{@tmuxcodex-branch} and open a pull request against #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}?`, 'tmuxcodex pr', 'pr', '#{pane_id}') },
+      command: confirmThen(popups, `Push #{@tmuxcodex-branch} and open a pull request against #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}?`, 'tmuxcodex pr', 'pr', '#{pane_id}') },
     { key: 'x', help: 'stop the agent; uncommitted work is archived before its worktree is removed',
-      command: confirmThen(`Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', '#{pane_id}') },
+      command: confirmThen(popups, `Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', '#{pane_id}') },
     { key: 'f', help: 'a fresh session of the agent (a handoff brief goes to the new one)',
-      command: confirmThen(`Start a fresh session of ${agent}? Its current session is stopped and the new one gets a handoff brief.`, 'tmuxcodex fresh', 'fresh', '#{pane_id}') },
+      command: confirmThen(popups, `Start a fresh session of ${agent}? Its current session is stopped and the new one gets a handoff brief.`, 'tmuxcodex fresh', 'fresh', '#{pane_id}') },
     { key: 's', help: 'fold the sidebar away, or back', command: tmux.runShell(cliLine('sidebar', '--toggle')) },
     { key: 'w', help: 'jump to the next agent waiting for you', command: tmux.runShell(cliLine('focus', '--waiting')) },
     ...Array.from({ length: 9 }, (_, i) => ({ key: String(i + 1), help: i === 0 ? 'jump to agent 1 (to 9), oldest first' : '', command: tmux.runShell(cliLine('focus', '--index', String(i + 1))) })),
-    { key: 'm', help: 'the merge map, in a popup', command: popup('tmuxcodex map', 'map') },
-    { key: 'l', help: 'the agents, in a popup', command: popup('tmuxcodex list', 'list') },
-    { key: '?', help: 'these keys', command: popup('tmuxcodex keys', 'plugin', '--keys') },
+    { key: 'm', help: 'the merge map, in a popup', command: popup(popups, 'tmuxcodex map', 'map') },
+    { key: 'l', help: 'the agents, in a popup', command: popup(popups, 'tmuxcodex list', 'list') },
+    { key: '?', help: 'these keys', command: popup(popups, 'tmuxcodex keys', 'plugin', '--keys') },
   ];
 }
 
@@ -105,8 +114,15 @@ export const plugin: Command = {
       await tmuxOnce(server, tmux.message(`tmuxcodex: prefix + ${prefixKey} is already bound (${existing.replace(/^bind-key\s+(-r\s+)?-T prefix \S+\s+/, '')}); set @tmuxcodex-key to another key before loading the plugin`), ctx.env).catch(() => {});
       throw usageError('KEY_TAKEN', `prefix + ${prefixKey} is already bound to something else; tmuxcodex left it alone.`, 'Choose another key: set -g @tmuxcodex-key KEY (before the run-shell line in tmux.conf).');
     }
+    const version = await tmuxVersionText(ctx.env);
+    const popups = hasPopups(parseTmuxVersion(version));
     await tmuxOnce(server, tmux.bindKey('prefix', prefixKey, tmux.switchKeyTable(KEY_TABLE)), ctx.env);
-    for (const b of bindings()) await tmuxOnce(server, tmux.bindKey(KEY_TABLE, b.key, b.command), ctx.env);
+    for (const b of bindings(popups)) await tmuxOnce(server, tmux.bindKey(KEY_TABLE, b.key, b.command), ctx.env);
+    if (!popups) {
+      const note = `tmuxcodex: ${version} has no popups (tmux 3.2 brought them): the keys show their results in a new window instead`;
+      process.stdout.write(`${note}\n`);
+      await tmuxOnce(server, tmux.message(note), ctx.env).catch(() => {}); // no client attached yet: stdout said it
+    }
     await addStatusSegment(server, ctx.env);
   },
 };

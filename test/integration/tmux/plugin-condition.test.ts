@@ -1,11 +1,13 @@
 // The plugin's "is this pane an agent's?" check on a real tmux server: every agent id counts,
 // including those that start with "0" (if-shell -F takes any value starting with "0" as false, so
-// one agent in sixteen was "not an agent" to the M/S/P/x/f keys); a pane with no id does not.
+// one agent in sixteen was "not an agent" to the M/S/P/x/f keys); a pane with no id does not. And on
+// a tmux without popups (before 3.2) the keys open a window instead, which tmux accepts.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmux } from '../../../src/tmux/command.js';
-import { forAgent } from '../../../src/cli/commands/plugin.js';
+import { bindings, forAgent, hasPopups } from '../../../src/cli/commands/plugin.js';
+import { parseTmuxVersion } from '../../../src/tmux/binary.js';
 import { createTestServer } from '../../helpers/tmux-server.js';
 
 const ts = createTestServer('plugin-condition');
@@ -36,5 +38,26 @@ describe('forAgent', () => {
 
   it('takes a pane without an id as not an agent', async () => {
     expect(await branchFor(null)).toBe('not an agent');
+  });
+});
+
+describe('a tmux without popups (before 3.2)', () => {
+  it('is told apart by its version', () => {
+    expect(hasPopups(parseTmuxVersion('tmux 3.1c'))).toBe(false);
+    expect(hasPopups(parseTmuxVersion('tmux 2.9a'))).toBe(false);
+    expect(hasPopups(parseTmuxVersion('tmux 3.2'))).toBe(true);
+    expect(hasPopups(parseTmuxVersion('tmux 3.3a'))).toBe(true);
+    expect(hasPopups(parseTmuxVersion('tmux next-3.5'))).toBe(true);
+  });
+
+  it('gets keys that open a window running the command instead of a popup; tmux accepts them', async () => {
+    for (const b of bindings(false)) await ts.tmux(tmux.bindKey('tmuxcodex-nopopup', b.key, b.command));
+    const keys = await ts.tmux(tmux.raw('list-keys', '-T', 'tmuxcodex-nopopup'));
+    expect(keys).not.toContain('display-popup');
+    const map = keys.split('\n').find((l) => /-T tmuxcodex-nopopup m /.test(l))!;
+    expect(map).toMatch(/new-window -c "#\{pane_current_path\}" -n "tmuxcodex map" /);
+    expect(map).toContain("map; printf");
+    // With popups (tmux 3.2 and later) the same key opens a popup.
+    expect(bindings(true).find((b) => b.key === 'm')!.command.words[0]).toBe('display-popup');
   });
 });
