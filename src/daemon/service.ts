@@ -527,6 +527,8 @@ export class AgentService {
       throw usageError('NO_IDLE_STATE', `Agent "${start.name}" runs ${start.launch ? `the ${start.profile} CLI` : 'a shell or command'}, whose turns tmuxcodex cannot see (it reads Codex and Claude Code transcripts).`, 'Use `wait --exit`, or watch it with `tmuxcodex capture`.');
     }
     const ended = (a: AgentRecord) => a.state === 'exited' || a.state === 'gone';
+    // wait --exit answers with the exit status: tmux can report the pane dead a moment before its status.
+    const statusKnown = (a: AgentRecord) => p.until !== 'exit' || a.state !== 'exited' || a.exitCode !== null;
     const settled = (a: AgentRecord) => {
       if (a.state !== 'idle' && a.state !== 'waiting') return false;
       const sent = this.lastSent.get(a.id);
@@ -534,19 +536,27 @@ export class AgentService {
     };
     const reached = (a: AgentRecord) => (p.until === 'exit' ? ended(a) : p.until === 'idle' ? settled(a) : a.state === 'waiting');
     const done = (a: AgentRecord) => ended(a) || reached(a);
-    if (done(start)) return { agent: start, timedOut: false, reached: reached(start) };
+    if (done(start) && statusKnown(start)) return { agent: start, timedOut: false, reached: reached(start) };
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      let grace: NodeJS.Timeout | undefined;
       const finish = (agent: AgentRecord, timedOut: boolean) => {
         clearTimeout(timer);
+        clearTimeout(grace);
         this.registry.off('updated', onUpdate);
         this.registry.off('removed', onRemove);
         resolve({ agent, timedOut, reached: !timedOut && reached(agent) });
       };
-      const onUpdate = (a: AgentRecord) => { if (a.id === start.id && done(a)) finish(a, false); };
+      const onUpdate = (a: AgentRecord) => {
+        if (a.id !== start.id || !done(a)) return;
+        if (statusKnown(a)) return finish(a, false);
+        // An exit status that never comes (the pane's process was not reaped) does not hold the wait for ever.
+        grace ??= setTimeout(() => finish(this.registry.get(start.id) ?? a, false), 3000);
+      };
       const onRemove = (a: AgentRecord) => { if (a.id === start.id) finish({ ...a, state: 'gone' }, false); };
       this.registry.on('updated', onUpdate);
       this.registry.on('removed', onRemove);
+      onUpdate(start); // already exited, its status not read yet: the grace starts now
       if (p.timeoutMs !== null) timer = setTimeout(() => finish(this.registry.get(start.id) ?? start, true), p.timeoutMs);
       void client.closed.then(() => finish(this.registry.get(start.id) ?? start, true));
     });
