@@ -12,7 +12,7 @@ import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js'
 import { sessionNameProblem } from '../core/naming.js';
 import { tmux } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
-import { failure, usageError } from '../errors.js';
+import { failure, TmuxcodexError, usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../agents/windows.js';
 import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './session-watch.js';
@@ -110,6 +110,14 @@ export class AgentService {
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.status.changed());
     for (const ev of ['added', 'updated'] as const) registry.on(ev, (a) => this.attention.updated(a));
     registry.on('removed', (a) => this.attention.removed(a));
+    // thresholds.autoFresh: between-turns: the fresh session the policy asks for, once the turn has ended.
+    this.attention.on('fresh-due', ({ agent, reason }) => void this.fresh({ agent: agent.id, reason }).then(
+      (r) => o.log(`started a fresh session of ${agent.name} (${reason.kind}); brief ${r.brief}`),
+      (e) => {
+        // A turn began between idle and now (someone sent a prompt): the fresh session waits for its end.
+        if (e instanceof TmuxcodexError && e.code === 'FRESH_NOT_IDLE') return this.attention.postponeFresh(agent, reason);
+        o.log(`the fresh session of ${agent.name} that the autoFresh policy asked for failed: ${(e as Error).message}`);
+      }));
   }
 
   /** Attaches to the session if it exists already (daemon start); rebuilds the registry from tmux. */
@@ -251,9 +259,11 @@ export class AgentService {
       const agent = this.registry.resolve(p.agent);
       if (!agent.paneId || agent.state === 'gone') throw usageError('AGENT_GONE', `Agent "${agent.name}" has no pane any more.`, 'Bring it back with `tmuxcodex resurrect`, or spawn a new one.');
       if (!agent.launch) throw usageError('NOT_AN_AGENT_CLI', `Agent "${agent.name}" runs ${agent.profile === 'cmd' ? 'a --cmd command' : 'a shell'}, not an agent CLI that takes a first prompt.`, 'fresh restarts agents started from a profile (codex, claude, ...).');
+      // A policy's fresh session never cuts into a turn (a manual one is the person's call).
+      if (p.reason && p.reason.kind !== 'manual' && agent.state !== 'idle') throw failure('FRESH_NOT_IDLE', `Agent "${agent.name}" is ${agent.state}; its fresh session waits for the end of its turn.`);
       if (!agent.launch.taskPrefix) throw usageError('NO_FIRST_PROMPT', `The ${agent.profile} profile does not pass a first prompt on the command line, so the brief could not be given.`, 'Set taskArgs for the profile in the config.');
       const now = (this.o.now ?? (() => new Date()))();
-      const text = await handoffBrief(agent, this.transcripts.factsFor(agent.id), now);
+      const text = await handoffBrief(agent, this.transcripts.factsFor(agent.id), now, p.reason ?? { kind: 'manual' });
       const brief = saveBrief(this.o.stateDir, agent, text, now);
       const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
       const chosen = adapter?.chooseSession() ?? null;
