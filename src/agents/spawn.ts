@@ -1,4 +1,5 @@
 // Spawning an agent: a pane in a managed window, its metadata in pane options, its record registered.
+import { configuredClaudeModel } from './claude-model.js';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
@@ -171,6 +172,8 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones,
       fix: params.fixFor ? { forAgent: deps.parent(params.fixFor.agent).id, toAll: params.fixFor.toAll, propagatedTip: null } : null,
       pr: null, context: null, contextWindow: params.contextWindow, transcriptFormat: params.transcriptFormat, launch: params.launch, conversation: null, git: null,
+      // Claude's window follows from its model: the one configured, if any (else its transcript names it).
+      model: params.launch && (params.transcriptFormat ?? params.profile) === 'claude' ? configuredClaudeModel(params.launch.argv, { ...process.env, ...env }, chosen.worktree.path)?.model ?? null : null,
     };
     const meta = recordToPaneMeta(record);
     await Promise.all(Object.entries(meta).map(([k, v]) =>

@@ -338,7 +338,7 @@ export class AgentService {
           continue;
         }
         const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
-        const resumeArgs = agent.sessionId && adapter ? adapter.resumeArgs(agent.sessionId) : [];
+        const resumeArgs = agent.sessionId && adapter ? adapter.resumeArgs(agent.sessionId, agent.model, agent.launch?.argv ?? []) : [];
         const program = agent.launch ? { kind: 'argv' as const, argv: launchArgv(agent.launch, resumeArgs, null) } : null;
         const revived = await reviveAgent({ runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar, log: this.o.log }, agent, program);
         this.registry.put(revived);
@@ -596,11 +596,12 @@ export class AgentService {
       const ctx = u.context?.percent != null ? `${Math.round(u.context.percent)}%` : '';
       if (ctx !== (before.context?.percent != null ? `${Math.round(before.context.percent)}%` : '') || !before.conversation) options.push([CONTEXT_OPTION, ctx]);
       if (state !== before.state) options.push([STATE_OPTION, state]);
+      if (u.model && u.model !== before.model) options.push([PANE_META.model, encodeOptionValue(u.model)]);
       for (const [name, value] of options) await this.link.run(tmux.setPaneOption(before.paneId, name, value)).catch(() => {});
     }
     const now = this.registry.get(id);
     if (!now) return;
-    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, state: now.state === 'exited' || now.state === 'gone' ? now.state : state });
+    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, model: u.model ?? now.model, state: now.state === 'exited' || now.state === 'gone' ? now.state : state });
   }
 
   /** Records how far a fix agent's commits have been brought, on its pane and in the registry. */
