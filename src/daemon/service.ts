@@ -5,6 +5,7 @@ import { landBranch } from '../git/land.js';
 import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
+import { HookInbox } from './hook-inbox.js';
 import { AttentionWatcher } from './attention.js';
 import { StatusKeeper } from './status-keeper.js';
 import type { Config } from '../config/schema.js';
@@ -53,6 +54,8 @@ export interface ServiceOptions extends WatchOptions {
   stateDir: string;
   /** Thresholds and the notify command, from the config the daemon started with. */
   settings: Pick<Config, 'thresholds' | 'notify'>;
+  /** The private folder the agents' hooks append their events to (tmux/agent-hook.sh); null: none. */
+  hookDir?: string | null;
 }
 
 /** Runs tasks one at a time (spawns must not pick the same window slot). */
@@ -80,6 +83,7 @@ export class AgentService {
   private readonly transcripts: TranscriptWatcher;
   /** Waiting, finished and threshold moments; the daemon's server broadcasts them as events. */
   readonly attention: AttentionWatcher;
+  private readonly hooks: HookInbox | null;
   /** The status-bar segment and pane borders, kept current in tmux options. */
   readonly status: StatusKeeper;
 
@@ -110,6 +114,10 @@ export class AgentService {
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.status.changed());
     for (const ev of ['added', 'updated'] as const) registry.on(ev, (a) => this.attention.updated(a));
     registry.on('removed', (a) => this.attention.removed(a));
+    this.hooks = o.hookDir ? new HookInbox(o.hookDir, (s) => void this.signal(s).catch((e) => o.log(`hook event of ${s.agent}: ${(e as Error).message}`)), o.log) : null;
+    for (const a of registry.all()) this.hooks?.open(a.id);
+    registry.on('added', (a) => this.hooks?.open(a.id));
+    registry.on('removed', (a) => this.hooks?.remove(a.id));
     // thresholds.autoFresh: between-turns: the fresh session the policy asks for, once the turn has ended.
     this.attention.on('fresh-due', ({ agent, reason }) => void this.fresh({ agent: agent.id, reason }).then(
       (r) => o.log(`started a fresh session of ${agent.name} (${reason.kind}); brief ${r.brief}`),
@@ -181,7 +189,7 @@ export class AgentService {
       const record = await spawnAgent({
         runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar,
         takenNames: this.registry.names(), takenIds: this.registry.ids(), now: this.o.now ?? (() => new Date()),
-        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log, intents: this.intents,
+        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log, intents: this.intents, hookDir: this.o.hookDir ?? null,
       }, p);
       this.registry.dropGoneNamed(record.name);
       this.registry.put(record);
@@ -268,7 +276,7 @@ export class AgentService {
       const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
       const chosen = adapter?.chooseSession() ?? null;
       const cwd = agent.worktree?.path ?? agent.cwd;
-      const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env) };
+      const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env, this.o.hookDir ?? null) };
       const lineage = [...(agent.conversation?.lineage ?? []), ...(agent.sessionId ? [agent.sessionId] : [])];
       const after: FreshSession = { sessionId: chosen?.sessionId ?? null, lineage, startedAt: now.toISOString() };
       // Written down first, with the pid the pane runs now: a daemon killed half way tells from the
@@ -340,7 +348,7 @@ export class AgentService {
         const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
         const resumeArgs = agent.sessionId && adapter ? adapter.resumeArgs(agent.sessionId, agent.model, agent.launch?.argv ?? []) : [];
         const program = agent.launch ? { kind: 'argv' as const, argv: launchArgv(agent.launch, resumeArgs, null) } : null;
-        const revived = await reviveAgent({ runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar, log: this.o.log }, agent, program);
+        const revived = await reviveAgent({ runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar, log: this.o.log, hookDir: this.o.hookDir ?? null }, agent, program);
         this.registry.put(revived);
         results.push({ agent: agent.name, resumed: resumeArgs.length ? agent.sessionId : null, paneId: revived.paneId, skipped: null });
       }
@@ -632,6 +640,7 @@ export class AgentService {
     await this.gitFields.close();
     this.transcripts.close();
     this.attention.close();
+    this.hooks?.close();
     this.status.close();
     this.watch.close();
     await this.link.close();
