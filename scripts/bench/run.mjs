@@ -11,6 +11,7 @@ import { benchMergeMap } from './mergemap.mjs';
 import { benchSessions } from './sessions.mjs';
 import { benchFace } from './face.mjs';
 import { benchOrchestration } from './orchestration.mjs';
+import { benchHooks } from './hooks.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
@@ -166,10 +167,11 @@ const PARTS = [
   ['sessions', 'transcripts: latency, 20 growing at once, a 200 MB first read', (e) => benchSessions(e, row)],
   ['face', 'status segment forks, sidebar redraw latency and idle CPU', (e) => benchFace(e, row)],
   ['orchestration', 'ten spawns at once, wait wake-up', (e) => benchOrchestration(e, row)],
+  ['hooks', 'agent hook -> state shown, shell script against the Node hook', (e) => benchHooks(e, row)],
   ['core', 'spawn, exit, list, idle and flood', benchCore],
 ];
 const only = process.argv[2] ?? 'all';
-if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration)`);
+if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration, hooks)`);
 for (const [name, what, fn] of PARTS) {
   if (only !== 'all' && only !== name) continue;
   console.error(`bench: ${what}…`);

@@ -21,8 +21,23 @@ async function forkPoint(dir: string, agent: AgentRecord): Promise<string | null
 
 const quote = (text: string) => text.split('\n').map((l) => `> ${l}`).join('\n');
 
+/** Why a fresh session was started: asked for by hand, or on policy after a threshold. */
+export type FreshReason =
+  | { kind: 'manual' }
+  | { kind: 'context'; percent: number; limit: number }
+  | { kind: 'age'; hours: number; limit: number };
+
+/** The brief's opening sentence: it says why, so the new session (and the person) knows. */
+export function whyFresh(reason: FreshReason): string {
+  switch (reason.kind) {
+    case 'manual': return 'You continue the work of an earlier session of this agent, which the person asked to restart fresh.';
+    case 'context': return `You continue the work of an earlier session of this agent, whose context was ${Math.round(reason.percent)}% full (the limit is ${reason.limit}%).`;
+    case 'age': return `You continue the work of an earlier session of this agent, which had run for ${Math.floor(reason.hours)} hours (the limit is ${reason.limit}).`;
+  }
+}
+
 /** The brief as Markdown. */
-export async function handoffBrief(agent: AgentRecord, facts: SessionFacts | null, now: Date): Promise<string> {
+export async function handoffBrief(agent: AgentRecord, facts: SessionFacts | null, now: Date, reason: FreshReason = { kind: 'manual' }): Promise<string> {
   const dir = agent.worktree?.path ?? agent.cwd;
   const fork = await forkPoint(dir, agent);
   const [stat, log, status] = await Promise.all([
@@ -32,7 +47,7 @@ export async function handoffBrief(agent: AgentRecord, facts: SessionFacts | nul
   ]);
   const parts = [
     `# Handoff brief: ${agent.name}, ${now.toISOString()}`,
-    'You continue the work of an earlier session of this agent, whose context had grown large. Read this, then carry on; ask if something is unclear.',
+    `${whyFresh(reason)} Read this, then carry on; ask if something is unclear.`,
     `## The task\n${agent.task?.trim() || '(no task was recorded; see the conversation below)'}`,
     `## Where the work is\n- folder: ${dir}\n- branch: ${agent.branch ?? '(none)'}${agent.target ? `, to land on ${agent.target}` : ''}${fork ? `\n- forked from: ${fork.slice(0, 12)}` : ''}`,
     `## Changes so far (git diff --stat${fork ? ` ${fork.slice(0, 12)}` : ''})\n${stat ? '```\n' + stat + '\n```' : '(none)'}`,

@@ -1,4 +1,6 @@
 // Spawning an agent: a pane in a managed window, its metadata in pane options, its record registered.
+import { hookFileOf } from './hook-file.js';
+import { configuredClaudeModel } from './claude-model.js';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
@@ -32,14 +34,19 @@ export interface SpawnDeps {
   log: (m: string) => void;
   /** Where a spawn writes down the worktree it is about to make (null in tests that need no crash safety). */
   intents?: SpawnIntents;
+  /** The daemon's folder of agent hook files (see daemon/hook-inbox.ts); none: hooks go through the CLI. */
+  hookDir?: string | null;
 }
 
 /** What making a pane in the agents session needs. */
-type PaneDeps = Pick<SpawnDeps, 'runner' | 'session' | 'layout' | 'sidebar'>;
+type PaneDeps = Pick<SpawnDeps, 'runner' | 'session' | 'layout' | 'sidebar' | 'hookDir'>;
 
-/** The environment every agent pane gets, so agents (and their tools) know who they are. */
-export function agentEnv(id: string, name: string, worktree: string, extra: Record<string, string>): Record<string, string> {
-  return { ...extra, TMUXCODEX_AGENT_ID: id, TMUXCODEX_AGENT_NAME: name, TMUXCODEX_WORKTREE: worktree };
+/**
+ * The environment every agent pane gets, so agents (and their tools) know who they are; with the
+ * daemon's hook folder, also the file the agent's hooks append their events to (tmux/agent-hook.sh).
+ */
+export function agentEnv(id: string, name: string, worktree: string, extra: Record<string, string>, hookDir: string | null = null): Record<string, string> {
+  return { ...extra, TMUXCODEX_AGENT_ID: id, TMUXCODEX_AGENT_NAME: name, TMUXCODEX_WORKTREE: worktree, ...(hookDir ? { TMUXCODEX_HOOK_FILE: hookFileOf(hookDir, id) } : {}) };
 }
 
 /** Checks the name (or picks a default) before anything is created, so bad input leaves nothing behind. */
@@ -162,7 +169,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
     }
     const ports = await allocatePorts(params.ports, deps.heldPorts);
     const id = newAgentId(deps.takenIds);
-    const env = { ...portEnv(ports), ...agentEnv(id, name, chosen.worktree.path, params.env) };
+    const env = { ...portEnv(ports), ...agentEnv(id, name, chosen.worktree.path, params.env, deps.hookDir ?? null) };
     const { paneId, windowId } = await newAgentPane(deps, chosen.worktree.path, program, env, undo);
     const record: AgentRecord = {
       id, name, profile: params.profile, paneId, windowId, session: deps.session, cwd: chosen.worktree.path,
@@ -171,6 +178,8 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       transcriptPath: null, state: 'running', exitCode: null, ports, source: chosen.source, deps: clones,
       fix: params.fixFor ? { forAgent: deps.parent(params.fixFor.agent).id, toAll: params.fixFor.toAll, propagatedTip: null } : null,
       pr: null, context: null, contextWindow: params.contextWindow, transcriptFormat: params.transcriptFormat, launch: params.launch, conversation: null, git: null,
+      // Claude's window follows from its model: the one configured, if any (else its transcript names it).
+      model: params.launch && (params.transcriptFormat ?? params.profile) === 'claude' ? configuredClaudeModel(params.launch.argv, { ...process.env, ...env }, chosen.worktree.path)?.model ?? null : null,
     };
     const meta = recordToPaneMeta(record);
     await Promise.all(Object.entries(meta).map(([k, v]) =>
@@ -193,7 +202,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
 export async function reviveAgent(deps: PaneDeps & Pick<SpawnDeps, 'log'>, agent: AgentRecord, program: ProgramSpec | null): Promise<AgentRecord> {
   const undo: Undo = [];
   const cwd = agent.worktree?.path ?? agent.cwd;
-  const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch?.env ?? {}) };
+  const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch?.env ?? {}, deps.hookDir ?? null) };
   try {
     const { paneId, windowId } = await newAgentPane(deps, cwd, program, env, undo);
     const record: AgentRecord = { ...agent, paneId, windowId, session: deps.session, state: 'running', exitCode: null, context: null };

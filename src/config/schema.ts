@@ -31,14 +31,21 @@ export interface Config {
   /** Provisioning steps; null when no file declares any (then the built-in defaults apply). */
   setup: SetupStep[] | null;
   ports: { range: [number, number]; count: number };
-  /** When an agent's context or session age calls for a fresh session: an event, and a tmux message if `message`. */
-  thresholds: { contextWarn: number; contextCritical: number; ageHours: number; message: boolean };
+  /**
+   * When an agent's context or session age calls for a fresh session: an event, and a tmux message if
+   * `message`. autoFresh: off (no advice), suggest (the message names `tmuxcodex fresh`), or
+   * between-turns (a fresh session starts by itself once the agent is idle after crossing
+   * contextCritical or ageHours).
+   */
+  thresholds: { contextWarn: number; contextCritical: number; ageHours: number; message: boolean; autoFresh: AutoFresh };
   /** A command run when an agent needs the person, finishes a turn or crosses a threshold (user config only). */
   notify: { command: string[] | null; on: NotifyKind[] };
 }
 
-export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age';
-export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age'];
+export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age' | 'fresh';
+export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age', 'fresh'];
+export type AutoFresh = 'off' | 'suggest' | 'between-turns';
+export const AUTO_FRESH: readonly AutoFresh[] = ['off', 'suggest', 'between-turns'];
 
 export const DEFAULT_CONFIG: Config = {
   session: 'agents',
@@ -48,8 +55,8 @@ export const DEFAULT_CONFIG: Config = {
   worktrees: { root: null, rootOrigin: null },
   setup: null,
   ports: { range: [4100, 4999], count: 1 },
-  thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true },
-  notify: { command: null, on: ['waiting', 'finished', 'context', 'age'] },
+  thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true, autoFresh: 'suggest' },
+  notify: { command: null, on: ['waiting', 'finished', 'context', 'age', 'fresh'] },
 };
 
 const PROFILE_KEYS = ['command', 'taskArgs', 'transcript', 'contextWindow'];
@@ -164,13 +171,14 @@ function validatePorts(doc: Record<string, unknown>): ConfigProblem[] {
 function validateThresholds(doc: Record<string, unknown>): ConfigProblem[] {
   if (!('thresholds' in doc)) return [];
   const t = doc.thresholds;
-  if (!isObject(t)) return [{ path: ['thresholds'], message: 'thresholds must be a mapping (contextWarn, contextCritical, ageHours, message)' }];
+  if (!isObject(t)) return [{ path: ['thresholds'], message: 'thresholds must be a mapping (contextWarn, contextCritical, ageHours, message, autoFresh)' }];
   const out: ConfigProblem[] = [];
-  const keys = ['contextWarn', 'contextCritical', 'ageHours', 'message'];
+  const keys = ['contextWarn', 'contextCritical', 'ageHours', 'message', 'autoFresh'];
   for (const k of Object.keys(t)) if (!keys.includes(k)) out.push({ path: ['thresholds', k], atKey: true, message: `unknown thresholds key "${k}" (known: ${keys.join(', ')})` });
   for (const k of ['contextWarn', 'contextCritical']) if (k in t && !intInRange(t[k], 1, 100)) out.push({ path: ['thresholds', k], message: `${k} must be a whole percent from 1 to 100` });
   if ('ageHours' in t && !(typeof t.ageHours === 'number' && t.ageHours > 0 && t.ageHours <= 720)) out.push({ path: ['thresholds', 'ageHours'], message: 'ageHours must be a number of hours above 0 (at most 720)' });
   if ('message' in t && typeof t.message !== 'boolean') out.push({ path: ['thresholds', 'message'], message: 'message must be true or false' });
+  if ('autoFresh' in t && !(AUTO_FRESH as readonly unknown[]).includes(t.autoFresh)) out.push({ path: ['thresholds', 'autoFresh'], message: `autoFresh must be one of: ${AUTO_FRESH.join(', ')}` });
   return out;
 }
 

@@ -49,6 +49,12 @@ export interface AgentRecord {
   transcriptFormat: string | null;
   /** A window size set for this agent (spawn --context-window), over what the transcript or profile says. */
   contextWindow: number | null;
+  /**
+   * The model the agent's CLI runs: as configured (--model, ANTHROPIC_MODEL, Claude's settings), else
+   * as its transcript names it (with the CLI's own default rules); null until known. Claude's window
+   * follows from it (src/core/claude-window.ts), and a resumed session is given it again.
+   */
+  model: string | null;
   /** The agent's conversation, from its transcript: when it began, last activity, turns, and earlier sessions (fresh starts). */
   conversation: { startedAt: string | null; lastActivityAt: string | null; turns: number; compactions: number; freshStartedAt: string | null; lineage: string[] } | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
@@ -84,6 +90,7 @@ export const PANE_META = {
   transcript: '@tmuxcodex-transcript',
   lineage: '@tmuxcodex-lineage',
   prBase: '@tmuxcodex-pr-base',
+  model: '@tmuxcodex-model',
 } as const;
 
 export type PaneMetaKey = keyof typeof PANE_META;
@@ -152,6 +159,7 @@ export function recordToPaneMeta(r: AgentRecord): Partial<Record<PaneMetaKey, st
   }
   if (r.pr) { m.prUrl = r.pr.url; m.prBase = r.pr.base; }
   if (r.contextWindow) m.contextWindow = String(r.contextWindow);
+  if (r.model) m.model = r.model;
   if (r.transcriptFormat) m.transcriptFormat = r.transcriptFormat;
   if (r.launch) m.launch = JSON.stringify(r.launch);
   if (r.transcriptPath) m.transcript = r.transcriptPath;
@@ -191,6 +199,7 @@ export function recordFromPane(meta: Partial<Record<PaneMetaKey, string>>, pane:
     pr: meta.prUrl && meta.prBase ? { url: meta.prUrl, base: meta.prBase } : null,
     context: null,
     contextWindow: Number(meta.contextWindow) > 0 ? Number(meta.contextWindow) : null,
+    model: meta.model ?? null,
     transcriptFormat: meta.transcriptFormat ?? null,
     launch: parseLaunch(meta.launch),
     conversation: meta.lineage ? { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: null, lineage: meta.lineage.split(',').filter(Boolean) } : null,

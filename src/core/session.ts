@@ -20,10 +20,14 @@ export interface SessionFacts {
   /** The last few prompts and the last answer, for a handoff brief (each cut to 2,000 characters). */
   recentPrompts: string[];
   lastAnswer: string | null;
+  /** The model the last main-chain answer came from, as the transcript names it (Claude: no [1m] suffix). */
+  model: string | null;
+  /** The CLI version that wrote the transcript, where its lines say (Claude Code's `version`). */
+  cliVersion: string | null;
 }
 
 export function emptySessionFacts(): SessionFacts {
-  return { sessionId: null, startedAt: null, lastActivityAt: null, usedTokens: null, windowTokens: null, turns: 0, activity: 'unknown', compactions: 0, recentPrompts: [], lastAnswer: null };
+  return { sessionId: null, startedAt: null, lastActivityAt: null, usedTokens: null, windowTokens: null, turns: 0, activity: 'unknown', compactions: 0, recentPrompts: [], lastAnswer: null, model: null, cliVersion: null };
 }
 
 const KEEP_PROMPTS = 3;

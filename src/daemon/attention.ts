@@ -10,15 +10,21 @@ import type { Config, NotifyKind } from '../config/schema.js';
 import { startDetached } from '../proc/run.js';
 import { tmux } from '../tmux/command.js';
 import type { TmuxLink } from './tmux-link.js';
+import type { FreshReason } from '../agents/handoff.js';
 
 export interface Attention { agent: AgentRecord; kind: NotifyKind; text: string }
 
 interface Seen { state: AgentRecord['state']; level: number; aged: boolean }
 
+/** thresholds.autoFresh is between-turns: a fresh session is due once the agent is idle. */
+export interface FreshDue { agent: AgentRecord; reason: FreshReason }
+
 const AGE_CHECK_MS = 60_000;
 
-export class AttentionWatcher extends EventEmitter<{ attention: [Attention] }> {
+export class AttentionWatcher extends EventEmitter<{ attention: [Attention]; 'fresh-due': [FreshDue] }> {
   private readonly seen = new Map<string, Seen>();
+  /** Agents past a threshold whose fresh session waits for the end of their turn (autoFresh: between-turns). */
+  private readonly freshDue = new Map<string, FreshReason>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -53,14 +59,47 @@ export class AttentionWatcher extends EventEmitter<{ attention: [Attention] }> {
     if (a.state === 'idle' && before.state === 'working') this.raise(a, 'finished', `${a.name} finished its turn`);
     if (now.level > before.level) {
       const limit = now.level === 2 ? this.settings.thresholds.contextCritical : this.settings.thresholds.contextWarn;
-      this.raise(a, 'context', `${a.name}: context ${Math.round(a.context?.percent ?? 0)}% (over ${limit}%); tmuxcodex fresh ${a.name} starts a new session with a handoff brief`);
+      const percent = a.context?.percent ?? 0;
+      if (now.level === 2) this.dueFresh(a, { kind: 'context', percent, limit });
+      this.raise(a, 'context', `${a.name}: context ${Math.round(percent)}% (over ${limit}%)${this.advice(a, now.level === 2)}`);
     }
     // A fresh session starts a new age.
     if (a.conversation?.freshStartedAt && now.aged && this.ageHours(a) < this.settings.thresholds.ageHours) now.aged = false;
+    this.startDueFresh(a);
   }
 
   removed(a: AgentRecord): void {
     this.seen.delete(a.id);
+    this.freshDue.delete(a.id);
+  }
+
+  /** What the message advises, by the autoFresh policy (critical: the threshold that acts). */
+  private advice(a: AgentRecord, critical: boolean): string {
+    const policy = this.settings.thresholds.autoFresh;
+    if (policy === 'off') return '';
+    if (policy === 'between-turns' && critical) return '; a fresh session with a handoff brief starts once its turn ends';
+    return `; tmuxcodex fresh ${a.name} starts a new session with a handoff brief`;
+  }
+
+  /** Notes that a fresh session is due (between-turns policy only); the first reason stands until it starts. */
+  private dueFresh(a: AgentRecord, reason: FreshReason): void {
+    if (this.settings.thresholds.autoFresh !== 'between-turns' || !a.launch) return;
+    if (!this.freshDue.has(a.id)) this.freshDue.set(a.id, reason);
+  }
+
+  /** A due fresh session that could not start (the agent was busy again): it waits for the next idle. */
+  postponeFresh(a: AgentRecord, reason: FreshReason): void {
+    if (this.seen.has(a.id)) this.freshDue.set(a.id, reason);
+  }
+
+  /** Asks for the due fresh session once the agent is idle: never inside a turn, at most once per crossing. */
+  private startDueFresh(a: AgentRecord): void {
+    const reason = this.freshDue.get(a.id);
+    if (!reason || a.state !== 'idle') return;
+    this.freshDue.delete(a.id);
+    const why = reason.kind === 'context' ? `context ${Math.round(reason.percent)}%` : reason.kind === 'age' ? `session ${Math.floor(reason.hours)} h old` : 'a fresh session asked for';
+    this.raise(a, 'fresh', `${a.name}: its turn ended with ${why}; starting a fresh session with a handoff brief`);
+    this.emit('fresh-due', { agent: a, reason });
   }
 
   private ageHours(a: AgentRecord): number {
@@ -74,7 +113,9 @@ export class AttentionWatcher extends EventEmitter<{ attention: [Attention] }> {
     const hours = this.ageHours(a);
     if (hours < this.settings.thresholds.ageHours) return;
     s.aged = true;
-    this.raise(a, 'age', `${a.name}: its session is ${Math.floor(hours)} h old; tmuxcodex fresh ${a.name} starts a new one with a handoff brief`);
+    this.dueFresh(a, { kind: 'age', hours, limit: this.settings.thresholds.ageHours });
+    this.raise(a, 'age', `${a.name}: its session is ${Math.floor(hours)} h old${this.advice(a, true)}`);
+    this.startDueFresh(a);
   }
 
   private raise(agent: AgentRecord, kind: NotifyKind, text: string): void {

@@ -76,7 +76,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     if (registry.journalProblem) notices.push(registry.journalProblem);
     for (const n of notices) log(`notice: ${n}`);
     service = new AgentService(registry, {
-      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, settings: { thresholds: config.thresholds, notify: config.notify },
+      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, hookDir: paths.hooks, settings: { thresholds: config.thresholds, notify: config.notify },
       sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
     });
     const svc = service;

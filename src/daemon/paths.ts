@@ -17,6 +17,8 @@ export interface DaemonPaths {
   stateDir: string;
   journal: string;
   log: string;
+  /** The agents' hook event files (tmux/agent-hook.sh appends there; the daemon watches it). */
+  hooks: string;
 }
 
 /** The paths for the daemon of the tmux server at tmuxSocketPath. */
@@ -34,6 +36,7 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
     token: join(runtimeDir, `${key}.token`),
     journal: join(stateDir, 'agents.json'),
     log: join(stateDir, 'daemon.log'),
+    hooks: join(runtimeDir, `${key}.hooks`),
   };
 }
 

@@ -8,6 +8,7 @@ import type { MergeMap, Merged } from '../git/mergemap.js';
 import type { LandMethod, LandResult } from '../git/land.js';
 import type { ProgramSpec } from '../tmux/command.js';
 import type { Launch } from '../agents/profiles.js';
+import type { FreshReason } from '../agents/handoff.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -71,7 +72,7 @@ export interface Methods {
   map: [{ cwd: string; targets: string[] }, MergeMap];
   merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
   clean: [{ dryRun: boolean }, { results: CleanResult[] }];
-  fresh: [{ agent: string }, { agent: AgentRecord; brief: string; previousSessionId: string | null }];
+  fresh: [{ agent: string; reason?: FreshReason }, { agent: AgentRecord; brief: string; previousSessionId: string | null }];
   resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }> }];
   /** What an agent CLI's own hook says (Claude Code hooks, Codex notify): it waits for the person, works, or is idle. */
   signal: [{ agent: string; state: 'waiting' | 'working' | 'idle'; detail: string | null }, { agent: AgentRecord }];

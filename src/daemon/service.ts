@@ -5,6 +5,7 @@ import { landBranch } from '../git/land.js';
 import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
+import { HookInbox } from './hook-inbox.js';
 import { AttentionWatcher } from './attention.js';
 import { StatusKeeper } from './status-keeper.js';
 import type { Config } from '../config/schema.js';
@@ -13,7 +14,7 @@ import { sessionNameProblem } from '../core/naming.js';
 import { keyLikeCharacter } from '../core/send-text.js';
 import { tmux } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
-import { failure, usageError } from '../errors.js';
+import { failure, TmuxcodexError, usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../agents/windows.js';
 import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './session-watch.js';
@@ -54,6 +55,8 @@ export interface ServiceOptions extends WatchOptions {
   stateDir: string;
   /** Thresholds and the notify command, from the config the daemon started with. */
   settings: Pick<Config, 'thresholds' | 'notify'>;
+  /** The private folder the agents' hooks append their events to (tmux/agent-hook.sh); null: none. */
+  hookDir?: string | null;
 }
 
 /** Runs tasks one at a time (spawns must not pick the same window slot). */
@@ -81,6 +84,7 @@ export class AgentService {
   private readonly transcripts: TranscriptWatcher;
   /** Waiting, finished and threshold moments; the daemon's server broadcasts them as events. */
   readonly attention: AttentionWatcher;
+  private readonly hooks: HookInbox | null;
   /** The status-bar segment and pane borders, kept current in tmux options. */
   readonly status: StatusKeeper;
 
@@ -111,6 +115,18 @@ export class AgentService {
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.status.changed());
     for (const ev of ['added', 'updated'] as const) registry.on(ev, (a) => this.attention.updated(a));
     registry.on('removed', (a) => this.attention.removed(a));
+    this.hooks = o.hookDir ? new HookInbox(o.hookDir, (s) => void this.signal(s).catch((e) => o.log(`hook event of ${s.agent}: ${(e as Error).message}`)), o.log) : null;
+    for (const a of registry.all()) this.hooks?.open(a.id);
+    registry.on('added', (a) => this.hooks?.open(a.id));
+    registry.on('removed', (a) => this.hooks?.remove(a.id));
+    // thresholds.autoFresh: between-turns: the fresh session the policy asks for, once the turn has ended.
+    this.attention.on('fresh-due', ({ agent, reason }) => void this.fresh({ agent: agent.id, reason }).then(
+      (r) => o.log(`started a fresh session of ${agent.name} (${reason.kind}); brief ${r.brief}`),
+      (e) => {
+        // A turn began between idle and now (someone sent a prompt): the fresh session waits for its end.
+        if (e instanceof TmuxcodexError && e.code === 'FRESH_NOT_IDLE') return this.attention.postponeFresh(agent, reason);
+        o.log(`the fresh session of ${agent.name} that the autoFresh policy asked for failed: ${(e as Error).message}`);
+      }));
   }
 
   /** Attaches to the session if it exists already (daemon start); rebuilds the registry from tmux. */
@@ -174,7 +190,7 @@ export class AgentService {
       const record = await spawnAgent({
         runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar,
         takenNames: this.registry.names(), takenIds: this.registry.ids(), now: this.o.now ?? (() => new Date()),
-        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log, intents: this.intents,
+        heldPorts: new Set(live.flatMap((a) => a.ports)), parent: (ref) => this.registry.resolve(ref), log: this.o.log, intents: this.intents, hookDir: this.o.hookDir ?? null,
       }, p);
       this.registry.dropGoneNamed(record.name);
       this.registry.put(record);
@@ -252,14 +268,16 @@ export class AgentService {
       const agent = this.registry.resolve(p.agent);
       if (!agent.paneId || agent.state === 'gone') throw usageError('AGENT_GONE', `Agent "${agent.name}" has no pane any more.`, 'Bring it back with `tmuxcodex resurrect`, or spawn a new one.');
       if (!agent.launch) throw usageError('NOT_AN_AGENT_CLI', `Agent "${agent.name}" runs ${agent.profile === 'cmd' ? 'a --cmd command' : 'a shell'}, not an agent CLI that takes a first prompt.`, 'fresh restarts agents started from a profile (codex, claude, ...).');
+      // A policy's fresh session never cuts into a turn (a manual one is the person's call).
+      if (p.reason && p.reason.kind !== 'manual' && agent.state !== 'idle') throw failure('FRESH_NOT_IDLE', `Agent "${agent.name}" is ${agent.state}; its fresh session waits for the end of its turn.`);
       if (!agent.launch.taskPrefix) throw usageError('NO_FIRST_PROMPT', `The ${agent.profile} profile does not pass a first prompt on the command line, so the brief could not be given.`, 'Set taskArgs for the profile in the config.');
       const now = (this.o.now ?? (() => new Date()))();
-      const text = await handoffBrief(agent, this.transcripts.factsFor(agent.id), now);
+      const text = await handoffBrief(agent, this.transcripts.factsFor(agent.id), now, p.reason ?? { kind: 'manual' });
       const brief = saveBrief(this.o.stateDir, agent, text, now);
       const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
       const chosen = adapter?.chooseSession() ?? null;
       const cwd = agent.worktree?.path ?? agent.cwd;
-      const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env) };
+      const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env, this.o.hookDir ?? null) };
       const lineage = [...(agent.conversation?.lineage ?? []), ...(agent.sessionId ? [agent.sessionId] : [])];
       const after: FreshSession = { sessionId: chosen?.sessionId ?? null, lineage, startedAt: now.toISOString() };
       // Written down first, with the pid the pane runs now: a daemon killed half way tells from the
@@ -329,9 +347,9 @@ export class AgentService {
           continue;
         }
         const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
-        const resumeArgs = agent.sessionId && adapter ? adapter.resumeArgs(agent.sessionId) : [];
+        const resumeArgs = agent.sessionId && adapter ? adapter.resumeArgs(agent.sessionId, agent.model, agent.launch?.argv ?? []) : [];
         const program = agent.launch ? { kind: 'argv' as const, argv: launchArgv(agent.launch, resumeArgs, null) } : null;
-        const revived = await reviveAgent({ runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar, log: this.o.log }, agent, program);
+        const revived = await reviveAgent({ runner: this.link, session: this.o.session, layout: this.o.layout, sidebar: this.o.sidebar, log: this.o.log, hookDir: this.o.hookDir ?? null }, agent, program);
         this.registry.put(revived);
         results.push({ agent: agent.name, resumed: resumeArgs.length ? agent.sessionId : null, paneId: revived.paneId, skipped: null });
       }
@@ -528,6 +546,8 @@ export class AgentService {
       throw usageError('NO_IDLE_STATE', `Agent "${start.name}" runs ${start.launch ? `the ${start.profile} CLI` : 'a shell or command'}, whose turns tmuxcodex cannot see (it reads Codex and Claude Code transcripts).`, 'Use `wait --exit`, or watch it with `tmuxcodex capture`.');
     }
     const ended = (a: AgentRecord) => a.state === 'exited' || a.state === 'gone';
+    // wait --exit answers with the exit status: tmux can report the pane dead a moment before its status.
+    const statusKnown = (a: AgentRecord) => p.until !== 'exit' || a.state !== 'exited' || a.exitCode !== null;
     const settled = (a: AgentRecord) => {
       if (a.state !== 'idle' && a.state !== 'waiting') return false;
       const sent = this.lastSent.get(a.id);
@@ -535,19 +555,27 @@ export class AgentService {
     };
     const reached = (a: AgentRecord) => (p.until === 'exit' ? ended(a) : p.until === 'idle' ? settled(a) : a.state === 'waiting');
     const done = (a: AgentRecord) => ended(a) || reached(a);
-    if (done(start)) return { agent: start, timedOut: false, reached: reached(start) };
+    if (done(start) && statusKnown(start)) return { agent: start, timedOut: false, reached: reached(start) };
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      let grace: NodeJS.Timeout | undefined;
       const finish = (agent: AgentRecord, timedOut: boolean) => {
         clearTimeout(timer);
+        clearTimeout(grace);
         this.registry.off('updated', onUpdate);
         this.registry.off('removed', onRemove);
         resolve({ agent, timedOut, reached: !timedOut && reached(agent) });
       };
-      const onUpdate = (a: AgentRecord) => { if (a.id === start.id && done(a)) finish(a, false); };
+      const onUpdate = (a: AgentRecord) => {
+        if (a.id !== start.id || !done(a)) return;
+        if (statusKnown(a)) return finish(a, false);
+        // An exit status that never comes (the pane's process was not reaped) does not hold the wait for ever.
+        grace ??= setTimeout(() => finish(this.registry.get(start.id) ?? a, false), 3000);
+      };
       const onRemove = (a: AgentRecord) => { if (a.id === start.id) finish({ ...a, state: 'gone' }, false); };
       this.registry.on('updated', onUpdate);
       this.registry.on('removed', onRemove);
+      onUpdate(start); // already exited, its status not read yet: the grace starts now
       if (p.timeoutMs !== null) timer = setTimeout(() => finish(this.registry.get(start.id) ?? start, true), p.timeoutMs);
       void client.closed.then(() => finish(this.registry.get(start.id) ?? start, true));
     });
@@ -577,11 +605,12 @@ export class AgentService {
       const ctx = u.context?.percent != null ? `${Math.round(u.context.percent)}%` : '';
       if (ctx !== (before.context?.percent != null ? `${Math.round(before.context.percent)}%` : '') || !before.conversation) options.push([CONTEXT_OPTION, ctx]);
       if (state !== before.state) options.push([STATE_OPTION, state]);
+      if (u.model && u.model !== before.model) options.push([PANE_META.model, encodeOptionValue(u.model)]);
       for (const [name, value] of options) await this.link.run(tmux.setPaneOption(before.paneId, name, value)).catch(() => {});
     }
     const now = this.registry.get(id);
     if (!now) return;
-    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, state: now.state === 'exited' || now.state === 'gone' ? now.state : state });
+    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, model: u.model ?? now.model, state: now.state === 'exited' || now.state === 'gone' ? now.state : state });
   }
 
   /** Records how far a fix agent's commits have been brought, on its pane and in the registry. */
@@ -612,6 +641,7 @@ export class AgentService {
     await this.gitFields.close();
     this.transcripts.close();
     this.attention.close();
+    this.hooks?.close();
     this.status.close();
     this.watch.close();
     await this.link.close();

@@ -32,6 +32,8 @@ export interface TranscriptUpdate {
   context: AgentRecord['context'];
   conversation: AgentRecord['conversation'];
   state: AgentState;
+  /** The model the session runs (configured, else as the transcript names it). */
+  model: string | null;
 }
 
 /** The state an agent shows from its transcript's facts (alive agents only). */
@@ -160,7 +162,9 @@ export class TranscriptWatcher {
 
   private update(agent: AgentRecord, w: Watched): TranscriptUpdate {
     const f = w.facts;
-    const window = agent.contextWindow ?? f.windowTokens ?? w.adapter.defaultWindow;
+    const model = w.adapter.sessionModel(agent.model, f);
+    // A window set for the agent wins; then what the transcript states (Codex); then the model's (Claude).
+    const window = agent.contextWindow ?? f.windowTokens ?? w.adapter.windowOf(model);
     const hasTranscript = f.lastActivityAt !== null;
     return {
       sessionId: f.sessionId ?? agent.sessionId,
@@ -171,6 +175,7 @@ export class TranscriptWatcher {
         freshStartedAt: agent.conversation?.freshStartedAt ?? null, lineage: agent.conversation?.lineage ?? [],
       },
       state: stateFrom(f, hasTranscript),
+      model,
     };
   }
 }

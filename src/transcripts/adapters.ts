@@ -1,6 +1,7 @@
 // One adapter per agent CLI whose transcript tmuxcodex reads: how to fold its records, how to find
 // its file, how to choose or learn its session id, and how to resume it. Adding Gemini CLI, Aider
 // or OpenCode is one more entry here with its parser and locator.
+import { claudeSessionModel, claudeWindow, modelArg } from '../core/claude-window.js';
 import { randomUUID } from 'node:crypto';
 import type { SessionFacts } from '../core/session.js';
 import { applyClaudeRecord } from './parse/claude.js';
@@ -27,12 +28,18 @@ export interface TranscriptAdapter {
   /** A session id chosen for the agent at spawn, with the arguments that give it; null when the CLI picks its own. */
   chooseSession(): { sessionId: string; args: string[] } | null;
   locate(ctx: LocateContext): Promise<{ path: string; sessionId: string } | null>;
-  /** The arguments that resume a session by id (replacing the task arguments). */
-  resumeArgs(sessionId: string): string[];
+  /**
+   * The arguments that resume a session by id (replacing the task arguments). model is the one the
+   * session ran, given again where the CLI would otherwise pick another (Claude takes a resumed
+   * session's model from its transcript, without [1m]: a 1M session would come back with 200k).
+   */
+  resumeArgs(sessionId: string, model: string | null, argv: readonly string[]): string[];
   /** The folder the CLI keeps its sessions in, for this environment. */
   home(env: NodeJS.ProcessEnv): string;
-  /** The context window when the transcript does not say (Claude Code records none; FORMATS.md §2.3). */
-  defaultWindow: number | null;
+  /** The model a session runs: the configured one, else the transcript's by the CLI's own rules. */
+  sessionModel(configured: string | null, facts: SessionFacts): string | null;
+  /** The context window for a model when the transcript does not state one (Claude Code never does; FORMATS.md §2.3). */
+  windowOf(model: string | null): number | null;
   /** Recognises prompts and compactions in raw lines, for the unparsed middle of a huge transcript. */
   scan: LineScan;
 }
@@ -48,11 +55,11 @@ const claude: TranscriptAdapter = {
     if (!ctx.sessionId) return null;
     return { path: await claudeTranscriptPath(ctx.env, ctx.cwd, ctx.sessionId), sessionId: ctx.sessionId };
   },
-  resumeArgs: (id) => ['--resume', id],
+  resumeArgs: (id, model, argv) => ['--resume', id, ...(model && !modelArg(argv) ? ['--model', model] : [])],
   home: claudeConfigDir,
-  // 200k unless the model is a 1M one ([1m]); tmuxcodex does not choose the model, so the smaller
-  // window is assumed (percentages err high, warnings come early); set contextWindow to change it.
-  defaultWindow: 200_000,
+  // Claude's transcript states no window: it follows from the model (src/core/claude-window.ts).
+  sessionModel: (configured, f) => configured ?? claudeSessionModel(f.model, f.cliVersion),
+  windowOf: claudeWindow,
   scan: {
     promptMarkers: ['"promptId"'],
     compactionMarker: '"compact_boundary"',
@@ -72,7 +79,9 @@ const codex: TranscriptAdapter = {
   },
   resumeArgs: (id) => ['resume', id],
   home: codexHome,
-  defaultWindow: null,
+  // Codex states its window in every token_count (model_context_window).
+  sessionModel: (configured, f) => configured ?? f.model,
+  windowOf: () => null,
   scan: {
     promptMarkers: ['"type":"UserMessage"', '"type":"user_message"'],
     compactionMarker: '"type":"compacted"',

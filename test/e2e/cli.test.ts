@@ -103,14 +103,23 @@ describe('tmuxcodex end to end', () => {
     await waitFor(async () => (await cli(ts, ['capture', 'fake'])).stdout.includes('fake-agent ready'), { what: 'fake agent banner' });
     expect((await cli(ts, ['send', 'fake', 'hello; $(rm -rf ~) #{pane_id}'])).exitCode).toBe(0);
     await waitFor(async () => (await cli(ts, ['capture', 'fake'])).stdout.includes('echo: hello; $(rm -rf ~) #{pane_id}'), { what: 'echo of the sent text' });
-    const waiting = cliJson<{ agent: AgentRecord; timedOut: boolean }>(ts, ['wait', 'fake', '--exit', '--timeout', '10']);
+    const waiting = cli(ts, ['wait', 'fake', '--exit', '--timeout', '10', '--json']);
     const sentAt = Date.now();
     await cli(ts, ['send', 'fake', 'exit 7']);
-    const done = await waiting;
+    const res = await waiting;
     expect(Date.now() - sentAt).toBeLessThan(slack(2500)); // 1 s subscription tick plus CLI start-up
+    // The agent's non-zero exit status is wait's exit code 4, and its value is in the JSON.
+    expect(res.exitCode, res.stderr).toBe(4);
+    const done = JSON.parse(res.stdout) as { agent: AgentRecord; timedOut: boolean; exitCode: number | null };
     expect(done.timedOut).toBe(false);
-    expect(done.agent).toMatchObject({ id: spawned.id, state: 'exited' });
-    await waitFor(async () => (await agent('fake'))?.exitCode === 7, { what: 'exit code 7' });
+    expect(done.exitCode).toBe(7);
+    expect(done.agent).toMatchObject({ id: spawned.id, state: 'exited', exitCode: 7 });
+    // --any-status takes any exit as reached; without --exit it is a usage error.
+    const any = await cli(ts, ['wait', 'fake', '--exit', '--any-status', '--json']);
+    expect(any.exitCode, any.stderr).toBe(0);
+    expect(JSON.parse(any.stdout)).toMatchObject({ exitCode: 7, reached: true });
+    expect((await cli(ts, ['wait', 'fake', '--idle', '--any-status'])).exitCode).toBe(2);
+    expect((await agent('fake'))?.exitCode).toBe(7);
   });
 
   it('a pane killed by hand with plain tmux shows as gone within a second', async () => {

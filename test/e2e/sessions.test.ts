@@ -43,6 +43,7 @@ beforeAll(async () => {
     'profiles:',
     `  codex: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, codex], taskArgs: ["--"] }`,
     `  claude: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"] }`,
+    `  claude200k: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude, --model, claude-opus-4-8], taskArgs: ["--"], transcript: claude }`,
     `  reviewer: { command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(FAKE_AGENT)}, --format, claude], taskArgs: ["--"], transcript: claude, contextWindow: 1000000 }`,
     'thresholds: { contextWarn: 10, contextCritical: 20, message: true }',
     // The notify command gets the text as its last argument, the kind and agent in its environment.
@@ -67,9 +68,11 @@ describe('Claude Code transcripts', () => {
     const started = await waitFor(async () => { const a = await agent('c1'); return a.state === 'starting' ? a : null; }, { what: 'c1 starting (no transcript yet)' });
     expect(started.context).toBeNull();
 
-    // input + cache_creation + cache_read of the last assistant line; window 200k by default.
+    // input + cache_creation + cache_read of the last assistant line. No model configured: Claude Code
+    // 2.1.197 runs a fresh session on claude-opus-4-8[1m] (1M) though its transcript names claude-opus-4-8.
     let a = await sendAndWait('c1', 'hello', (x) => x.context?.usedTokens === 15000, 'turn 1');
-    expect(a.context).toMatchObject({ usedTokens: 15000, windowTokens: 200000, percent: 7.5 });
+    expect(a.context).toMatchObject({ usedTokens: 15000, windowTokens: 1000000, percent: 1.5 });
+    expect(a.model).toBe('claude-opus-4-8[1m]');
     expect(a).toMatchObject({ state: 'idle', sessionId: c1.sessionId });
     expect(a.conversation).toMatchObject({ turns: 1, compactions: 0 });
     expect(existsSync(a.transcriptPath!)).toBe(true);
@@ -80,11 +83,12 @@ describe('Claude Code transcripts', () => {
     a = await sendAndWait('c1', 'compact', (x) => x.context?.usedTokens === 587, 'the compaction');
     expect(a.conversation).toMatchObject({ turns: 2, compactions: 1 });
     a = await sendAndWait('c1', 'third', (x) => x.context?.usedTokens === 2087, 'turn 3 after compaction');
-    expect(a.context?.percent).toBe(1);
+    expect(a.context?.percent).toBe(0.2);
     expect(a.conversation?.turns).toBe(3);
     expect(Date.parse(a.conversation!.startedAt!)).toBeLessThanOrEqual(Date.parse(a.conversation!.lastActivityAt!));
     // Mirrored on the pane for borders (and for a daemon that starts again).
-    expect(await paneOption(a, '@tmuxcodex-ctx')).toBe('1%');
+    expect(await paneOption(a, '@tmuxcodex-ctx')).toBe('0%');
+    expect(await paneOption(a, '@tmuxcodex-model')).toBe('claude-opus-4-8[1m]');
     expect(await paneOption(a, '@tmuxcodex-state')).toBe('idle');
     expect(await paneOption(a, '@tmuxcodex-session-id')).toBe(c1.sessionId);
   });
@@ -93,6 +97,14 @@ describe('Claude Code transcripts', () => {
     await sendAndWait('c1', 'work 1500 a slow answer', (x) => x.state === 'working', 'c1 working');
     const a = await waitFor(async () => { const x = await agent('c1'); return x.state === 'idle' && x.conversation?.turns === 4 ? x : null; }, { timeoutMs: 10_000, what: 'c1 idle again' });
     expect(a.context?.usedTokens).toBe(3587);
+  });
+
+  it('a model configured on the command line sets the window: claude-opus-4-8 without [1m] is 200k', async () => {
+    const m = await cliJson<AgentRecord>(ts, ['spawn', 'claude200k', '--name', 'm1', '--worktree', 'shared'], { cwd: repo });
+    expect(m.model).toBe('claude-opus-4-8');
+    const a = await sendAndWait('m1', 'hello', (x) => x.context?.usedTokens === 15000, 'm1 turn 1');
+    expect(a).toMatchObject({ model: 'claude-opus-4-8', context: { windowTokens: 200000, percent: 7.5 } });
+    expect((await cli(ts, ['kill', 'm1'])).exitCode).toBe(0); // its pane would narrow the others' screens
   });
 
   it('a profile of another name reads its transcript format and window from the config', async () => {
@@ -189,6 +201,10 @@ describe('resurrect', () => {
       expect(a.paneId).not.toBeNull();
       expect((await cli(ts, ['capture', b.name])).stdout).toContain('resumed');
     }
+    // Claude takes a resumed session's model from its transcript (no [1m]): tmuxcodex names it again,
+    // so the 1M session comes back with 1M, not 200k.
+    expect((await cli(ts, ['capture', 'c1'])).stdout).toContain('model claude-opus-4-8[1m] resumed');
+    expect((await agent('c1')).context?.windowTokens).toBe(1000000);
     // The resumed Codex session appends to its own file: the next turn continues its numbers.
     const x1 = await agent('x1');
     const after = await sendAndWait('x1', 'after resurrect', (x) => (x.conversation?.turns ?? 0) > x1.conversation!.turns, 'x1 turn after resurrect');

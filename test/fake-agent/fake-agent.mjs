@@ -6,7 +6,7 @@
 // "work MS TEXT" is a prompt whose answer takes MS milliseconds; "ask TEXT" (claude) is a prompt
 // whose answer needs a tool the person must allow first (Notification hook), and "yes" allows it;
 // anything else is a prompt. As Claude Code does, it runs the hooks its settings.json declares.
-// Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--resume ID | resume ID] [--] [TASK...]
+// Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--model M] [--resume ID | resume ID] [--] [TASK...]
 import { createInterface } from 'node:readline';
 import { ClaudeWriter, CodexWriter } from './transcript-writer.mjs';
 
@@ -19,12 +19,13 @@ const take = (flag) => {
 };
 const format = take('--format');
 const sessionId = take('--session-id');
+const model = take('--model');
 let resumeId = take('--resume');
 if (args[0] === 'resume') resumeId = args.splice(0, 2)[1] ?? null;
 const task = args.filter((a) => a !== '--').join(' ');
 
 const writer = format === 'codex' ? new CodexWriter(process.cwd(), { resumeId })
-  : format === 'claude' ? new ClaudeWriter(process.cwd(), resumeId ?? sessionId) : null;
+  : format === 'claude' ? new ClaudeWriter(process.cwd(), resumeId ?? sessionId, model) : null;
 let turns = 0;
 /** The rest of a turn that waits for the person to allow a tool. */
 let pendingAnswer = null;
@@ -42,7 +43,7 @@ function prompt(text, delayMs = 0) {
   else done();
 }
 
-process.stdout.write(`fake-agent ready (pid ${process.pid})${format ? ` ${format} session ${writer.id}` : ''}${resumeId ? ' resumed' : ''}${task ? ` task: ${task}` : ''}\n> `);
+process.stdout.write(`fake-agent ready (pid ${process.pid})${format ? ` ${format} session ${writer.id}` : ''}${model ? ` model ${model}` : ''}${resumeId ? ' resumed' : ''}${task ? ` task: ${task}` : ''}\n> `);
 if (task) prompt(task);
 /** One line of input, as the person (or tmuxcodex) gave it. */
 function onLine(line) {

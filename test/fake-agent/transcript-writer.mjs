@@ -122,7 +122,9 @@ export function runClaudeHooks(event, payload) {
 }
 
 export class ClaudeWriter {
-  constructor(cwd, sessionId) {
+  /** model: what --model asked for; the transcript names it without a [1m] suffix, as Claude Code does. */
+  constructor(cwd, sessionId, model = null) {
+    this.model = (model ?? 'claude-opus-4-8').replace(/\[1m\]$/i, '');
     const config = process.env.CLAUDE_CONFIG_DIR || join(homedir(), '.claude');
     this.cwd = realpathSync(cwd);
     this.id = sessionId ?? randomUUID();
@@ -153,7 +155,7 @@ export class ClaudeWriter {
   askPermission(command) {
     const usage = { input_tokens: 3, cache_creation_input_tokens: 500, cache_read_input_tokens: this.cached, output_tokens: 30 };
     this.toolId = `toolu_${randomUUID().replace(/-/g, '')}`;
-    this.line({ type: 'assistant', message: { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: 'claude-opus-4-8', stop_reason: 'tool_use', usage, content: [{ type: 'tool_use', id: this.toolId, name: 'Bash', input: { command } }] } });
+    this.line({ type: 'assistant', message: { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: this.model, stop_reason: 'tool_use', usage, content: [{ type: 'tool_use', id: this.toolId, name: 'Bash', input: { command } }] } });
     runClaudeHooks('Notification', { ...this.hookPayload(), message: 'Claude needs your permission to use Bash', notification_type: 'permission_prompt' });
   }
 
@@ -166,7 +168,7 @@ export class ClaudeWriter {
   finish(answer) {
     const creation = this.cached === 0 ? 14997 : 1500;
     const usage = { input_tokens: 3, cache_creation_input_tokens: creation, cache_read_input_tokens: this.cached, output_tokens: 42, service_tier: 'standard' };
-    const message = { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: 'claude-opus-4-8', stop_reason: 'end_turn', stop_sequence: null, usage };
+    const message = { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: this.model, stop_reason: 'end_turn', stop_sequence: null, usage };
     // One API message with a thinking block and a text block is two lines with the same id and usage.
     this.line({ type: 'assistant', message: { ...message, content: [{ type: 'thinking', thinking: 'hm', signature: 's' }] }, requestId: `req_${randomUUID()}` });
     this.line({ type: 'assistant', message: { ...message, content: [{ type: 'text', text: answer }] }, requestId: `req_${randomUUID()}` });

@@ -228,16 +228,18 @@ export const capture: Command = {
 
 export const wait: Command = {
   name: 'wait',
-  usage: 'wait AGENT --idle|--waiting|--exit [--timeout SEC]',
-  summary: 'wait until the agent has finished what it was last sent, waits for you, or exits; exit 0 when it did, 1 on timeout, 3 when it ended first',
+  usage: 'wait AGENT --idle|--waiting|--exit [--any-status] [--timeout SEC]',
+  summary: 'wait until the agent has finished what it was last sent, waits for you, or exits; exit 0 when it did, 1 on timeout, 3 when it ended first, 4 when --exit saw a non-zero exit status',
   options: {
     exit: { type: 'boolean', help: 'wait for the agent\'s process to exit' },
     idle: { type: 'boolean', help: 'wait until the agent has finished its turn (idle, or waiting for you): Codex and Claude agents' },
     waiting: { type: 'boolean', help: 'wait until the agent waits for you (a permission prompt; see hooks install)' },
     timeout: { type: 'number', arg: 'SEC', help: 'give up after SEC seconds' },
+    'any-status': { type: 'boolean', help: 'with --exit: exit 0 whatever the agent\'s exit status (else a non-zero status is exit code 4)' },
   },
   async run(ctx) {
     const agent = agentArg(ctx);
+    if (flag(ctx, 'any-status') && !flag(ctx, 'exit')) throw usageError('ANY_STATUS_WITHOUT_EXIT', '--any-status goes with --exit only.', 'Example: tmuxcodex wait a1 --exit --any-status');
     const chosen = (['idle', 'waiting', 'exit'] as const).filter((c) => flag(ctx, c));
     if (chosen.length !== 1) throw usageError('MISSING_CONDITION', 'wait needs one condition: --idle, --waiting or --exit.', 'Example: tmuxcodex wait a1 --idle --timeout 600');
     const timeout = ctx.options.timeout as number | undefined;
@@ -246,8 +248,12 @@ export const wait: Command = {
     const client = await daemonForAgent(ctx, agent);
     const res = await client.request('wait', { agent, until: chosen[0]!, timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
     client.close();
-    if (ctx.json) printJson(res);
+    // The agent's own exit status, when it exited: a script waiting with --exit must tell success from failure.
+    const exitCode = res.agent.state === 'exited' ? res.agent.exitCode : null;
+    if (ctx.json) printJson({ ...res, exitCode });
     else process.stdout.write(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`);
-    return res.timedOut ? 1 : res.reached ? 0 : 3;
+    if (res.timedOut) return 1;
+    if (!res.reached) return 3;
+    return chosen[0] === 'exit' && !flag(ctx, 'any-status') && exitCode !== null && exitCode !== 0 ? 4 : 0;
   },
 };

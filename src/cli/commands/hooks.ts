@@ -1,5 +1,7 @@
-// `hooks install|uninstall` wires Claude Code's hooks and Codex's notify to tmuxcodex; `hook` is
-// what they call. A hook must never disturb the agent: it prints nothing and always exits 0.
+// `hooks install|uninstall` wires Claude Code's hooks and Codex's notify to tmuxcodex's hook script
+// (tmux/agent-hook.sh, which hands the event to the daemon through a file it watches). `hook` is the
+// older Node entry point, kept for hooks installed before. A hook must never disturb the agent: it
+// prints nothing and always exits 0.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
@@ -10,7 +12,8 @@ import { claudeSettingsFile, hookState, installClaudeHooks, installCodexNotify, 
 import { claudeConfigDir, codexHome } from '../../transcripts/locate.js';
 import { printJson, table } from '../output.js';
 
-const CLI = fileURLToPath(new URL('../../bin/tmuxcodex.js', import.meta.url));
+/** The hook itself: a few lines of POSIX sh that append the event to the agent's file (no Node start). */
+const HOOK_SCRIPT = fileURLToPath(new URL('../../../tmux/agent-hook.sh', import.meta.url));
 
 export const hooks: Command = {
   name: 'hooks',
@@ -30,10 +33,10 @@ export const hooks: Command = {
     const config = join(codexHome(ctx.env), 'config.toml');
     const results: HookTarget[] = [];
     if (both || flag(ctx, 'claude')) {
-      const command = [process.execPath, CLI, 'hook', 'claude'].map(shellWord).join(' ');
+      const command = ['/bin/sh', HOOK_SCRIPT, 'claude'].map(shellWord).join(' ');
       results.push(action === 'install' ? installClaudeHooks(settings, command, dryRun) : uninstallClaudeHooks(settings));
     }
-    if (both || flag(ctx, 'codex')) results.push(action === 'install' ? await installCodexNotify(config, [process.execPath, CLI, 'hook', 'codex'], dryRun) : await uninstallCodexNotify(config));
+    if (both || flag(ctx, 'codex')) results.push(action === 'install' ? await installCodexNotify(config, ['/bin/sh', HOOK_SCRIPT, 'codex'], dryRun) : await uninstallCodexNotify(config));
     if (ctx.json) return printJson({ results });
     process.stdout.write(table(['FILE', 'CHANGED', 'WHAT'], results.map((r) => [r.file, r.changed ? 'yes' : 'no', r.note])));
   },

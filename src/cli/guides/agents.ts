@@ -17,7 +17,8 @@ Every command below prints JSON with --json and exits 0 on success, 1 when the o
      tmuxcodex send tests --file plan.md        # or: ... | tmuxcodex send tests -
 
 3. Wait for it to finish its turn (exit 0), to need a person (--waiting), or to exit (--exit).
-   Exit 1 means the timeout passed; 3 means it ended before getting there.
+   Exit 1 means the timeout passed; 3 means it ended before getting there; with --exit, 4 means it
+   exited with a non-zero status (its value is exitCode in --json; --any-status takes any).
      tmuxcodex wait tests --idle --timeout 900
 
 4. Read what it did:

@@ -43,6 +43,7 @@ export function applyClaudeRecord(f: SessionFacts, record: unknown): void {
     f.startedAt ??= at;
   }
   if (typeof r.sessionId === 'string') f.sessionId ??= r.sessionId;
+  if (typeof r.version === 'string') f.cliVersion = r.version;
   if (r.isSidechain) return; // a subagent's traffic, not the main context
   if (r.type === 'user') {
     if (!r.isSidechain && INTERRUPTED.test(userText(r))) {
@@ -59,6 +60,7 @@ export function applyClaudeRecord(f: SessionFacts, record: unknown): void {
   if (r.type === 'assistant') {
     const m = obj(r.message);
     if (!m || m.model === '<synthetic>' || r.isApiErrorMessage) return;
+    if (typeof m.model === 'string') f.model = m.model;
     const u = obj(m.usage);
     if (u) f.usedTokens = num(u.input_tokens) + num(u.cache_creation_input_tokens) + num(u.cache_read_input_tokens);
     const text = Array.isArray(m.content) ? m.content.map((b) => (obj(b)?.type === 'text' ? str(obj(b)?.text) ?? '' : '')).join('') : '';

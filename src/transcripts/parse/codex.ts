@@ -27,6 +27,10 @@ export function applyCodexRecord(f: SessionFacts, record: unknown): void {
       // A resumed session appends to the same file and writes no new session_meta: keep the first.
       f.sessionId ??= str(p.id) ?? str(p.session_id);
       f.startedAt ??= str(p.timestamp) ?? at;
+      f.cliVersion = str(p.cli_version) ?? f.cliVersion;
+      return;
+    case 'turn_context':
+      f.model = str(p.model) ?? f.model;
       return;
     case 'compacted':
       f.compactions++;

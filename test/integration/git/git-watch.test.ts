@@ -32,7 +32,7 @@ function agent(id: string, worktree: string, branch: string): AgentRecord {
     id, name: `agent-${id}`, profile: 'shell', paneId: null, windowId: null, session: null,
     cwd: worktree, worktree: { path: worktree, mode: 'existing' }, branch, base: 'main', target: 'main', parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null,
+    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
   };
 }
 

@@ -92,7 +92,7 @@ describe('loadConfig: merging', () => {
     });
     expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [],
       worktrees: { root: null, rootOrigin: null }, setup: null, ports: { range: [4100, 4999], count: 1 },
-      thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true }, notify: { command: null, on: ['waiting', 'finished', 'context', 'age'] } });
+      thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true, autoFresh: 'suggest' }, notify: { command: null, on: ['waiting', 'finished', 'context', 'age', 'fresh'] } });
   });
 
   it('lets the repository file override the user file, keeping what it does not set', async () => {
@@ -289,5 +289,12 @@ describe('validateConfig and applyConfig', () => {
     expect(out.profiles.p).toEqual({ command: ['x'], taskArgs: null, transcript: null, contextWindow: null, origin: 'user' });
     expect(DEFAULT_CONFIG).toEqual(base);
     expect(applyConfig(DEFAULT_CONFIG, null)).toEqual(base);
+  });
+});
+
+describe('thresholds.autoFresh', () => {
+  it('takes off, suggest and between-turns; anything else is named with the rule', () => {
+    for (const v of ['off', 'suggest', 'between-turns']) expect(validateConfig({ thresholds: { autoFresh: v } })).toEqual([]);
+    for (const v of ['always', true, 1]) expect(validateConfig({ thresholds: { autoFresh: v } })).toEqual([{ path: ['thresholds', 'autoFresh'], message: 'autoFresh must be one of: off, suggest, between-turns' }]);
   });
 });

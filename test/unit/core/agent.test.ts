@@ -82,7 +82,7 @@ function fullRecord(): AgentRecord {
     cwd: '/work/wt/fix-login', worktree: { path: '/work/wt/fix-login', mode: 'new' }, branch: 'agents/fix-login', base: 'main',
     target: 'release', parentId: 'ffff0000', task: 'Fix the login bug.\nThen run the tests; report 100% \u241e done 🤖',
     createdAt: '2026-01-02T03:04:05.678Z', sessionId: 'sess-123', transcriptPath: '/home/dev/.claude/projects/-work-wt-fix-login/sess-123.jsonl', state: 'running', exitCode: null,
-    ports: [4100, 4101], source: '/work/main', deps: [{ dir: 'node_modules', key: '0123456789abcdef' }], branchCreated: true, fix: { forAgent: 'ffff0000', toAll: true, propagatedTip: 'abc123' }, pr: { url: 'https://github.com/o/r/pull/7', base: 'release' }, context: null, contextWindow: 1_000_000, transcriptFormat: 'claude', launch: { argv: ['claude', '--model', 'opus'], taskPrefix: ['--'], env: { FOO: 'bar baz' } },
+    ports: [4100, 4101], source: '/work/main', deps: [{ dir: 'node_modules', key: '0123456789abcdef' }], branchCreated: true, fix: { forAgent: 'ffff0000', toAll: true, propagatedTip: 'abc123' }, pr: { url: 'https://github.com/o/r/pull/7', base: 'release' }, context: null, contextWindow: 1_000_000, model: 'claude-opus-4-8[1m]', transcriptFormat: 'claude', launch: { argv: ['claude', '--model', 'opus'], taskPrefix: ['--'], env: { FOO: 'bar baz' } },
     conversation: { startedAt: null, lastActivityAt: null, turns: 0, compactions: 0, freshStartedAt: null, lineage: ['old-session-1', 'old-session-2'] }, git: null,
   };
 }
@@ -91,7 +91,7 @@ function minimalRecord(): AgentRecord {
   return {
     id: '12345678', name: 'sh-1', profile: 'shell', paneId: '%7', windowId: '@3', session: 'agents', cwd: '/tmp/x',
     worktree: null, branch: null, base: null, target: null, parentId: null, task: null, createdAt: '2026-05-06T07:08:09.000Z',
-    sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null,
+    sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
   };
 }
 
@@ -148,7 +148,7 @@ describe('recordToPaneMeta / recordFromPane', () => {
     expect(recordFromPane({ id: 'abcdef01', name: 'n', worktree: '/w', worktreeMode: 'bogus' }, PANE)).toEqual({
       id: 'abcdef01', name: 'n', profile: 'shell', paneId: '%7', windowId: '@3', session: 'agents', cwd: '/w',
       worktree: { path: '/w', mode: 'shared' }, branch: null, base: null, target: null, parentId: null, task: null,
-      createdAt: '1970-01-01T00:00:00.000Z', sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null,
+      createdAt: '1970-01-01T00:00:00.000Z', sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
     });
     expect(recordFromPane({ id: 'abcdef01', name: 'n' }, PANE)!.cwd).toBe('');
   });

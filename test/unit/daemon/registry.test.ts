@@ -24,7 +24,7 @@ function agent(over: Partial<AgentRecord> = {}): AgentRecord {
     id: (0x10000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: `%${n}`, windowId: '@1', session: 'agents',
     cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null,
+    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
     ...over,
   };
 }
@@ -270,7 +270,7 @@ describe('reconcile', () => {
     const git = { ahead: 2, behind: 0, dirty: 1, merged: true, mergedHow: 'ancestor' as const, mergedOn: 'main', conflicts: [] };
     const known = agent({ context, git, transcriptPath: '/t.jsonl', state: 'working' });
     reg.put(known);
-    const fromTmux: AgentRecord = { ...known, paneId: '%77', windowId: '@9', state: 'exited', exitCode: 1, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null, transcriptPath: null };
+    const fromTmux: AgentRecord = { ...known, paneId: '%77', windowId: '@9', state: 'exited', exitCode: 1, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null, transcriptPath: null };
     const seen = recordEvents(reg);
     reg.reconcile([fromTmux]);
     const merged = { ...fromTmux, context, git, transcriptPath: '/t.jsonl' };

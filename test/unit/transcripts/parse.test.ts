@@ -432,6 +432,8 @@ describe('Codex records', () => {
       compactions: 0,
       recentPrompts: ['fix the failing test', 'and the lint'],
       lastAnswer: 'Lint is clean.',
+      model: null, // no turn_context in this sketch
+      cliVersion: '0.20.0',
     });
   });
 
@@ -461,6 +463,8 @@ describe('Codex records', () => {
       compactions: 0,
       recentPrompts: ['hello from codex exec', 'second turn', 'third turn after resume'],
       lastAnswer: 'Resumed and done.',
+      model: 'gpt-5.5', // from the first run's turn_context: the resumed one's names none
+      cliVersion: '0.171.0',
     });
   });
 

@@ -11,7 +11,7 @@ function agent(over: Partial<AgentRecord> = {}): AgentRecord {
     id: (0x20000000 + n).toString(16), name: `agent-${n}`, profile: 'codex', paneId: `%${n}`, windowId: '@1', session: 'agents',
     cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null,
+    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
     ...over,
   };
 }

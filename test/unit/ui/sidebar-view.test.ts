@@ -14,7 +14,7 @@ function agent(over: Partial<AgentRecord> = {}): AgentRecord {
     id: (0x40000000 + n).toString(16), name: `a${n}`, profile: 'claude', paneId: `%${n}`, windowId: '@1', session: 'agents',
     cwd: '/work/repo', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 10, 28, 8, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, transcriptFormat: null, launch: null, conversation: null, git: null,
+    state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
     ...over,
   };
 }
