@@ -379,9 +379,10 @@ export class AgentService {
   async signal(p: Params<'signal'>): Promise<Result<'signal'>> {
     const agent = this.registry.resolve(p.agent);
     if (agent.state === 'exited' || agent.state === 'gone' || agent.state === p.state) return { agent };
-    if (agent.paneId) await this.link.run(tmux.setPaneOption(agent.paneId, STATE_OPTION, p.state)).catch(() => {});
-    const now = this.registry.get(agent.id);
-    if (now && now.state !== 'exited' && now.state !== 'gone') this.registry.patch(agent.id, { state: p.state });
+    // The registry first: the sidebar and the status segment hear of it without waiting for tmux. The
+    // state option is only for borders and is never read back, so no reconcile can undo the change.
+    this.registry.patch(agent.id, { state: p.state });
+    if (agent.paneId) await this.link.run(tmux.setPaneOption(agent.paneId, STATE_OPTION, p.state)).catch((e) => this.o.log(`the state option of ${agent.name}: ${(e as Error).message}`));
     return { agent: this.registry.get(agent.id) ?? agent };
   }
 
