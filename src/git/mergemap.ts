@@ -1,5 +1,5 @@
 // The merge map: every branch against every target, computed with a handful of batched git
-// commands (feasibility.md §6): ahead/behind through temporary upstreams given with -c, merged
+// commands (feasibility.md §6): ahead/behind through rev-list --left-right --count, merged
 // through for-each-ref --merged, conflicts and squash merges through one merge-tree --stdin,
 // cherry-picks through cached patch ids. Reads only; never touches a worktree or the config.
 // Every answer about a branch and a target depends only on their two commits, so a MapCache keyed
@@ -104,31 +104,20 @@ export async function resolveTarget(repo: string, target: string): Promise<strin
   return ref;
 }
 
-/** Parses `%(upstream:track,nobracket)`: "ahead 1, behind 2", "ahead 1", "behind 2", "" (even). */
-export function parseTrack(track: string): { ahead: number; behind: number } {
-  return {
-    ahead: Number(/ahead (\d+)/.exec(track)?.[1] ?? 0),
-    behind: Number(/behind (\d+)/.exec(track)?.[1] ?? 0),
-  };
-}
-
-/** Ahead/behind of every branch against targetRef, in one for-each-ref with temporary upstreams. */
+/**
+ * Ahead/behind of every branch against targetRef: one `rev-list --left-right --count` per branch,
+ * a few at once. Never through upstream config (`%(upstream:track)` with a temporary
+ * `-c branch.X.merge`): that key is multi-valued, and a branch's own upstream (any branch `pr`
+ * pushed) wins over the temporary one, so every pushed branch read 0/0. Only cells the cache lacks
+ * come here, so the count of processes is the count of branches that moved.
+ */
 async function aheadBehind(repo: string, branches: readonly string[], targetRef: string): Promise<Map<string, { ahead: number; behind: number }>> {
-  const result = new Map<string, { ahead: number; behind: number }>();
-  // A '=' in a name would end the -c key early; such rare branches are counted one by one.
-  for (const b of branches.filter((x) => x.includes('='))) {
-    const [behind, ahead] = (await gitRaw(repo, ['rev-list', '--left-right', '--count', `${targetRef}...refs/heads/${b}`])).trim().split(/\s+/).map(Number);
-    result.set(b, { ahead: ahead ?? 0, behind: behind ?? 0 });
-  }
-  const plain = branches.filter((x) => !x.includes('='));
-  if (!plain.length) return result;
-  const config = plain.flatMap((b) => ['-c', `branch.${b}.remote=.`, '-c', `branch.${b}.merge=${targetRef}`]);
-  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:lstrip=2)%00%(upstream:track,nobracket)', ...plain.map((b) => `refs/heads/${b}`)]);
-  for (const line of out.split('\n').filter(Boolean)) {
-    const [name, track] = line.split('\0');
-    result.set(name!, parseTrack(track ?? ''));
-  }
-  return result;
+  const counts = await mapBounded(branches, 4, async (b) => {
+    const out = await gitRaw(repo, ['rev-list', '--left-right', '--count', `${targetRef}...refs/heads/${b}`, '--']);
+    const [behind, ahead] = out.trim().split(/\s+/).map(Number);
+    return [b, { ahead: ahead ?? 0, behind: behind ?? 0 }] as const;
+  });
+  return new Map(counts);
 }
 
 /** Which of branches have their tip in targetRef's history (merged normally or fast-forwarded). */
