@@ -76,3 +76,19 @@ describe('ahead/behind of a branch that has an upstream (every branch `pr` pushe
     expect(map.rows[0]!.targets.main).toMatchObject({ ahead: 1, behind: 0 });
   });
 });
+
+describe('answers that no repository config can change', () => {
+  it('sees a cherry-pick when the repository sets color.ui=always', async () => {
+    await git('checkout', '-q', '-b', 'to-pick', 'main');
+    await commit('pick.txt', 'pick\n', 'to pick');
+    await git('checkout', '-q', 'main');
+    await commit('m2.txt', 'm2\n', 'main first'); // so the pick is a new commit
+    await git('cherry-pick', 'to-pick');
+    await git('config', 'color.ui', 'always');
+    try {
+      expect(await mergedState(repo, 'to-pick', 'main')).toBe('patch');
+    } finally {
+      await git('config', '--unset', 'color.ui');
+    }
+  });
+});
