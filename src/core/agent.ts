@@ -52,7 +52,11 @@ export interface AgentRecord {
   /** The agent's conversation, from its transcript: when it began, last activity, turns, and earlier sessions (fresh starts). */
   conversation: { startedAt: string | null; lastActivityAt: string | null; turns: number; compactions: number; freshStartedAt: string | null; lineage: string[] } | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
-  git: { ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[] } | null;
+  git: {
+    ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[];
+    /** The branch is still at its base: no commits of its own (then merged is always false). */
+    noCommitsYet?: boolean;
+  } | null;
 }
 
 /** The pane options that carry an agent's metadata; tmux is the source of truth for live agents. */

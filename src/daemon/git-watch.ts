@@ -116,13 +116,13 @@ export class GitWatcher {
     // Each agent against its own target only: a branch that moved is asked about once.
     await Promise.all(targets.map(async (target) => {
       const mine = agents.filter((a) => (a.target ?? fallback) === target);
-      const map = await computeMergeMap(repo, [target], mine.map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.id })), {
+      const map = await computeMergeMap(repo, [target], mine.map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.id, base: a.base })), {
         cache: r.cache, worktreeRows: false, pairs: false, dirtyFor: dirty === 'all' ? undefined : dirty,
       });
       for (const row of map.rows) {
         const cell = row.targets[target];
         if (!row.agent || !cell) continue;
-        this.publish(row.agent, { ahead: cell.ahead, behind: cell.behind, dirty: row.dirty ?? 0, merged: cell.merged !== 'no', mergedHow: cell.merged, mergedOn: cell.mergedOn, conflicts: cell.conflicts });
+        this.publish(row.agent, { ahead: cell.ahead, behind: cell.behind, dirty: row.dirty ?? 0, merged: cell.merged !== 'no', mergedHow: cell.merged, mergedOn: cell.mergedOn, conflicts: cell.conflicts, noCommitsYet: row.noCommitsYet });
       }
     }));
   }

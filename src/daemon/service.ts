@@ -405,7 +405,7 @@ export class AgentService {
     const worktrees = new Set((await listWorktrees(repo)).map((w) => w.path));
     const rows = this.registry.all()
       .filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path))
-      .map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.name }));
+      .map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.name, base: a.base }));
     const targets = p.targets.length ? p.targets : [(await defaultBranch(repo)) ?? 'main'];
     // The live fields' cache answers for every branch that has not moved since; dirty counts are read fresh.
     const common = await commonGitDir(repo);

@@ -33,6 +33,8 @@ export interface MapRow {
   lastCommitAt: string | null;
   /** Why a row is incomplete or special: detached, rebase in progress, locked, prunable, branch deleted. */
   condition: string | null;
+  /** The branch is still at the commit it was created from: nothing of its own, so never "merged". */
+  noCommitsYet: boolean;
   targets: Record<string, MapCell | null>;
 }
 
@@ -42,7 +44,11 @@ export interface MergeMap {
   pairs: Array<{ a: string; b: string; files: string[] }>;
 }
 
-export interface RowSource { branch: string | null; worktree: string | null; agent: string | null }
+export interface RowSource {
+  branch: string | null; worktree: string | null; agent: string | null;
+  /** The commit the branch was created from (an agent's base), when known. */
+  base?: string | null;
+}
 
 /** What one branch against one target comes to, with the merge result's tree (for the pairs). */
 interface CellFacts {
@@ -243,15 +249,26 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
   await creditRemoteMerges(repo, refs, targets, tips, cells, cache);
 
   const computed = rows.map((r, i): MapRow => {
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, targets: {} };
+    const noCommitsYet = hasNoCommitsYet(refs, r);
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, targets: {} };
     for (const t of targets) {
       const cell = r.branch ? cells.get(t.ref)?.get(r.branch) : undefined;
-      row.targets[t.name] = cell ? publicCell(cell, t) : null;
+      // Its tip is in the target's history only because the target is where it started.
+      row.targets[t.name] = cell ? publicCell(noCommitsYet ? { ...cell, merged: 'no' } : cell, t) : null;
     }
     return row;
   });
   const pairs = opts.pairs ?? true;
   return { targets: targets.map((t) => t.name), rows: computed, pairs: pairs && targets[0] ? await conflictingPairs(repo, targets[0], tips, cells.get(targets[0].ref)!, computed, cache) : [] };
+}
+
+/**
+ * Whether a row's branch is still at the commit it was created from. Ancestry alone cannot tell a
+ * branch with no commits of its own from one fast-forwarded into the target: only the base can.
+ */
+function hasNoCommitsYet(refs: RefsSnapshot, r: RowSource): boolean {
+  if (!r.branch || !r.base) return false;
+  return refs.get(`refs/heads/${r.branch}`)?.oid === r.base;
 }
 
 /** A cell as the map shows it; `on` names where the work was merged when that is not the target. */
@@ -308,8 +325,11 @@ async function conflictingPairs(repo: string, target: Target, tips: readonly Tip
   });
 }
 
-/** How branch is merged into target ('no' when it is not), as the map decides: ancestry, patches or squash. */
-export async function mergedState(repo: string, branch: string, target: string): Promise<Merged> {
-  const map = await computeMergeMap(repo, [target], [{ branch, worktree: null, agent: branch }], { worktreeRows: false, pairs: false });
+/**
+ * How branch is merged into target ('no' when it is not), as the map decides: ancestry, patches or
+ * squash. Given the commit the branch was created from, a branch still there is 'no' (nothing to merge).
+ */
+export async function mergedState(repo: string, branch: string, target: string, base: string | null = null): Promise<Merged> {
+  const map = await computeMergeMap(repo, [target], [{ branch, worktree: null, agent: branch, base }], { worktreeRows: false, pairs: false });
   return map.rows[0]?.targets[target]?.merged ?? 'no';
 }

@@ -5,7 +5,8 @@ import type { AgentRecord } from '../core/agent.js';
 export function gitLine(git: NonNullable<AgentRecord['git']>): string {
   const parts = [`↑${git.ahead}`, `↓${git.behind}`];
   if (git.dirty) parts.push(`✎${git.dirty}`);
-  if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
+  if (git.noCommitsYet) parts.push('no commits yet');
+  else if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
   else if (git.conflicts.length) parts.push(`conflict ${git.conflicts.length}`);
   return parts.join(' ');
 }

@@ -36,7 +36,8 @@ describe('git fields in list --json', () => {
     const a1 = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a1' && a.git?.ahead === 1), { timeoutMs: 8000, what: 'a1 ahead 1' });
     expect(a1.git).toMatchObject({ ahead: 1, behind: 0, merged: false, mergedHow: 'no', conflicts: [] });
     const a2 = (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a2')!;
-    expect(a2.git).toMatchObject({ ahead: 0, merged: true, mergedHow: 'ancestor' });
+    // a2 has no commits of its own: "no commits yet", never merged (issue 15, item 5).
+    expect(a2.git).toMatchObject({ ahead: 0, merged: false, mergedHow: 'no', noCommitsYet: true });
   });
 });
 

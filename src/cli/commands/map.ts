@@ -8,9 +8,10 @@ import type { MapCell } from '../../git/mergemap.js';
 import { age, printJson, table } from '../output.js';
 
 /** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
-function cellText(c: MapCell | null): string {
+function cellText(c: MapCell | null, noCommitsYet: boolean): string {
   if (!c) return '-';
   const counts = `↑${c.ahead} ↓${c.behind}`;
+  if (noCommitsYet) return `${counts} no commits yet`;
   if (c.merged !== 'no') return `${counts} merged${c.merged === 'ancestor' ? '' : ` (${c.merged})`}${c.mergedOn?.includes('/') ? ` on ${c.mergedOn}` : ''}`;
   if (c.conflicts.length) return `${counts} CONFLICT ${c.conflicts.slice(0, 3).join(', ')}${c.conflicts.length > 3 ? ` +${c.conflicts.length - 3}` : ''}`;
   return `${counts} clean`;
@@ -29,7 +30,7 @@ export const map: Command = {
     const res = await client.request('map', { cwd: ctx.cwd, targets });
     if (ctx.json) return printJson(res);
     const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agent ?? '-', r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
-      ...res.targets.map((t) => cellText(r.targets[t] ?? null)), r.condition ?? '']);
+      ...res.targets.map((t) => cellText(r.targets[t] ?? null, r.noCommitsYet)), r.condition ?? '']);
     process.stdout.write(table(['BRANCH', 'AGENT', 'DIRTY', 'LAST', ...res.targets.map((t) => `→ ${t}`), 'NOTE'], rows));
     if (res.pairs.length) {
       process.stdout.write('\nbranches that conflict with each other:\n');

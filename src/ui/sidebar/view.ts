@@ -78,7 +78,8 @@ function agentBlock(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): S
     if (a.target && a.target !== a.branch) branch.push({ text: `${g.arrow}${a.target}`, dim: true });
     if (a.git) {
       branch.push({ text: ` ${g.ahead}${a.git.ahead} ${g.behind}${a.git.behind}` });
-      if (a.git.merged) branch.push({ text: ' merged', fg: COLOR.cyan });
+      if (a.git.noCommitsYet) branch.push({ text: ' no commits yet', dim: true });
+      else if (a.git.merged) branch.push({ text: ' merged', fg: COLOR.cyan });
       else if (a.git.conflicts.length) branch.push({ text: ` ${g.conflict}${a.git.conflicts.length}`, fg: COLOR.red, bold: true });
     }
     lines.push(branch);

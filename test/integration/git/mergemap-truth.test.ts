@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { computeMergeMap, mergedState } from '../../../src/git/mergemap.js';
+import { cleanVerdict } from '../../../src/agents/landing.js';
+import type { AgentRecord } from '../../../src/core/agent.js';
 
 let root: string;
 let repo: string;
@@ -90,5 +92,32 @@ describe('answers that no repository config can change', () => {
     } finally {
       await git('config', '--unset', 'color.ui');
     }
+  });
+});
+
+describe('a branch with no commits of its own (issue 15, item 5)', () => {
+  it('is "no commits yet", never merged; once it has a commit merged by fast-forward, it is merged', async () => {
+    const base = (await git('rev-parse', 'main')).trim();
+    await git('branch', 'empty', base);
+    let row = (await computeMergeMap(repo, ['main', 'consumer'], [{ branch: 'empty', worktree: null, agent: 'e', base }], { worktreeRows: false })).rows[0]!;
+    expect(row.noCommitsYet).toBe(true);
+    expect(row.targets.main).toMatchObject({ ...(await counts('empty', 'main')), merged: 'no', mergedOn: null });
+    expect(await mergedState(repo, 'empty', 'main', base)).toBe('no');
+    // The same branch with a commit that main then took by fast-forward: merged by ancestry.
+    await git('checkout', '-q', 'empty');
+    await commit('e.txt', 'e\n', 'e work');
+    await git('checkout', '-q', 'main');
+    await git('merge', '-q', '--ff-only', 'empty');
+    row = (await computeMergeMap(repo, ['main'], [{ branch: 'empty', worktree: null, agent: 'e', base }], { worktreeRows: false })).rows[0]!;
+    expect(row.noCommitsYet).toBe(false);
+    expect(row.targets.main).toMatchObject({ ahead: 0, behind: 0, merged: 'ancestor' });
+  });
+
+  it('is kept by clean with the reason, not removed as merged', async () => {
+    const base = (await git('rev-parse', 'main')).trim();
+    const wt = join(root, 'wt-empty-agent');
+    await git('worktree', 'add', '-q', '-b', 'empty-agent', wt, base);
+    const agent = { name: 'idle-one', branch: 'empty-agent', base, target: 'main', worktree: { path: wt, mode: 'new' }, source: repo, cwd: wt } as unknown as AgentRecord;
+    expect(await cleanVerdict(agent)).toEqual({ merged: 'no', target: 'main', reason: expect.stringMatching(/^no commits yet/) });
   });
 });

@@ -24,6 +24,7 @@ describe('gitLine', () => {
     [git({ ahead: 2, behind: 1 }), '↑2 ↓1'],
     [git({ ahead: 1, dirty: 3, conflicts: ['a.ts', 'b.ts'] }), '↑1 ↓0 ✎3 conflict 2'],
     [git({ merged: true, mergedHow: 'ancestor', mergedOn: 'main' }), '↑0 ↓0 merged'],
+    [git({ behind: 2, noCommitsYet: true }), '↑0 ↓2 no commits yet'],
     [git({ ahead: 2, merged: true, mergedHow: 'squash', mergedOn: 'main' }), '↑2 ↓0 merged (squash)'],
     [git({ ahead: 1, merged: true, mergedHow: 'ancestor', mergedOn: 'origin/main' }), '↑1 ↓0 merged on origin/main'],
   ])('%o -> %s', (fields, text) => {
