@@ -37,8 +37,8 @@ export interface Config {
   notify: { command: string[] | null; on: NotifyKind[] };
 }
 
-export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age';
-export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age'];
+export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age' | 'fix-blocked';
+export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age', 'fix-blocked'];
 
 export const DEFAULT_CONFIG: Config = {
   session: 'agents',

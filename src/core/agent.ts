@@ -39,6 +39,11 @@ export interface AgentRecord {
    * as they land), whether every worktree lacking them gets them too, and the last tip brought.
    */
   fix: { forAgent: string; toAll: boolean; propagatedTip: string | null } | null;
+  /**
+   * Set when a fix agent's commits stopped at a conflict in this agent's worktree: which fix, the
+   * commit that conflicts, its files. The later commits wait; cleared once the chain goes on.
+   */
+  fixBlocked?: { fix: string; commit: string; files: string[]; reason: string } | null;
   /** The pull request `pr` opened (or found) for the agent's branch. */
   pr: { url: string; base: string } | null;
   /** The context now, from the transcript: window from the transcript, else contextWindow, else the CLI's default; null until known. */

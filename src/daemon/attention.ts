@@ -13,7 +13,7 @@ import type { TmuxLink } from './tmux-link.js';
 
 export interface Attention { agent: AgentRecord; kind: NotifyKind; text: string }
 
-interface Seen { state: AgentRecord['state']; level: number; aged: boolean }
+interface Seen { state: AgentRecord['state']; level: number; aged: boolean; fixBlocked: string | null }
 
 const AGE_CHECK_MS = 60_000;
 
@@ -46,9 +46,13 @@ export class AttentionWatcher extends EventEmitter<{ attention: [Attention] }> {
   /** Looks at an agent's new record against what was seen of it before. */
   updated(a: AgentRecord): void {
     const before = this.seen.get(a.id);
-    const now: Seen = { state: a.state, level: this.level(a), aged: before?.aged ?? false };
+    const blocked = a.fixBlocked ? `${a.fixBlocked.fix} ${a.fixBlocked.commit}` : null;
+    const now: Seen = { state: a.state, level: this.level(a), aged: before?.aged ?? false, fixBlocked: blocked };
     this.seen.set(a.id, now);
     if (!before) return; // a first sight is not a change
+    if (a.fixBlocked && blocked !== before.fixBlocked) {
+      this.raise(a, 'fix-blocked', `${a.name}: fix blocked: ${a.fixBlocked.reason} (${a.fixBlocked.fix}'s ${a.fixBlocked.commit.slice(0, 7)}; its later commits wait). Resolve it there, or run tmuxcodex propagate ${a.fixBlocked.commit.slice(0, 7)} --to ${a.name}`);
+    }
     if (a.state === 'waiting' && before.state !== 'waiting') this.raise(a, 'waiting', `${a.name} needs you`);
     if (a.state === 'idle' && before.state === 'working') this.raise(a, 'finished', `${a.name} finished its turn`);
     if (now.level > before.level) {

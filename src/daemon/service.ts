@@ -95,7 +95,7 @@ export class AgentService {
     this.gitFields = new GitWatcher(() => registry.all(), (id, git) => registry.patch(id, { git }), o.log);
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`)));
     void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`));
-    this.fixes = new FixWatcher(() => registry.all(), (id, tip) => void this.fixTipRecorded(id, tip), o.log);
+    this.fixes = new FixWatcher(() => registry.all(), (id, tip) => void this.fixTipRecorded(id, tip), o.log, (id, fixBlocked) => { if (registry.get(id)) registry.patch(id, { fixBlocked }); });
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`)));
     void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`));
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.deps.sync(registry.all()));

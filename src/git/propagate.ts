@@ -30,6 +30,12 @@ async function busyReason(worktree: string): Promise<string | null> {
   return onBranch ? null : 'it is on a detached HEAD (no branch to keep the commit)';
 }
 
+/** Whether HEAD has a commit made by `cherry-pick -x` of commit since the two histories parted. */
+async function pickedByHand(worktree: string, commit: string): Promise<boolean> {
+  const out = await gitRaw(worktree, ['log', '-1', '--format=%H', '--fixed-strings', `--grep=(cherry picked from commit ${commit})`, `${commit}..HEAD`, '--']);
+  return out.trim() !== '';
+}
+
 /** The first of the bug commits a worktree has neither as a commit nor as an equivalent patch, or null. */
 async function lackedBug(worktree: string, bugs: readonly string[]): Promise<string | null> {
   for (const bug of bugs) if ((await presence(worktree, bug, 'HEAD')) === 'lacks') return bug;
@@ -52,6 +58,8 @@ export async function propagateInto(worktree: string, agent: string | null, comm
     if (busy) return r('skipped-busy', busy);
     const have = await presence(worktree, commit, 'HEAD');
     if (have !== 'lacks') return r('already', have === 'contains' ? 'the commit is in its history' : 'an equivalent patch is in its history');
+    // A pick whose conflict a person resolved has another patch, but says where it came from (-x).
+    if (await pickedByHand(worktree, commit)) return r('already', 'a cherry-pick of it (resolved there) is in its history');
     const lacked = await lackedBug(worktree, bugs);
     if (lacked) {
       const subject = (await gitRaw(worktree, ['log', '-1', '--no-color', '--format=%h %s', lacked])).trim();

@@ -41,3 +41,8 @@ export function sessionLine(a: AgentRecord, now = Date.now()): string | null {
   if (a.conversation) parts.push(`${a.conversation.turns} turn${a.conversation.turns === 1 ? '' : 's'}`, shortAge(a.conversation.freshStartedAt ?? a.conversation.startedAt, now));
   return parts.join(' · ');
 }
+
+/** "fix blocked: conflict in a.ts (fix-a1)" for an agent whose fix chain stopped at a conflict, else null. */
+export function fixBlockedText(a: AgentRecord): string | null {
+  return a.fixBlocked ? `fix blocked: ${a.fixBlocked.reason} (${a.fixBlocked.fix})` : null;
+}

@@ -84,6 +84,7 @@ function agentBlock(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): S
     }
     lines.push(branch);
   }
+  if (a.fixBlocked) lines.push([{ text: `  fix blocked: ${a.fixBlocked.reason}`, fg: COLOR.red, bold: true }]);
   const facts: string[] = [];
   if (a.git?.dirty) facts.push(`${g.dirty}${a.git.dirty}`);
   const since = a.conversation?.freshStartedAt ?? a.conversation?.startedAt;

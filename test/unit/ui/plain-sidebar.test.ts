@@ -44,6 +44,11 @@ describe('renderSidebar', () => {
     ]);
   });
 
+  it('says when a fix chain is blocked by a conflict in the agent\'s worktree (issue 15, item 2)', () => {
+    const a1 = agent({ name: 'a1', branch: 'a1', target: 'main', git: git({ ahead: 1 }), fixBlocked: { fix: 'fix-a1', commit: 'f'.repeat(40), files: ['x.ts'], reason: 'conflict in x.ts' } });
+    expect(renderSidebar([a1], 40, null).split('\n')).toContain('  fix blocked: conflict in x.ts (fix-a1)');
+  });
+
   it('cuts every line to the pane width', () => {
     const a = agent({ name: 'a-very-long-agent-name-indeed', branch: 'feature/with-a-long-name', target: 'consumer', git: git({ conflicts: ['x'] }) });
     for (const line of renderSidebar([a], 12, 'daemon stopped; waiting…').split('\n')) expect([...line].length).toBeLessThanOrEqual(12);
