@@ -23,6 +23,7 @@ import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
+import { keptBranchAdvice, markIfKept } from '../agents/kept-branch.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -218,6 +219,8 @@ export class AgentService {
       this.registry.patch(agent.id, { state: 'gone' });
     }
     const teardown = await teardownWorktree(agent, this.registry.all(), o);
+    // An unmerged branch it kept stays in the map (and in clean's list) after the record goes.
+    await markIfKept(agent, teardown.removed.branch).catch((e) => this.o.log(`marking ${agent.name}'s kept branch: ${(e as Error).message}`));
     this.registry.remove(agent.id);
     if (agent.paneId) this.paneLocks.delete(agent.paneId);
     await this.closeEmptyWindows();
@@ -352,6 +355,9 @@ export class AgentService {
         const removed = p.dryRun ? null : await this.removeAgent(agent, { keepWorktree: false, force: false, mergedInto: verdict.target ?? undefined });
         results.push({ agent: agent.name, branch: agent.branch, target: verdict.target, merged: verdict.merged, action: p.dryRun ? 'would-remove' : 'removed', reason: null, removed });
       }
+      // Branches kept when their agents went: listed with what to do, never deleted here.
+      const repo = p.cwd ? await worktreeRoot(p.cwd) : null;
+      if (repo) for (const k of await keptBranchAdvice(repo)) results.push({ agent: k.agent, branch: k.branch, target: k.target, merged: k.merged, action: 'kept', reason: k.reason, removed: null });
       return { results };
     });
   }
@@ -409,7 +415,7 @@ export class AgentService {
     const targets = p.targets.length ? p.targets : [(await defaultBranch(repo)) ?? 'main'];
     // The live fields' cache answers for every branch that has not moved since; dirty counts are read fresh.
     const common = await commonGitDir(repo);
-    return computeMergeMap(repo, targets, rows, { cache: (common && this.gitFields.cacheFor(common)) || undefined });
+    return computeMergeMap(repo, targets, rows, { cache: (common && this.gitFields.cacheFor(common)) || undefined, keptRows: true });
   }
 
   /** Copies files matching globs from each agent's source worktree into its own (new worktrees only). */

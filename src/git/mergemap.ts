@@ -9,6 +9,8 @@ import { GenerationCache } from './generation-cache.js';
 import { changedFilesBetween, mergeTrees } from './merge-tree.js';
 import { cherryPicked, type Tip } from './patch-equivalence.js';
 import { readRefs, targetRef, type RefsSnapshot } from './refs-snapshot.js';
+import { listKeptBranches } from './kept-branches.js';
+import { listArchives } from './archive.js';
 import { gitRaw, listWorktrees, operationInProgress, type Worktree } from './worktree.js';
 
 export { mergeTrees } from './merge-tree.js';
@@ -35,6 +37,8 @@ export interface MapRow {
   condition: string | null;
   /** The branch is still at the commit it was created from: nothing of its own, so never "merged". */
   noCommitsYet: boolean;
+  /** A branch tmuxcodex created whose agent is gone ("no agent"): who had it, and its archive if any. */
+  keptFrom: { agent: string; archive: string | null } | null;
   targets: Record<string, MapCell | null>;
 }
 
@@ -48,6 +52,7 @@ export interface RowSource {
   branch: string | null; worktree: string | null; agent: string | null;
   /** The commit the branch was created from (an agent's base), when known. */
   base?: string | null;
+  keptFrom?: MapRow['keptFrom'];
 }
 
 /** What one branch against one target comes to, with the merge result's tree (for the pairs). */
@@ -82,6 +87,8 @@ export interface MapOptions {
   worktreeRows?: boolean;
   /** Find the agent branches that conflict with each other (default true). */
   pairs?: boolean;
+  /** Add a row for each unmerged branch kept when its agent went (kept-branches.ts); default false. */
+  keptRows?: boolean;
   /** The worktrees whose dirty count is read again; the others reuse a cached count. Default: all. */
   dirtyFor?: ReadonlySet<string>;
 }
@@ -222,6 +229,7 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
     for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
   }
+  if (opts.keptRows) rows.push(...(await keptRowSources(repo, rows)));
   const tips: Tip[] = [...new Set(rows.map((r) => r.branch))].flatMap((name) => {
     const oid = name === null ? undefined : refs.get(`refs/heads/${name}`)?.oid;
     return oid ? [{ name: name!, oid }] : [];
@@ -250,7 +258,7 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
 
   const computed = rows.map((r, i): MapRow => {
     const noCommitsYet = hasNoCommitsYet(refs, r);
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, targets: {} };
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, keptFrom: r.keptFrom ?? null, targets: {} };
     for (const t of targets) {
       const cell = r.branch ? cells.get(t.ref)?.get(r.branch) : undefined;
       // Its tip is in the target's history only because the target is where it started.
@@ -259,7 +267,9 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     return row;
   });
   const pairs = opts.pairs ?? true;
-  return { targets: targets.map((t) => t.name), rows: computed, pairs: pairs && targets[0] ? await conflictingPairs(repo, targets[0], tips, cells.get(targets[0].ref)!, computed, cache) : [] };
+  // A kept branch leaves the map once it is merged: it is landed work then, not lost work.
+  const shown = computed.filter((row) => !row.keptFrom || !Object.values(row.targets).some((c) => c && c.merged !== 'no'));
+  return { targets: targets.map((t) => t.name), rows: shown, pairs: pairs && targets[0] ? await conflictingPairs(repo, targets[0], tips, cells.get(targets[0].ref)!, computed, cache) : [] };
 }
 
 /**
@@ -269,6 +279,23 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
 function hasNoCommitsYet(refs: RefsSnapshot, r: RowSource): boolean {
   if (!r.branch || !r.base) return false;
   return refs.get(`refs/heads/${r.branch}`)?.oid === r.base;
+}
+
+/** Rows for the kept branches of agents that are gone, with their newest archive; none twice. */
+async function keptRowSources(repo: string, rows: readonly RowSource[]): Promise<RowSource[]> {
+  const kept = await listKeptBranches(repo);
+  if (!kept.length) return [];
+  const shown = new Set(rows.map((r) => r.branch));
+  const archives = await listArchives(repo);
+  const out: RowSource[] = [];
+  for (const k of kept) {
+    if (shown.has(k.branch)) continue;
+    shown.add(k.branch);
+    // Newest first: the first of this agent's archives for this branch is the latest.
+    const archive = archives.find((a) => a.agent === k.agent && (a.branch === k.branch || a.branch === null))?.id ?? null;
+    out.push({ branch: k.branch, worktree: null, agent: null, keptFrom: { agent: k.agent, archive } });
+  }
+  return out;
 }
 
 /** A cell as the map shows it; `on` names where the work was merged when that is not the target. */
