@@ -61,6 +61,8 @@ export interface AgentRecord {
     ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[];
     /** The branch is still at its base: no commits of its own (then merged is always false). */
     noCommitsYet?: boolean;
+    /** Other agents (same target) whose branches would conflict with this one if both were merged. */
+    conflictsWith?: Array<{ agent: string; files: string[] }>;
   } | null;
 }
 

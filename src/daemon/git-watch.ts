@@ -116,13 +116,20 @@ export class GitWatcher {
     // Each agent against its own target only: a branch that moved is asked about once.
     await Promise.all(targets.map(async (target) => {
       const mine = agents.filter((a) => (a.target ?? fallback) === target);
+      // Pairs too (cached by commit ids): the sidebar shows two agents' branches that conflict.
       const map = await computeMergeMap(repo, [target], mine.map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.id, base: a.base })), {
-        cache: r.cache, worktreeRows: false, pairs: false, dirtyFor: dirty === 'all' ? undefined : dirty,
+        cache: r.cache, worktreeRows: false, pairs: true, dirtyFor: dirty === 'all' ? undefined : dirty,
+      });
+      const names = new Map<string, string[]>();
+      for (const a of mine) if (a.branch) names.set(a.branch, [...(names.get(a.branch) ?? []), a.name]);
+      const conflictsWith = (branch: string | null) => map.pairs.flatMap((p) => {
+        const other = p.a === branch ? p.b : p.b === branch ? p.a : null;
+        return other ? [{ agent: (names.get(other) ?? [other]).join(', '), files: p.files }] : [];
       });
       for (const row of map.rows) {
         const cell = row.targets[target];
         if (!row.agent || !cell) continue;
-        this.publish(row.agent, { ahead: cell.ahead, behind: cell.behind, dirty: row.dirty ?? 0, merged: cell.merged !== 'no', mergedHow: cell.merged, mergedOn: cell.mergedOn, conflicts: cell.conflicts, noCommitsYet: row.noCommitsYet });
+        this.publish(row.agent, { ahead: cell.ahead, behind: cell.behind, dirty: row.dirty ?? 0, merged: cell.merged !== 'no', mergedHow: cell.merged, mergedOn: cell.mergedOn, conflicts: cell.conflicts, noCommitsYet: row.noCommitsYet, conflictsWith: conflictsWith(row.branch) });
       }
     }));
   }

@@ -24,6 +24,7 @@ export function renderSidebar(agents: readonly AgentRecord[], width: number, sta
     const session = sessionLine(a);
     if (session) lines.push(fit(`  ${session}`, width));
     if (a.git) lines.push(fit(`  ${gitLine(a.git)}`, width));
+    for (const p of a.git?.conflictsWith ?? []) lines.push(fit(`  ✗ with ${p.agent}: ${p.files.join(', ')}`, width));
     const blocked = fixBlockedText(a);
     if (blocked) lines.push(fit(`  ${blocked}`, width));
     if (a.pr) lines.push(fit(`  PR ${prLabel(a.pr.url)} → ${a.pr.base}`, width));

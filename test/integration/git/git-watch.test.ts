@@ -97,9 +97,9 @@ describe('GitWatcher', () => {
     await start(300).sync();
     // A branch still at its base has no commits of its own: never "merged" (issue 15, item 5).
     const a = await publishedAs('a', { ahead: 0, behind: 0, noCommitsYet: true }, 'fresh branch at main');
-    expect(a).toEqual({ ahead: 0, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], noCommitsYet: true });
+    expect(a).toEqual({ ahead: 0, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], noCommitsYet: true, conflictsWith: [] });
     const b = await publishedAs('b', { ahead: 1, merged: false }, 'branch with one commit');
-    expect(b).toEqual({ ahead: 1, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], noCommitsYet: false });
+    expect(b).toEqual({ ahead: 1, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], noCommitsYet: false, conflictsWith: [] });
     expect(logs).toEqual([]);
   });
 
@@ -146,6 +146,15 @@ describe('GitWatcher', () => {
     // a has nothing of its own: still "no commits yet" (never merged), now behind.
     await publishedAs('a', { behind: 1, ahead: 0, merged: false, noCommitsYet: true }, 'a after main moved');
     await publishedAs('b', { behind: 1, ahead: 1, merged: false }, 'b after main moved');
+    expect(logs).toEqual([]);
+  });
+
+  it('names the other agent whose branch would conflict with this one, on both (issue 15, item 6)', async () => {
+    await commit(wtA, 'README.md', 'a says\n', 'a: readme');
+    await commit(wtB, 'README.md', 'b says\n', 'b: readme');
+    await start(NO_POLL_MS).sync();
+    await publishedAs('a', { conflictsWith: [{ agent: 'agent-b', files: ['README.md'] }] }, 'a conflicts with b');
+    await publishedAs('b', { conflictsWith: [{ agent: 'agent-a', files: ['README.md'] }] }, 'b conflicts with a');
     expect(logs).toEqual([]);
   });
 
