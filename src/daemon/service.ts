@@ -24,6 +24,7 @@ import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { keptBranchAdvice, markIfKept } from '../agents/kept-branch.js';
+import { mapRowSources } from '../agents/map-rows.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -409,9 +410,7 @@ export class AgentService {
     const repo = await worktreeRoot(p.cwd);
     if (!repo) throw usageError('NOT_IN_GIT_REPO', `${p.cwd} is not inside a git repository.`, 'Run `tmuxcodex map` inside the repository.');
     const worktrees = new Set((await listWorktrees(repo)).map((w) => w.path));
-    const rows = this.registry.all()
-      .filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path))
-      .map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.name, base: a.base }));
+    const rows = mapRowSources(this.registry.all().filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path)));
     const targets = p.targets.length ? p.targets : [(await defaultBranch(repo)) ?? 'main'];
     // The live fields' cache answers for every branch that has not moved since; dirty counts are read fresh.
     const common = await commonGitDir(repo);

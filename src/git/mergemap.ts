@@ -37,6 +37,10 @@ export interface MapRow {
   condition: string | null;
   /** The branch is still at the commit it was created from: nothing of its own, so never "merged". */
   noCommitsYet: boolean;
+  /** Every agent that works in this worktree: an integrator and the helpers that share it. */
+  agents: string[];
+  /** The row's own target (its agent's), whose column is marked; null when it has none. */
+  target: string | null;
   /** A branch tmuxcodex created whose agent is gone ("no agent"): who had it, and its archive if any. */
   keptFrom: { agent: string; archive: string | null } | null;
   targets: Record<string, MapCell | null>;
@@ -53,6 +57,10 @@ export interface RowSource {
   /** The commit the branch was created from (an agent's base), when known. */
   base?: string | null;
   keptFrom?: MapRow['keptFrom'];
+  /** Every agent that works in the row's worktree (agent is the first of them). */
+  agents?: string[];
+  /** The row's own target, when it has one. */
+  target?: string | null;
 }
 
 /** What one branch against one target comes to, with the merge result's tree (for the pairs). */
@@ -258,7 +266,7 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
 
   const computed = rows.map((r, i): MapRow => {
     const noCommitsYet = hasNoCommitsYet(refs, r);
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, keptFrom: r.keptFrom ?? null, targets: {} };
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, keptFrom: r.keptFrom ?? null, agents: r.agents ?? (r.agent ? [r.agent] : []), target: r.target ?? null, targets: {} };
     for (const t of targets) {
       const cell = r.branch ? cells.get(t.ref)?.get(r.branch) : undefined;
       // Its tip is in the target's history only because the target is where it started.

@@ -84,6 +84,8 @@ beforeAll(async () => {
   await commitFile(wt('pusher'), 'pushed.txt', 'p1\n', 'pusher: 1');
   await commitFile(wt('pusher'), 'pushed2.txt', 'p2\n', 'pusher: 2');
   await g(repo, 'push', '-q', '--set-upstream', 'origin', 'refs/heads/pusher:refs/heads/pusher');
+  // An integrator's helper works in pusher's worktree: one row for both.
+  expect((await cli(ts, ['spawn', '--name', 'helper', '--worktree', 'shared', '--parent', 'pusher', '--cmd', 'exec sleep 600'], { cwd: repo })).exitCode).toBe(0);
   await spawn('left');
   await commitFile(wt('left'), 'shared.txt', 'line 1\nleft\nline 3\n', 'left: shared');
   await spawn('right');
@@ -128,8 +130,8 @@ async function mapMatchingGit(): Promise<MergeMap> {
     }
     expect(row.noCommitsYet, row.branch).toBe(row.agent !== null && base !== null && (await tip(`refs/heads/${row.branch}`)) === base);
   }
-  // Every live agent has its row; every branch tmuxcodex kept has one.
-  for (const a of live) expect(map.rows.some((r) => r.agent === a.name), a.name).toBe(true);
+  // Every live agent is named on exactly one row.
+  for (const a of live) expect(map.rows.filter((r) => r.agents.includes(a.name)), a.name).toHaveLength(1);
   return map;
 }
 
@@ -139,6 +141,13 @@ describe('a day of work: the map against git', () => {
     const byBranch = new Map(map.rows.map((r) => [r.branch, r]));
     // The pushed branch is counted against each target, not its upstream.
     expect(byBranch.get('pusher')!.targets.main).toMatchObject({ ahead: 2, behind: 1 });
+    // One row per worktree, naming every agent in it; each row knows its own target.
+    expect(map.rows.filter((r) => r.branch === 'pusher')).toHaveLength(1);
+    expect(byBranch.get('pusher')).toMatchObject({ agent: 'pusher', agents: ['pusher', 'helper'], target: 'main' });
+    expect(byBranch.get('cons')).toMatchObject({ agents: ['cons'], target: 'consumer' });
+    const table = (await cli(ts, ['map', '--targets', 'main,consumer'], { cwd: repo })).stdout;
+    expect(table.split('\n').find((l) => l.startsWith('pusher'))).toMatch(/pusher, helper .* \*↑2 ↓1 clean +↑3 ↓1 clean/);
+    expect(table.split('\n').find((l) => l.startsWith('cons '))).toMatch(/ ↑1 ↓\d+ clean +\*↑1 ↓1 clean/);
     // No commits yet is never merged.
     expect(byBranch.get('empty')).toMatchObject({ noCommitsYet: true, targets: { main: { merged: 'no', ahead: 0, behind: 1 } } });
     // The killed agent's unmerged branch: a row with no agent, its archive named.

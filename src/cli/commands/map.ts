@@ -29,9 +29,11 @@ export const map: Command = {
     const client = await ctx.daemon();
     const res = await client.request('map', { cwd: ctx.cwd, targets });
     if (ctx.json) return printJson(res);
-    const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agent ?? (r.keptFrom ? `no agent (was ${r.keptFrom.agent})` : '-'), r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
-      ...res.targets.map((t) => cellText(r.targets[t] ?? null, r.noCommitsYet)), [r.condition, r.keptFrom?.archive && `archive ${r.keptFrom.archive}`].filter(Boolean).join('; ')]);
+    // Each row marks its own target's column with '*'; agents sharing a worktree are one row.
+    const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agents.length ? r.agents.join(', ') : (r.keptFrom ? `no agent (was ${r.keptFrom.agent})` : '-'), r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
+      ...res.targets.map((t) => `${r.target === t ? '*' : ' '}${cellText(r.targets[t] ?? null, r.noCommitsYet)}`), [r.condition, r.keptFrom?.archive && `archive ${r.keptFrom.archive}`].filter(Boolean).join('; ')]);
     process.stdout.write(table(['BRANCH', 'AGENT', 'DIRTY', 'LAST', ...res.targets.map((t) => `→ ${t}`), 'NOTE'], rows));
+    if (res.rows.some((r) => r.target && res.targets.includes(r.target))) process.stdout.write('* the row\'s own target\n');
     if (res.pairs.length) {
       process.stdout.write('\nbranches that conflict with each other:\n');
       for (const p of res.pairs) process.stdout.write(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`);
