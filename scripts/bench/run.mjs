@@ -11,6 +11,7 @@ import { benchMergeMap } from './mergemap.mjs';
 import { benchSessions } from './sessions.mjs';
 import { benchFace } from './face.mjs';
 import { benchOrchestration } from './orchestration.mjs';
+import { benchLanding, benchIdleWorktrees } from './landing.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
@@ -167,9 +168,11 @@ const PARTS = [
   ['face', 'status segment forks, sidebar redraw latency and idle CPU', (e) => benchFace(e, row)],
   ['orchestration', 'ten spawns at once, wait wake-up', (e) => benchOrchestration(e, row)],
   ['core', 'spawn, exit, list, idle and flood', benchCore],
+  ['landing', 'merge of a small branch with a 3,000-file node_modules; idle git with 6 worktrees', async (e) => { await benchLanding(e, row); }],
+  ['idle-worktrees', 'daemon CPU and git processes per minute, 6 idle agents in worktrees', (e) => benchIdleWorktrees({ ...e, CLI }, row)],
 ];
 const only = process.argv[2] ?? 'all';
-if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration)`);
+if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration, landing, idle-worktrees)`);
 for (const [name, what, fn] of PARTS) {
   if (only !== 'all' && only !== name) continue;
   console.error(`bench: ${what}…`);

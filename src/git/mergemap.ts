@@ -201,7 +201,7 @@ async function computeCells(repo: string, targets: readonly Target[], tips: read
 }
 
 /** Uncommitted and untracked paths in a worktree. */
-async function dirtyCount(worktree: string): Promise<number> {
+export async function dirtyCount(worktree: string): Promise<number> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCTU?!]{2} /.test(l)).length;
 }
 

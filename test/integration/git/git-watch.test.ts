@@ -158,15 +158,17 @@ describe('GitWatcher', () => {
     expect(logs).toEqual([]);
   });
 
-  it('finds unstaged edits through the poll, with no git command run', async () => {
-    await start(300).sync();
+  it('finds unstaged edits within 2 s through inotify on the tracked folders, with no poll (issue 15, item 7)', async () => {
+    await start(NO_POLL_MS).sync();
     await publishedAs('a', { dirty: 0 }, 'clean wt-a');
     await publishedAs('b', { dirty: 0 }, 'clean wt-b');
     writeFileSync(join(wtB, 'untracked.txt'), 'new\n');
     writeFileSync(join(wtB, 'b.txt'), 'b, edited\n');
     writeFileSync(join(wtA, 'README.md'), 'edited, not staged\n');
-    await publishedAs('a', { dirty: 1 }, 'the modified tracked file in wt-a');
-    await publishedAs('b', { dirty: 2 }, 'the new and the modified file in wt-b');
+    const t0 = Date.now();
+    await waitFor(() => published.get('a')?.dirty === 1 || undefined, { timeoutMs: 2000, what: 'the modified tracked file in wt-a within 2 s' });
+    await waitFor(() => published.get('b')?.dirty === 2 || undefined, { timeoutMs: 2000, what: 'the new and the modified file in wt-b within 2 s' });
+    expect(Date.now() - t0).toBeLessThan(2000);
     expect(logs).toEqual([]);
   });
 });
