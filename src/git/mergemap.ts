@@ -155,7 +155,7 @@ const cellKey = (target: Target, tip: Tip) => `${target.oid} ${tip.oid}`;
  * The cells of each target for the given branches, asking git only about the (target, branch)
  * commit pairs the cache does not know; new answers are cached once the refs are seen unmoved.
  */
-async function computeCells(repo: string, targets: readonly Target[], tips: readonly Tip[], cache: MapCache): Promise<Map<string, Map<string, CellFacts>>> {
+async function computeCells(repo: string, targets: readonly Target[], tips: readonly Tip[], cache: MapCache, keep = true): Promise<Map<string, Map<string, CellFacts>>> {
   const result = new Map(targets.map((t) => [t.ref, new Map<string, CellFacts>()]));
   const stale = targets.map((t) => tips.filter((tip) => {
     const hit = cache.cells.get(cellKey(t, tip));
@@ -190,6 +190,8 @@ async function computeCells(repo: string, targets: readonly Target[], tips: read
       fresh.set(cellKey(t, tip), cell);
     });
   }));
+  // A throwaway cache (one computation) outlives nothing: no need to check what moved.
+  if (!keep) return result;
   // The ref names given to git may have moved while it worked: cache only what provably did not.
   const now = await readRefs(repo);
   const moved = (ref: string, oid: string) => now.get(ref)?.oid !== oid;
@@ -225,7 +227,10 @@ const shortRef = (ref: string) => ref.replace(/^refs\/(heads|remotes)\//, '');
  */
 export async function computeMergeMap(repo: string, targetNames: readonly string[], agentRows: readonly RowSource[], opts: MapOptions = {}): Promise<MergeMap> {
   const cache = opts.cache ?? newMapCache();
-  const [refs, worktrees] = await Promise.all([readRefs(repo), listWorktrees(repo)]);
+  const keep = opts.cache !== undefined;
+  // A map of given branches alone (a landing's check, a merged test) needs no worktree list.
+  const needWorktrees = (opts.worktreeRows ?? true) || agentRows.some((r) => r.worktree);
+  const [refs, worktrees] = await Promise.all([readRefs(repo), needWorktrees ? listWorktrees(repo) : Promise.resolve([])]);
   const targets: Target[] = targetNames.map((name) => {
     const ref = targetRef(refs, name);
     if (!ref) throw unknownTarget(repo, name);
@@ -261,8 +266,8 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     const dirty = w && !w.prunable ? await readDirty(w.path) : null;
     return { condition, dirty };
   });
-  const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache), rowFacts]);
-  await creditRemoteMerges(repo, refs, targets, tips, cells, cache);
+  const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache, keep), rowFacts]);
+  await creditRemoteMerges(repo, refs, targets, tips, cells, cache, keep);
 
   const computed = rows.map((r, i): MapRow => {
     const noCommitsYet = hasNoCommitsYet(refs, r);
@@ -315,7 +320,7 @@ function publicCell(c: CellFacts, t: Target): MapCell {
  * Work merged on the remote (a pull request merged there, not yet pulled into the local target)
  * counts as merged: a branch not merged into a local target is checked against its upstream too.
  */
-async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: readonly Target[], tips: readonly Tip[], cells: Map<string, Map<string, CellFacts>>, cache: MapCache): Promise<void> {
+async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: readonly Target[], tips: readonly Tip[], cells: Map<string, Map<string, CellFacts>>, cache: MapCache, keep: boolean): Promise<void> {
   for (const t of targets) {
     const upstream = refs.get(t.ref)?.upstream;
     const up = upstream ? refs.get(upstream) : undefined;
@@ -324,7 +329,7 @@ async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: rea
     const open = tips.filter((tip) => mine.get(tip.name)?.merged === 'no');
     if (!open.length) continue;
     const remote: Target = { name: shortRef(upstream), ref: upstream, oid: up.oid, tree: up.tree };
-    const there = (await computeCells(repo, [remote], open, cache)).get(upstream)!;
+    const there = (await computeCells(repo, [remote], open, cache, keep)).get(upstream)!;
     for (const tip of open) {
       const r = there.get(tip.name);
       if (r && r.merged !== 'no') mine.set(tip.name, { ...mine.get(tip.name)!, merged: r.merged, on: remote.name });
