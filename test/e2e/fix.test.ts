@@ -127,7 +127,7 @@ describe('fix --from', () => {
     } finally {
       events.kill();
     }
-  });
+  }, 120_000);
 
   it('refuses an unknown agent with exit 2', async () => {
     const res = await cli(ts, ['fix', '--from', 'nobody'], { cwd: repo });

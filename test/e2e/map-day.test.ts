@@ -155,7 +155,7 @@ describe('a day of work: the map against git', () => {
     expect(byBranch.get('doomed')!.targets.main).toMatchObject({ ahead: 1, merged: 'no' });
     // The pair that conflicts, and only it.
     expect(map.pairs).toEqual([{ a: 'left', b: 'right', files: ['shared.txt'] }]);
-  });
+  }, 120_000);
 
   it('every agent\'s git record is git\'s own answer against its own target', async () => {
     const live = await waitFor(async () => {
@@ -173,7 +173,7 @@ describe('a day of work: the map against git', () => {
       expect(a.git, a.name).toMatchObject({ ahead: want.ahead, behind: want.behind, merged: want.merged !== 'no', mergedHow: want.merged, conflicts: want.conflicts, noCommitsYet: empty });
     }
     expect(live.find((a) => a.name === 'cons')!.git).toMatchObject({ ahead: 1, behind: 1 });
-  });
+  }, 120_000);
 
   it('list says "no commits yet" for the empty agent, never merged', async () => {
     const out = (await cli(ts, ['list'], { cwd: repo })).stdout;
@@ -208,7 +208,7 @@ describe('a day of work: the map against git', () => {
     expect(rest.exitCode, rest.stdout).toBe(0);
     expect(mainBase).toBe(bug);
     expect(consumerBase).toBeTruthy();
-  });
+  }, 120_000);
 
   it('a fix chain whose first commit conflicts in the agent\'s worktree stops there, and the map stays true', async () => {
     const fixer = await cliJson<AgentRecord>(ts, ['fix', '--from', 'right', '--task', 'line 2 is wrong'], { cwd: repo });
@@ -221,5 +221,5 @@ describe('a day of work: the map against git', () => {
     expect((await agents()).find((a) => a.name === fixer.name)!.fix!.propagatedTip).not.toBe(f2);
     const map = await mapMatchingGit();
     expect(map.rows.find((r) => r.agent === fixer.name)!.targets.main).toMatchObject({ ahead: 2, behind: 0 });
-  });
+  }, 120_000);
 });
