@@ -43,7 +43,16 @@ export class WorktreeEditWatch {
           const w = watch(join(worktree, f), { persistent: false }, () => this.onEdit(worktree));
           w.on('error', () => {});
           ws.push(w);
-        } catch { /* a folder deleted since ls-files: its parent's watch sees that */ }
+        } catch (e) {
+          // A folder deleted since ls-files: its parent's watch sees that. Out of inotify watches
+          // (ENOSPC, EMFILE): a half-watched worktree would miss edits, so it is polled instead.
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+            this.log(`watching edits in ${worktree}: ${(e as Error).message}; looking every few seconds instead`);
+            for (const w of ws) w.close();
+            ws.length = 0;
+            break;
+          }
+        }
       }
     }
     this.watched.set(worktree, ws);
