@@ -12,6 +12,7 @@ import { benchSessions } from './sessions.mjs';
 import { benchFace } from './face.mjs';
 import { benchOrchestration } from './orchestration.mjs';
 import { benchHooks } from './hooks.mjs';
+import { benchLanding, benchIdleWorktrees } from './landing.mjs';
 
 const exec = promisify(execFile);
 const rows = [];
@@ -169,9 +170,11 @@ const PARTS = [
   ['orchestration', 'ten spawns at once, wait wake-up', (e) => benchOrchestration(e, row)],
   ['hooks', 'agent hook -> state shown, shell script against the Node hook', (e) => benchHooks(e, row)],
   ['core', 'spawn, exit, list, idle and flood', benchCore],
+  ['landing', 'merge of a small branch with a 3,000-file node_modules; idle git with 6 worktrees', async (e) => { await benchLanding(e, row); }],
+  ['idle-worktrees', 'daemon CPU and git processes per minute, 6 idle agents in worktrees', (e) => benchIdleWorktrees({ ...e, CLI }, row)],
 ];
 const only = process.argv[2] ?? 'all';
-if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration, hooks)`);
+if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration, hooks, landing, idle-worktrees)`);
 for (const [name, what, fn] of PARTS) {
   if (only !== 'all' && only !== name) continue;
   console.error(`bench: ${what}…`);

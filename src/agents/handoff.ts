@@ -41,8 +41,8 @@ export async function handoffBrief(agent: AgentRecord, facts: SessionFacts | nul
   const dir = agent.worktree?.path ?? agent.cwd;
   const fork = await forkPoint(dir, agent);
   const [stat, log, status] = await Promise.all([
-    fork ? git(dir, ['diff', '--stat', fork]) : Promise.resolve(''),
-    git(dir, ['log', '--oneline', '-15', ...(fork ? [`${fork}..HEAD`] : ['HEAD'])]),
+    fork ? git(dir, ['diff', '--no-color', '--stat', fork]) : Promise.resolve(''),
+    git(dir, ['log', '--no-color', '--oneline', '-15', ...(fork ? [`${fork}..HEAD`] : ['HEAD'])]),
     git(dir, ['status', '--porcelain', '--untracked-files=all']),
   ]);
   const parts = [

@@ -58,6 +58,9 @@ export async function cleanVerdict(agent: AgentRecord): Promise<{ merged: Merged
   if (!(await branchExists(repo, agent.branch))) return kept(`its branch ${agent.branch} no longer exists`);
   const target = agent.target ?? (await defaultBranch(repo));
   if (!target || !(await branchExists(repo, target))) return kept(`its target ${target ?? '(none)'} is not a branch`, target);
-  const merged = await mergedState(repo, agent.branch, target);
+  if ((await gitRaw(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${agent.branch}`], { okExitCodes: [1] })).trim() === agent.base) {
+    return kept('no commits yet: nothing to land (`tmuxcodex kill` removes it)', target);
+  }
+  const merged = await mergedState(repo, agent.branch, target, agent.base);
   return merged === 'no' ? kept(`not merged into ${target}`, target) : { merged, target, reason: null };
 }

@@ -42,8 +42,8 @@ export interface Config {
   notify: { command: string[] | null; on: NotifyKind[] };
 }
 
-export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age' | 'fresh';
-export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age', 'fresh'];
+export type NotifyKind = 'waiting' | 'finished' | 'context' | 'age' | 'fresh' | 'fix-blocked';
+export const NOTIFY_KINDS: readonly NotifyKind[] = ['waiting', 'finished', 'context', 'age', 'fresh', 'fix-blocked'];
 export type AutoFresh = 'off' | 'suggest' | 'between-turns';
 export const AUTO_FRESH: readonly AutoFresh[] = ['off', 'suggest', 'between-turns'];
 
@@ -56,7 +56,7 @@ export const DEFAULT_CONFIG: Config = {
   setup: null,
   ports: { range: [4100, 4999], count: 1 },
   thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true, autoFresh: 'suggest' },
-  notify: { command: null, on: ['waiting', 'finished', 'context', 'age', 'fresh'] },
+  notify: { command: null, on: ['waiting', 'finished', 'context', 'age', 'fresh', 'fix-blocked'] },
 };
 
 const PROFILE_KEYS = ['command', 'taskArgs', 'transcript', 'contextWindow'];

@@ -39,6 +39,11 @@ export interface AgentRecord {
    * as they land), whether every worktree lacking them gets them too, and the last tip brought.
    */
   fix: { forAgent: string; toAll: boolean; propagatedTip: string | null } | null;
+  /**
+   * Set when a fix agent's commits stopped at a conflict in this agent's worktree: which fix, the
+   * commit that conflicts, its files. The later commits wait; cleared once the chain goes on.
+   */
+  fixBlocked?: { fix: string; commit: string; files: string[]; reason: string } | null;
   /** The pull request `pr` opened (or found) for the agent's branch. */
   pr: { url: string; base: string } | null;
   /** The context now, from the transcript: window from the transcript, else contextWindow, else the CLI's default; null until known. */
@@ -58,7 +63,13 @@ export interface AgentRecord {
   /** The agent's conversation, from its transcript: when it began, last activity, turns, and earlier sessions (fresh starts). */
   conversation: { startedAt: string | null; lastActivityAt: string | null; turns: number; compactions: number; freshStartedAt: string | null; lineage: string[] } | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
-  git: { ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[] } | null;
+  git: {
+    ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[];
+    /** The branch is still at its base: no commits of its own (then merged is always false). */
+    noCommitsYet?: boolean;
+    /** Other agents (same target) whose branches would conflict with this one if both were merged. */
+    conflictsWith?: Array<{ agent: string; files: string[] }>;
+  } | null;
 }
 
 /** The pane options that carry an agent's metadata; tmux is the source of truth for live agents. */

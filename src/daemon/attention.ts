@@ -14,7 +14,7 @@ import type { FreshReason } from '../agents/handoff.js';
 
 export interface Attention { agent: AgentRecord; kind: NotifyKind; text: string }
 
-interface Seen { state: AgentRecord['state']; level: number; aged: boolean }
+interface Seen { state: AgentRecord['state']; level: number; aged: boolean; fixBlocked: string | null }
 
 /** thresholds.autoFresh is between-turns: a fresh session is due once the agent is idle. */
 export interface FreshDue { agent: AgentRecord; reason: FreshReason }
@@ -52,9 +52,13 @@ export class AttentionWatcher extends EventEmitter<{ attention: [Attention]; 'fr
   /** Looks at an agent's new record against what was seen of it before. */
   updated(a: AgentRecord): void {
     const before = this.seen.get(a.id);
-    const now: Seen = { state: a.state, level: this.level(a), aged: before?.aged ?? false };
+    const blocked = a.fixBlocked ? `${a.fixBlocked.fix} ${a.fixBlocked.commit}` : null;
+    const now: Seen = { state: a.state, level: this.level(a), aged: before?.aged ?? false, fixBlocked: blocked };
     this.seen.set(a.id, now);
     if (!before) return; // a first sight is not a change
+    if (a.fixBlocked && blocked !== before.fixBlocked) {
+      this.raise(a, 'fix-blocked', `${a.name}: fix blocked: ${a.fixBlocked.reason} (${a.fixBlocked.fix}'s ${a.fixBlocked.commit.slice(0, 7)}; its later commits wait). Resolve it there, or run tmuxcodex propagate ${a.fixBlocked.commit.slice(0, 7)} --to ${a.name}`);
+    }
     if (a.state === 'waiting' && before.state !== 'waiting') this.raise(a, 'waiting', `${a.name} needs you`);
     if (a.state === 'idle' && before.state === 'working') this.raise(a, 'finished', `${a.name} finished its turn`);
     if (now.level > before.level) {

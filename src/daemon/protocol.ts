@@ -71,7 +71,7 @@ export interface Methods {
   kill: [{ agent: string; force: boolean; keepWorktree: boolean; children?: 'kill' | 'keep' | null }, KillResult];
   map: [{ cwd: string; targets: string[] }, MergeMap];
   merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
-  clean: [{ dryRun: boolean }, { results: CleanResult[] }];
+  clean: [{ dryRun: boolean; cwd?: string }, { results: CleanResult[] }];
   fresh: [{ agent: string; reason?: FreshReason }, { agent: AgentRecord; brief: string; previousSessionId: string | null }];
   resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }> }];
   /** What an agent CLI's own hook says (Claude Code hooks, Codex notify): it waits for the person, works, or is idle. */

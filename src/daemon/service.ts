@@ -25,6 +25,8 @@ import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
+import { keptBranchAdvice, markIfKept } from '../agents/kept-branch.js';
+import { mapRowSources } from '../agents/map-rows.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,7 +102,7 @@ export class AgentService {
     this.gitFields = new GitWatcher(() => registry.all(), (id, git) => registry.patch(id, { git }), o.log);
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`)));
     void this.gitFields.sync().catch((e) => o.log(`git watch: ${(e as Error).message}`));
-    this.fixes = new FixWatcher(() => registry.all(), (id, tip) => void this.fixTipRecorded(id, tip), o.log);
+    this.fixes = new FixWatcher(() => registry.all(), (id, tip) => void this.fixTipRecorded(id, tip), o.log, (id, fixBlocked) => { if (registry.get(id)) registry.patch(id, { fixBlocked }); });
     for (const ev of ['added', 'removed'] as const) registry.on(ev, () => void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`)));
     void this.fixes.sync().catch((e) => o.log(`fix watch: ${(e as Error).message}`));
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, () => this.deps.sync(registry.all()));
@@ -235,6 +237,8 @@ export class AgentService {
       this.registry.patch(agent.id, { state: 'gone' });
     }
     const teardown = await teardownWorktree(agent, this.registry.all(), o);
+    // An unmerged branch it kept stays in the map (and in clean's list) after the record goes.
+    await markIfKept(agent, teardown.removed.branch).catch((e) => this.o.log(`marking ${agent.name}'s kept branch: ${(e as Error).message}`));
     this.registry.remove(agent.id);
     if (agent.paneId) this.paneLocks.delete(agent.paneId);
     await this.closeEmptyWindows();
@@ -371,6 +375,9 @@ export class AgentService {
         const removed = p.dryRun ? null : await this.removeAgent(agent, { keepWorktree: false, force: false, mergedInto: verdict.target ?? undefined });
         results.push({ agent: agent.name, branch: agent.branch, target: verdict.target, merged: verdict.merged, action: p.dryRun ? 'would-remove' : 'removed', reason: null, removed });
       }
+      // Branches kept when their agents went: listed with what to do, never deleted here.
+      const repo = p.cwd ? await worktreeRoot(p.cwd) : null;
+      if (repo) for (const k of await keptBranchAdvice(repo)) results.push({ agent: k.agent, branch: k.branch, target: k.target, merged: k.merged, action: 'kept', reason: k.reason, removed: null });
       return { results };
     });
   }
@@ -423,13 +430,11 @@ export class AgentService {
     const repo = await worktreeRoot(p.cwd);
     if (!repo) throw usageError('NOT_IN_GIT_REPO', `${p.cwd} is not inside a git repository.`, 'Run `tmuxcodex map` inside the repository.');
     const worktrees = new Set((await listWorktrees(repo)).map((w) => w.path));
-    const rows = this.registry.all()
-      .filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path))
-      .map((a) => ({ branch: a.branch, worktree: a.worktree!.path, agent: a.name }));
+    const rows = mapRowSources(this.registry.all().filter((a) => a.state !== 'gone' && a.worktree && worktrees.has(a.worktree.path)));
     const targets = p.targets.length ? p.targets : [(await defaultBranch(repo)) ?? 'main'];
     // The live fields' cache answers for every branch that has not moved since; dirty counts are read fresh.
     const common = await commonGitDir(repo);
-    return computeMergeMap(repo, targets, rows, { cache: (common && this.gitFields.cacheFor(common)) || undefined });
+    return computeMergeMap(repo, targets, rows, { cache: (common && this.gitFields.cacheFor(common)) || undefined, keptRows: true });
   }
 
   /** Copies files matching globs from each agent's source worktree into its own (new worktrees only). */

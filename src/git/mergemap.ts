@@ -1,5 +1,5 @@
 // The merge map: every branch against every target, computed with a handful of batched git
-// commands (feasibility.md §6): ahead/behind through temporary upstreams given with -c, merged
+// commands (feasibility.md §6): ahead/behind through rev-list --left-right --count, merged
 // through for-each-ref --merged, conflicts and squash merges through one merge-tree --stdin,
 // cherry-picks through cached patch ids. Reads only; never touches a worktree or the config.
 // Every answer about a branch and a target depends only on their two commits, so a MapCache keyed
@@ -9,6 +9,8 @@ import { GenerationCache } from './generation-cache.js';
 import { changedFilesBetween, mergeTrees } from './merge-tree.js';
 import { cherryPicked, type Tip } from './patch-equivalence.js';
 import { readRefs, targetRef, type RefsSnapshot } from './refs-snapshot.js';
+import { listKeptBranches } from './kept-branches.js';
+import { listArchives } from './archive.js';
 import { gitRaw, listWorktrees, operationInProgress, type Worktree } from './worktree.js';
 
 export { mergeTrees } from './merge-tree.js';
@@ -33,6 +35,14 @@ export interface MapRow {
   lastCommitAt: string | null;
   /** Why a row is incomplete or special: detached, rebase in progress, locked, prunable, branch deleted. */
   condition: string | null;
+  /** The branch is still at the commit it was created from: nothing of its own, so never "merged". */
+  noCommitsYet: boolean;
+  /** Every agent that works in this worktree: an integrator and the helpers that share it. */
+  agents: string[];
+  /** The row's own target (its agent's), whose column is marked; null when it has none. */
+  target: string | null;
+  /** A branch tmuxcodex created whose agent is gone ("no agent"): who had it, and its archive if any. */
+  keptFrom: { agent: string; archive: string | null } | null;
   targets: Record<string, MapCell | null>;
 }
 
@@ -42,7 +52,16 @@ export interface MergeMap {
   pairs: Array<{ a: string; b: string; files: string[] }>;
 }
 
-export interface RowSource { branch: string | null; worktree: string | null; agent: string | null }
+export interface RowSource {
+  branch: string | null; worktree: string | null; agent: string | null;
+  /** The commit the branch was created from (an agent's base), when known. */
+  base?: string | null;
+  keptFrom?: MapRow['keptFrom'];
+  /** Every agent that works in the row's worktree (agent is the first of them). */
+  agents?: string[];
+  /** The row's own target, when it has one. */
+  target?: string | null;
+}
 
 /** What one branch against one target comes to, with the merge result's tree (for the pairs). */
 interface CellFacts {
@@ -76,6 +95,8 @@ export interface MapOptions {
   worktreeRows?: boolean;
   /** Find the agent branches that conflict with each other (default true). */
   pairs?: boolean;
+  /** Add a row for each unmerged branch kept when its agent went (kept-branches.ts); default false. */
+  keptRows?: boolean;
   /** The worktrees whose dirty count is read again; the others reuse a cached count. Default: all. */
   dirtyFor?: ReadonlySet<string>;
 }
@@ -104,31 +125,20 @@ export async function resolveTarget(repo: string, target: string): Promise<strin
   return ref;
 }
 
-/** Parses `%(upstream:track,nobracket)`: "ahead 1, behind 2", "ahead 1", "behind 2", "" (even). */
-export function parseTrack(track: string): { ahead: number; behind: number } {
-  return {
-    ahead: Number(/ahead (\d+)/.exec(track)?.[1] ?? 0),
-    behind: Number(/behind (\d+)/.exec(track)?.[1] ?? 0),
-  };
-}
-
-/** Ahead/behind of every branch against targetRef, in one for-each-ref with temporary upstreams. */
+/**
+ * Ahead/behind of every branch against targetRef: one `rev-list --left-right --count` per branch,
+ * a few at once. Never through upstream config (`%(upstream:track)` with a temporary
+ * `-c branch.X.merge`): that key is multi-valued, and a branch's own upstream (any branch `pr`
+ * pushed) wins over the temporary one, so every pushed branch read 0/0. Only cells the cache lacks
+ * come here, so the count of processes is the count of branches that moved.
+ */
 async function aheadBehind(repo: string, branches: readonly string[], targetRef: string): Promise<Map<string, { ahead: number; behind: number }>> {
-  const result = new Map<string, { ahead: number; behind: number }>();
-  // A '=' in a name would end the -c key early; such rare branches are counted one by one.
-  for (const b of branches.filter((x) => x.includes('='))) {
-    const [behind, ahead] = (await gitRaw(repo, ['rev-list', '--left-right', '--count', `${targetRef}...refs/heads/${b}`])).trim().split(/\s+/).map(Number);
-    result.set(b, { ahead: ahead ?? 0, behind: behind ?? 0 });
-  }
-  const plain = branches.filter((x) => !x.includes('='));
-  if (!plain.length) return result;
-  const config = plain.flatMap((b) => ['-c', `branch.${b}.remote=.`, '-c', `branch.${b}.merge=${targetRef}`]);
-  const out = await gitRaw(repo, [...config, 'for-each-ref', '--format=%(refname:lstrip=2)%00%(upstream:track,nobracket)', ...plain.map((b) => `refs/heads/${b}`)]);
-  for (const line of out.split('\n').filter(Boolean)) {
-    const [name, track] = line.split('\0');
-    result.set(name!, parseTrack(track ?? ''));
-  }
-  return result;
+  const counts = await mapBounded(branches, 4, async (b) => {
+    const out = await gitRaw(repo, ['rev-list', '--left-right', '--count', `${targetRef}...refs/heads/${b}`, '--']);
+    const [behind, ahead] = out.trim().split(/\s+/).map(Number);
+    return [b, { ahead: ahead ?? 0, behind: behind ?? 0 }] as const;
+  });
+  return new Map(counts);
 }
 
 /** Which of branches have their tip in targetRef's history (merged normally or fast-forwarded). */
@@ -145,7 +155,7 @@ const cellKey = (target: Target, tip: Tip) => `${target.oid} ${tip.oid}`;
  * The cells of each target for the given branches, asking git only about the (target, branch)
  * commit pairs the cache does not know; new answers are cached once the refs are seen unmoved.
  */
-async function computeCells(repo: string, targets: readonly Target[], tips: readonly Tip[], cache: MapCache): Promise<Map<string, Map<string, CellFacts>>> {
+async function computeCells(repo: string, targets: readonly Target[], tips: readonly Tip[], cache: MapCache, keep = true): Promise<Map<string, Map<string, CellFacts>>> {
   const result = new Map(targets.map((t) => [t.ref, new Map<string, CellFacts>()]));
   const stale = targets.map((t) => tips.filter((tip) => {
     const hit = cache.cells.get(cellKey(t, tip));
@@ -180,6 +190,8 @@ async function computeCells(repo: string, targets: readonly Target[], tips: read
       fresh.set(cellKey(t, tip), cell);
     });
   }));
+  // A throwaway cache (one computation) outlives nothing: no need to check what moved.
+  if (!keep) return result;
   // The ref names given to git may have moved while it worked: cache only what provably did not.
   const now = await readRefs(repo);
   const moved = (ref: string, oid: string) => now.get(ref)?.oid !== oid;
@@ -191,7 +203,7 @@ async function computeCells(repo: string, targets: readonly Target[], tips: read
 }
 
 /** Uncommitted and untracked paths in a worktree. */
-async function dirtyCount(worktree: string): Promise<number> {
+export async function dirtyCount(worktree: string): Promise<number> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCTU?!]{2} /.test(l)).length;
 }
 
@@ -215,7 +227,10 @@ const shortRef = (ref: string) => ref.replace(/^refs\/(heads|remotes)\//, '');
  */
 export async function computeMergeMap(repo: string, targetNames: readonly string[], agentRows: readonly RowSource[], opts: MapOptions = {}): Promise<MergeMap> {
   const cache = opts.cache ?? newMapCache();
-  const [refs, worktrees] = await Promise.all([readRefs(repo), listWorktrees(repo)]);
+  const keep = opts.cache !== undefined;
+  // A map of given branches alone (a landing's check, a merged test) needs no worktree list.
+  const needWorktrees = (opts.worktreeRows ?? true) || agentRows.some((r) => r.worktree);
+  const [refs, worktrees] = await Promise.all([readRefs(repo), needWorktrees ? listWorktrees(repo) : Promise.resolve([])]);
   const targets: Target[] = targetNames.map((name) => {
     const ref = targetRef(refs, name);
     if (!ref) throw unknownTarget(repo, name);
@@ -227,6 +242,7 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
     for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
   }
+  if (opts.keptRows) rows.push(...(await keptRowSources(repo, rows)));
   const tips: Tip[] = [...new Set(rows.map((r) => r.branch))].flatMap((name) => {
     const oid = name === null ? undefined : refs.get(`refs/heads/${name}`)?.oid;
     return oid ? [{ name: name!, oid }] : [];
@@ -250,19 +266,49 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     const dirty = w && !w.prunable ? await readDirty(w.path) : null;
     return { condition, dirty };
   });
-  const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache), rowFacts]);
-  await creditRemoteMerges(repo, refs, targets, tips, cells, cache);
+  const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache, keep), rowFacts]);
+  await creditRemoteMerges(repo, refs, targets, tips, cells, cache, keep);
 
   const computed = rows.map((r, i): MapRow => {
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, targets: {} };
+    const noCommitsYet = hasNoCommitsYet(refs, r);
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, keptFrom: r.keptFrom ?? null, agents: r.agents ?? (r.agent ? [r.agent] : []), target: r.target ?? null, targets: {} };
     for (const t of targets) {
       const cell = r.branch ? cells.get(t.ref)?.get(r.branch) : undefined;
-      row.targets[t.name] = cell ? publicCell(cell, t) : null;
+      // Its tip is in the target's history only because the target is where it started.
+      row.targets[t.name] = cell ? publicCell(noCommitsYet ? { ...cell, merged: 'no' } : cell, t) : null;
     }
     return row;
   });
   const pairs = opts.pairs ?? true;
-  return { targets: targets.map((t) => t.name), rows: computed, pairs: pairs && targets[0] ? await conflictingPairs(repo, targets[0], tips, cells.get(targets[0].ref)!, computed, cache) : [] };
+  // A kept branch leaves the map once it is merged: it is landed work then, not lost work.
+  const shown = computed.filter((row) => !row.keptFrom || !Object.values(row.targets).some((c) => c && c.merged !== 'no'));
+  return { targets: targets.map((t) => t.name), rows: shown, pairs: pairs && targets[0] ? await conflictingPairs(repo, targets[0], tips, cells.get(targets[0].ref)!, computed, cache) : [] };
+}
+
+/**
+ * Whether a row's branch is still at the commit it was created from. Ancestry alone cannot tell a
+ * branch with no commits of its own from one fast-forwarded into the target: only the base can.
+ */
+function hasNoCommitsYet(refs: RefsSnapshot, r: RowSource): boolean {
+  if (!r.branch || !r.base) return false;
+  return refs.get(`refs/heads/${r.branch}`)?.oid === r.base;
+}
+
+/** Rows for the kept branches of agents that are gone, with their newest archive; none twice. */
+async function keptRowSources(repo: string, rows: readonly RowSource[]): Promise<RowSource[]> {
+  const kept = await listKeptBranches(repo);
+  if (!kept.length) return [];
+  const shown = new Set(rows.map((r) => r.branch));
+  const archives = await listArchives(repo);
+  const out: RowSource[] = [];
+  for (const k of kept) {
+    if (shown.has(k.branch)) continue;
+    shown.add(k.branch);
+    // Newest first: the first of this agent's archives for this branch is the latest.
+    const archive = archives.find((a) => a.agent === k.agent && (a.branch === k.branch || a.branch === null))?.id ?? null;
+    out.push({ branch: k.branch, worktree: null, agent: null, keptFrom: { agent: k.agent, archive } });
+  }
+  return out;
 }
 
 /** A cell as the map shows it; `on` names where the work was merged when that is not the target. */
@@ -274,7 +320,7 @@ function publicCell(c: CellFacts, t: Target): MapCell {
  * Work merged on the remote (a pull request merged there, not yet pulled into the local target)
  * counts as merged: a branch not merged into a local target is checked against its upstream too.
  */
-async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: readonly Target[], tips: readonly Tip[], cells: Map<string, Map<string, CellFacts>>, cache: MapCache): Promise<void> {
+async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: readonly Target[], tips: readonly Tip[], cells: Map<string, Map<string, CellFacts>>, cache: MapCache, keep: boolean): Promise<void> {
   for (const t of targets) {
     const upstream = refs.get(t.ref)?.upstream;
     const up = upstream ? refs.get(upstream) : undefined;
@@ -283,7 +329,7 @@ async function creditRemoteMerges(repo: string, refs: RefsSnapshot, targets: rea
     const open = tips.filter((tip) => mine.get(tip.name)?.merged === 'no');
     if (!open.length) continue;
     const remote: Target = { name: shortRef(upstream), ref: upstream, oid: up.oid, tree: up.tree };
-    const there = (await computeCells(repo, [remote], open, cache)).get(upstream)!;
+    const there = (await computeCells(repo, [remote], open, cache, keep)).get(upstream)!;
     for (const tip of open) {
       const r = there.get(tip.name);
       if (r && r.merged !== 'no') mine.set(tip.name, { ...mine.get(tip.name)!, merged: r.merged, on: remote.name });
@@ -319,8 +365,11 @@ async function conflictingPairs(repo: string, target: Target, tips: readonly Tip
   });
 }
 
-/** How branch is merged into target ('no' when it is not), as the map decides: ancestry, patches or squash. */
-export async function mergedState(repo: string, branch: string, target: string): Promise<Merged> {
-  const map = await computeMergeMap(repo, [target], [{ branch, worktree: null, agent: branch }], { worktreeRows: false, pairs: false });
+/**
+ * How branch is merged into target ('no' when it is not), as the map decides: ancestry, patches or
+ * squash. Given the commit the branch was created from, a branch still there is 'no' (nothing to merge).
+ */
+export async function mergedState(repo: string, branch: string, target: string, base: string | null = null): Promise<Merged> {
+  const map = await computeMergeMap(repo, [target], [{ branch, worktree: null, agent: branch, base }], { worktreeRows: false, pairs: false });
   return map.rows[0]?.targets[target]?.merged ?? 'no';
 }

@@ -16,7 +16,9 @@ async function patchIdsOf(repo: string, commits: readonly string[], cache: Gener
     else missing.push(c);
   }
   if (missing.length) {
-    const diff = await gitRaw(repo, ['log', '--no-walk=unsorted', '--stdin', '-p', '--format=commit %H'], { input: missing.join('\n') + '\n', timeoutMs: 120_000 });
+    // --no-color, --no-ext-diff: a repository's color.ui=always (or an external diff) would make
+    // every patch id differ, and no cherry-pick would ever be seen.
+    const diff = await gitRaw(repo, ['log', '--no-walk=unsorted', '--stdin', '-p', '--no-color', '--no-ext-diff', '--format=commit %H'], { input: missing.join('\n') + '\n', timeoutMs: 120_000 });
     const found = new Map<string, string>();
     if (diff.trim()) {
       for (const line of (await gitRaw(repo, ['patch-id', '--stable'], { input: diff, timeoutMs: 120_000 })).split('\n')) {

@@ -7,10 +7,15 @@ import { gitRaw, operationInProgress } from './worktree.js';
 import { presence } from './where.js';
 import { clearPick, markPick, recoverPick } from './interrupted-pick.js';
 
-export type Outcome = 'applied' | 'already' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
+export type Outcome = 'applied' | 'already' | 'not-needed' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
+
+/** Outcomes that leave nothing to do: a script (and the exit status) can count on them. */
+export const SETTLED: ReadonlySet<Outcome> = new Set(['applied', 'already', 'not-needed']);
 
 export interface PropagateResult {
   agent: string | null; worktree: string; outcome: Outcome; reason: string | null; commit: string | null;
+  /** The files a conflicting pick conflicted in (empty for every other outcome). */
+  files: string[];
   /** What was done first about a pick an interrupted propagate had left there. */
   recovered: 'finished' | 'rolled-back' | null;
 }
@@ -25,10 +30,25 @@ async function busyReason(worktree: string): Promise<string | null> {
   return onBranch ? null : 'it is on a detached HEAD (no branch to keep the commit)';
 }
 
-/** Cherry-picks commit into one worktree, or says why not; leaves it as it was on any failure. */
-export async function propagateInto(worktree: string, agent: string | null, commit: string): Promise<PropagateResult> {
+/** Whether HEAD has a commit made by `cherry-pick -x` of commit since the two histories parted. */
+async function pickedByHand(worktree: string, commit: string): Promise<boolean> {
+  const out = await gitRaw(worktree, ['log', '-1', '--format=%H', '--fixed-strings', `--grep=(cherry picked from commit ${commit})`, `${commit}..HEAD`, '--']);
+  return out.trim() !== '';
+}
+
+/** The first of the bug commits a worktree has neither as a commit nor as an equivalent patch, or null. */
+async function lackedBug(worktree: string, bugs: readonly string[]): Promise<string | null> {
+  for (const bug of bugs) if ((await presence(worktree, bug, 'HEAD')) === 'lacks') return bug;
+  return null;
+}
+
+/**
+ * Cherry-picks commit into one worktree, or says why not; leaves it as it was on any failure.
+ * bugs are the commits the fix repairs (bug-commits.ts): a worktree lacking one never had the bug.
+ */
+export async function propagateInto(worktree: string, agent: string | null, commit: string, bugs: readonly string[] = []): Promise<PropagateResult> {
   let recovered: PropagateResult['recovered'] = null;
-  const r = (outcome: Outcome, reason: string | null, picked: string | null = null): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, recovered });
+  const r = (outcome: Outcome, reason: string | null, picked: string | null = null, files: string[] = []): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, files, recovered });
   try {
     const recovery = await recoverPick(worktree);
     if (recovery.kind === 'finished' || recovery.kind === 'rolled-back') recovered = recovery.kind;
@@ -38,6 +58,13 @@ export async function propagateInto(worktree: string, agent: string | null, comm
     if (busy) return r('skipped-busy', busy);
     const have = await presence(worktree, commit, 'HEAD');
     if (have !== 'lacks') return r('already', have === 'contains' ? 'the commit is in its history' : 'an equivalent patch is in its history');
+    // A pick whose conflict a person resolved has another patch, but says where it came from (-x).
+    if (await pickedByHand(worktree, commit)) return r('already', 'a cherry-pick of it (resolved there) is in its history');
+    const lacked = await lackedBug(worktree, bugs);
+    if (lacked) {
+      const subject = (await gitRaw(worktree, ['log', '-1', '--no-color', '--format=%h %s', lacked])).trim();
+      return r('not-needed', `it lacks ${subject}, the commit the fix repairs`);
+    }
     const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;
     if (dirty) return r('skipped-dirty', 'it has uncommitted changes or untracked files');
     const before = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
@@ -48,12 +75,15 @@ export async function propagateInto(worktree: string, agent: string | null, comm
       const stderr = e instanceof ProcessError ? e.stderr : String(e);
       // Edits made since the check above (the agent works on): git refused and changed nothing.
       if (/local changes|would be overwritten/i.test(stderr) && operationInProgress(worktree) === null) return r('skipped-dirty', 'files changed while the fix was being brought; nothing was picked');
+      // The conflicting files, read before --abort puts them back.
+      const files = operationInProgress(worktree) === 'cherry-pick' ? (await gitRaw(worktree, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => '')).split('\0').filter(Boolean) : [];
       if (operationInProgress(worktree) === 'cherry-pick') await gitRaw(worktree, ['cherry-pick', '--abort']).catch(() => {});
       // --abort restores HEAD, index and files; check that it did before saying so.
       const after = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
       const clean = (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=no'])).length === 0;
       if (after !== before || !clean) return r('error', `the cherry-pick failed and the worktree could not be restored: ${stderr.trim().split('\n')[0]}`);
-      return /conflict/i.test(stderr) ? r('conflict', stderr.trim().split('\n').filter((l) => /CONFLICT/.test(l)).join('; ') || 'the pick conflicts') : r('error', stderr.trim().split('\n')[0] ?? 'cherry-pick failed');
+      if (files.length || /conflict/i.test(stderr)) return r('conflict', files.length ? `conflict in ${files.join(', ')}` : (stderr.trim().split('\n').filter((l) => /CONFLICT/.test(l)).join('; ') || 'the pick conflicts'), null, files);
+      return r('error', stderr.trim().split('\n')[0] ?? 'cherry-pick failed');
     } finally {
       // This process saw git end, whatever the outcome: the marker is only for a propagate that dies.
       clearPick(worktree);

@@ -5,7 +5,8 @@ import type { AgentRecord } from '../core/agent.js';
 export function gitLine(git: NonNullable<AgentRecord['git']>): string {
   const parts = [`↑${git.ahead}`, `↓${git.behind}`];
   if (git.dirty) parts.push(`✎${git.dirty}`);
-  if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
+  if (git.noCommitsYet) parts.push('no commits yet');
+  else if (git.merged) parts.push(`merged${git.mergedHow === 'ancestor' ? '' : ` (${git.mergedHow})`}${git.mergedOn && git.mergedOn.includes('/') ? ` on ${git.mergedOn}` : ''}`);
   else if (git.conflicts.length) parts.push(`conflict ${git.conflicts.length}`);
   return parts.join(' ');
 }
@@ -39,4 +40,9 @@ export function sessionLine(a: AgentRecord, now = Date.now()): string | null {
   const parts = [`ctx ${contextText(a.context)}`];
   if (a.conversation) parts.push(`${a.conversation.turns} turn${a.conversation.turns === 1 ? '' : 's'}`, shortAge(a.conversation.freshStartedAt ?? a.conversation.startedAt, now));
   return parts.join(' · ');
+}
+
+/** "fix blocked: conflict in a.ts (fix-a1)" for an agent whose fix chain stopped at a conflict, else null. */
+export function fixBlockedText(a: AgentRecord): string | null {
+  return a.fixBlocked ? `fix blocked: ${a.fixBlocked.reason} (${a.fixBlocked.fix})` : null;
 }

@@ -1,7 +1,7 @@
 // A plain-text sidebar: the agents and their states, redrawn on every daemon event.
 // (The blessed sidebar with context bars replaces this view later; it speaks the same protocol.)
 import type { AgentRecord } from '../core/agent.js';
-import { gitLine, prLabel, sessionLine } from './git-line.js';
+import { fixBlockedText, gitLine, prLabel, sessionLine } from './git-line.js';
 
 const STATE_MARK: Record<string, string> = { running: '●', working: '●', idle: '○', waiting: '◆', starting: '…', exited: '✕', gone: '·', unknown: '?' };
 
@@ -24,6 +24,9 @@ export function renderSidebar(agents: readonly AgentRecord[], width: number, sta
     const session = sessionLine(a);
     if (session) lines.push(fit(`  ${session}`, width));
     if (a.git) lines.push(fit(`  ${gitLine(a.git)}`, width));
+    for (const p of a.git?.conflictsWith ?? []) lines.push(fit(`  ✗ with ${p.agent}: ${p.files.join(', ')}`, width));
+    const blocked = fixBlockedText(a);
+    if (blocked) lines.push(fit(`  ${blocked}`, width));
     if (a.pr) lines.push(fit(`  PR ${prLabel(a.pr.url)} → ${a.pr.base}`, width));
     // A fix agent and the agent whose bug it fixes point at each other.
     if (a.fix) lines.push(fit(`  fixes ${nameOf.get(a.fix.forAgent) ?? a.fix.forAgent}${a.fix.toAll ? ' (+all)' : ''}`, width));

@@ -1,10 +1,12 @@
 // fix --from: a fix agent branches from the target (not from the agent's worktree), and its
 // commits are brought into the agent as they land; with --all into every worktree lacking them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
-import { cli, cliJson } from '../helpers/cli.js';
+import { CLI, cli, cliJson } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { AgentRecord } from '../../src/core/agent.js';
@@ -36,7 +38,8 @@ describe('git fields in list --json', () => {
     const a1 = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a1' && a.git?.ahead === 1), { timeoutMs: 8000, what: 'a1 ahead 1' });
     expect(a1.git).toMatchObject({ ahead: 1, behind: 0, merged: false, mergedHow: 'no', conflicts: [] });
     const a2 = (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a2')!;
-    expect(a2.git).toMatchObject({ ahead: 0, merged: true, mergedHow: 'ancestor' });
+    // a2 has no commits of its own: "no commits yet", never merged (issue 15, item 5).
+    expect(a2.git).toMatchObject({ ahead: 0, merged: false, mergedHow: 'no', noCommitsYet: true });
   });
 });
 
@@ -77,6 +80,54 @@ describe('fix --from', () => {
     await waitFor(async () => (await git(wt('a1'), ['log', '-1', '--format=%B'], ts.env)).includes(second), { timeoutMs: 8000, what: 'second fix in a1 after its commit' });
     expect((await git(wt('a1'), ['log', '--format=%s', '-3'], ts.env)).split('\n')).toEqual(['second fix', 'wip', 'fix the redirect']);
   });
+
+  it('keeps a fix chain in order: a conflict stops it for that worktree, says so, and it resumes once resolved there', async () => {
+    const events = spawn(process.execPath, [CLI, '-L', ts.socketName, 'events', '--follow', '--json'], { cwd: repo, env: ts.env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const lines: Array<{ event: string; agent?: AgentRecord; kind?: string; text?: string }> = [];
+    createInterface({ input: events.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
+    try {
+      await waitFor(() => lines.length > 0, { timeoutMs: 10_000, what: 'the events snapshot' });
+      // a1 has its own notes.txt; the fix agent's F1 adds another: it conflicts in a1 only.
+      writeFileSync(join(wt('a1'), 'notes.txt'), 'a1 notes\n');
+      await git(wt('a1'), ['add', 'notes.txt'], ts.env);
+      await git(wt('a1'), ['commit', '-q', '-m', 'a1 notes'], ts.env);
+      const a1Head = (await git(wt('a1'), ['rev-parse', 'HEAD'], ts.env)).trim();
+      writeFileSync(join(wt('fix-a1'), 'notes.txt'), 'fix notes\n');
+      await git(wt('fix-a1'), ['add', 'notes.txt'], ts.env);
+      await git(wt('fix-a1'), ['commit', '-q', '-m', 'F1 notes'], ts.env);
+      const f1 = (await git(wt('fix-a1'), ['rev-parse', 'HEAD'], ts.env)).trim();
+      writeFileSync(join(wt('fix-a1'), 'f2.txt'), 'f2\n');
+      await git(wt('fix-a1'), ['add', 'f2.txt'], ts.env);
+      await git(wt('fix-a1'), ['commit', '-q', '-m', 'F2'], ts.env);
+      const f2 = (await git(wt('fix-a1'), ['rev-parse', 'HEAD'], ts.env)).trim();
+      // a2 takes both, in order; a1 takes neither (F2 would apply, but it must not jump the queue).
+      await waitFor(async () => (await git(wt('a2'), ['log', '-1', '--format=%B'], ts.env)).includes(f2), { timeoutMs: 20_000, what: 'F2 in a2' });
+      expect((await git(wt('a2'), ['log', '--format=%s', '-2'], ts.env)).split('\n')).toEqual(['F2', 'F1 notes']);
+      const blocked = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a1' && a.fixBlocked), { timeoutMs: 20_000, what: 'a1 marked blocked' });
+      expect(blocked.fixBlocked).toEqual({ fix: 'fix-a1', commit: f1, files: ['notes.txt'], reason: 'conflict in notes.txt' });
+      expect((await git(wt('a1'), ['rev-parse', 'HEAD'], ts.env)).trim()).toBe(a1Head);
+      expect((await git(wt('a1'), ['status', '--porcelain'], ts.env)).trim()).toBe('');
+      const fixer = (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'fix-a1')!;
+      expect(fixer.fix!.propagatedTip).not.toBe(f2);
+      expect(fixer.fix!.propagatedTip).not.toBe(f1);
+      // list and the events stream say so too.
+      expect((await cli(ts, ['list'])).stdout).toContain('fix blocked: conflict in notes.txt (fix-a1)');
+      await waitFor(() => lines.find((e) => e.event === 'agent-attention' && e.kind === 'fix-blocked' && e.agent?.name === 'a1'), { timeoutMs: 20_000, what: 'a fix-blocked attention event' });
+      expect(lines.some((e) => e.event === 'agent-updated' && e.agent?.name === 'a1' && e.agent.fixBlocked?.commit === f1)).toBe(true);
+      // The person resolves F1 in a1 by hand; the chain goes on with F2.
+      await git(wt('a1'), ['cherry-pick', '-x', f1], ts.env).catch(() => {});
+      writeFileSync(join(wt('a1'), 'notes.txt'), 'a1 notes\nfix notes\n');
+      await git(wt('a1'), ['add', 'notes.txt'], ts.env);
+      await git(wt('a1'), ['-c', 'core.editor=true', 'cherry-pick', '--continue'], ts.env);
+      await waitFor(async () => (await git(wt('a1'), ['log', '-1', '--format=%B'], ts.env)).includes(f2), { timeoutMs: 20_000, what: 'F2 in a1 after F1 was resolved' });
+      const after = await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'fix-a1' && a.fix?.propagatedTip === f2), { timeoutMs: 20_000, what: 'propagatedTip at F2' });
+      expect(after.fix!.propagatedTip).toBe(f2);
+      const a1 = (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.find((a) => a.name === 'a1')!;
+      expect(a1.fixBlocked ?? null).toBeNull();
+    } finally {
+      events.kill();
+    }
+  }, 120_000);
 
   it('refuses an unknown agent with exit 2', async () => {
     const res = await cli(ts, ['fix', '--from', 'nobody'], { cwd: repo });

@@ -10,7 +10,7 @@ import { statusSegment } from '../../core/status.js';
 import { treeOrder } from '../../core/tree.js';
 import type { KillResult } from '../../daemon/protocol.js';
 import { age, printJson, table } from '../output.js';
-import { contextText, gitLine, prLabel } from '../../ui/git-line.js';
+import { contextText, fixBlockedText, gitLine, prLabel } from '../../ui/git-line.js';
 import { switchToPane } from '../session-attach.js';
 import { daemonForAgent, daemonIfAgents, sayNoAgents } from '../read-only.js';
 
@@ -51,7 +51,7 @@ export const list: Command = {
     const rows: string[][] = [];
     for (const [path, group] of byWorktree) {
       // Children under their parent, indented: who spawned whom.
-      for (const { agent: a, depth } of treeOrder(group)) rows.push([`${'  '.repeat(Math.max(0, depth - 1))}${depth ? '↳ ' : ''}${a.name}`, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ? `${a.branch} → ${a.target ?? 'default'}` : '-', contextText(a.context), a.git ? gitLine(a.git) : '-', a.pr ? prLabel(a.pr.url) : '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
+      for (const { agent: a, depth } of treeOrder(group)) rows.push([`${'  '.repeat(Math.max(0, depth - 1))}${depth ? '↳ ' : ''}${a.name}`, a.id, a.profile, stateText(a), a.paneId ?? '-', a.branch ? `${a.branch} → ${a.target ?? 'default'}` : '-', contextText(a.context), [a.git ? gitLine(a.git) : '-', fixBlockedText(a)].filter(Boolean).join('; '), a.pr ? prLabel(a.pr.url) : '-', a.ports[0] ? String(a.ports[0]) : '-', age(a.createdAt), `${path} (${a.worktree?.mode ?? 'shared'})`]);
     }
     process.stdout.write(table(['NAME', 'ID', 'PROFILE', 'STATE', 'PANE', 'BRANCH → TARGET', 'CTX', 'GIT', 'PR', 'PORT', 'AGE', 'WORKTREE'], rows));
   },

@@ -48,7 +48,7 @@ export const clean: Command = {
   async run(ctx) {
     if (ctx.positionals.length) throw usageError('TOO_MANY_ARGS', `clean takes no arguments (got "${ctx.positionals[0]}").`);
     const client = await ctx.daemon();
-    const res = await client.request('clean', { dryRun: flag(ctx, 'dry-run') });
+    const res = await client.request('clean', { dryRun: flag(ctx, 'dry-run'), cwd: ctx.cwd });
     client.close();
     if (ctx.json) return printJson(res);
     if (!res.results.length) return void process.stdout.write('nothing to clean: no agent has exited\n');

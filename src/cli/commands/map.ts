@@ -12,9 +12,10 @@ import { daemonIfAgents, sayNoAgents } from '../read-only.js';
 import { age, printJson, table } from '../output.js';
 
 /** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
-function cellText(c: MapCell | null): string {
+function cellText(c: MapCell | null, noCommitsYet: boolean): string {
   if (!c) return '-';
   const counts = `↑${c.ahead} ↓${c.behind}`;
+  if (noCommitsYet) return `${counts} no commits yet`;
   if (c.merged !== 'no') return `${counts} merged${c.merged === 'ancestor' ? '' : ` (${c.merged})`}${c.mergedOn?.includes('/') ? ` on ${c.mergedOn}` : ''}`;
   if (c.conflicts.length) return `${counts} CONFLICT ${c.conflicts.slice(0, 3).join(', ')}${c.conflicts.length > 3 ? ` +${c.conflicts.length - 3}` : ''}`;
   return `${counts} clean`;
@@ -40,9 +41,11 @@ export const map: Command = {
     const res = client ? await client.request('map', { cwd: ctx.cwd, targets }) : await mapWithoutAgents(ctx.cwd, targets);
     if (!client) sayNoAgents(ctx);
     if (ctx.json) return printJson(res);
-    const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agent ?? '-', r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
-      ...res.targets.map((t) => cellText(r.targets[t] ?? null)), r.condition ?? '']);
+    // Each row marks its own target's column with '*'; agents sharing a worktree are one row.
+    const rows = res.rows.map((r) => [r.branch ?? '(detached)', r.agents.length ? r.agents.join(', ') : (r.keptFrom ? `no agent (was ${r.keptFrom.agent})` : '-'), r.dirty === null ? '?' : String(r.dirty), r.lastCommitAt ? age(r.lastCommitAt) : '-',
+      ...res.targets.map((t) => `${r.target === t ? '*' : ' '}${cellText(r.targets[t] ?? null, r.noCommitsYet)}`), [r.condition, r.keptFrom?.archive && `archive ${r.keptFrom.archive}`].filter(Boolean).join('; ')]);
     process.stdout.write(table(['BRANCH', 'AGENT', 'DIRTY', 'LAST', ...res.targets.map((t) => `→ ${t}`), 'NOTE'], rows));
+    if (res.rows.some((r) => r.target && res.targets.includes(r.target))) process.stdout.write('* the row\'s own target\n');
     if (res.pairs.length) {
       process.stdout.write('\nbranches that conflict with each other:\n');
       for (const p of res.pairs) process.stdout.write(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`);

@@ -5,14 +5,16 @@ import { usageError } from '../../errors.js';
 import { requireWorktreeRoot } from '../../git/repo.js';
 import { requireCommit } from '../../git/where.js';
 import { commonGitDir } from '../../git/worktree.js';
-import { propagateInto } from '../../git/propagate.js';
+import { propagateInto, SETTLED } from '../../git/propagate.js';
+import { bugCommitsOf } from '../../git/bug-commits.js';
 import { printJson, table } from '../output.js';
 
 export const propagate: Command = {
   name: 'propagate',
-  usage: 'propagate REV --to AGENT [--to AGENT]... | --all',
-  summary: 'cherry-pick a fix (with -x) into agents\' worktrees; dirty, busy or conflicting ones are left exactly as they were',
+  usage: 'propagate REV --to AGENT [--to AGENT]... | --all [--bug REV]...',
+  summary: 'cherry-pick a fix (with -x) into agents\' worktrees that had the bug; dirty, busy or conflicting ones are left exactly as they were; exit 1 unless every worktree is applied, already or not-needed',
   options: {
+    bug: { type: 'list', arg: 'REV', help: 'the commit the fix repairs (repeatable); default: the commits its removed lines were written in' },
     to: { type: 'list', arg: 'AGENT', help: 'an agent to bring the fix to (repeatable)' },
     all: { type: 'boolean', help: 'every live agent with a worktree of its own' },
   },
@@ -23,6 +25,9 @@ export const propagate: Command = {
     if ((to.length > 0) === flag(ctx, 'all')) throw usageError('PROPAGATE_TARGETS', 'Say where: --to AGENT (repeatable) or --all.');
     const repo = await requireWorktreeRoot(ctx.cwd, 'propagate works on a repository\'s worktrees');
     const commit = await requireCommit(repo, rev);
+    // Worktrees that lack these never had the bug: not-needed there, rather than a conflict.
+    const givenBugs = (ctx.options.bug as string[] | undefined) ?? [];
+    const bugs = givenBugs.length ? await Promise.all(givenBugs.map((b) => requireCommit(repo, b))) : await bugCommitsOf(repo, commit);
     const client = await ctx.daemon();
     const { agents } = await client.request('list', {});
     const live = agents.filter((a) => a.state !== 'gone' && a.worktree);
@@ -42,10 +47,11 @@ export const propagate: Command = {
     for (const a of chosen) {
       if (seen.has(a.worktree!.path)) continue;
       seen.add(a.worktree!.path);
-      results.push(await propagateInto(a.worktree!.path, a.name, commit));
+      results.push(await propagateInto(a.worktree!.path, a.name, commit, bugs));
     }
-    // An error exits 1 with --json too: a script must not read a failed propagate as done.
-    const failed = results.some((r) => r.outcome === 'error') ? 1 : 0;
+    // Exit 1 (with --json too) unless every worktree is settled: applied, already or not-needed.
+    // A script must not read a conflict, a skipped worktree or an error as done.
+    const failed = results.every((r) => SETTLED.has(r.outcome)) ? 0 : 1;
     if (ctx.json) {
       printJson({ rev: commit, results });
       return failed;

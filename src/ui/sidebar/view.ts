@@ -66,6 +66,35 @@ function contextBar(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): S
   return [{ text: g.full.repeat(full), fg: color }, { text: g.empty.repeat(cells - full), dim: true }, { text: label, fg: color }];
 }
 
+/** text cut to at most max columns, ending in ellipsis when cut. */
+function abbreviate(text: string, max: number, ellipsis: string): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  return max <= [...ellipsis].length ? chars.slice(0, Math.max(0, max)).join('') : chars.slice(0, max - [...ellipsis].length).join('') + ellipsis;
+}
+
+/**
+ * "  branch→target ↑a ↓b merged" within the width: the branch is abbreviated first, then the
+ * target, so the counts and marks (what a person reads it for) are never cut mid-word.
+ */
+function branchLine(a: AgentRecord, marks: Segment[], o: ViewOptions, g: typeof GLYPHS.unicode): Segment[] {
+  const ellipsis = o.unicode ? '…' : '~';
+  const target = a.target && a.target !== a.branch ? `${g.arrow}${a.target}` : '';
+  // The line's room, less the indent a shared worktree's helper gets (up to 4 columns).
+  const room = o.width - 4 - lineWidth(marks);
+  let branch = a.branch!;
+  let shownTarget = target;
+  if ([...branch].length + [...target].length > room) {
+    // The branch gives way first, down to a few letters; only then is the target cut too.
+    const branchRoom = Math.max(Math.min(4, [...branch].length), room - [...target].length);
+    branch = abbreviate(branch, branchRoom, ellipsis);
+    shownTarget = abbreviate(target, Math.max(0, room - [...branch].length), ellipsis);
+  }
+  const line: Segment[] = [{ text: `  ${branch}` }];
+  if (shownTarget) line.push({ text: shownTarget, dim: true });
+  return [...line, ...marks];
+}
+
 /** The block of lines for one agent. */
 function agentBlock(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): Segment[][] {
   const state = a.state === 'exited' ? `exited ${a.exitCode ?? '?'}` : a.state;
@@ -74,15 +103,17 @@ function agentBlock(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): S
     { text: a.name, bold: true }, { text: ` ${a.profile} ${g.sep} ${state}`, dim: true },
   ]];
   if (a.branch) {
-    const branch: Segment[] = [{ text: `  ${a.branch}` }];
-    if (a.target && a.target !== a.branch) branch.push({ text: `${g.arrow}${a.target}`, dim: true });
+    const marks: Segment[] = [];
     if (a.git) {
-      branch.push({ text: ` ${g.ahead}${a.git.ahead} ${g.behind}${a.git.behind}` });
-      if (a.git.merged) branch.push({ text: ' merged', fg: COLOR.cyan });
-      else if (a.git.conflicts.length) branch.push({ text: ` ${g.conflict}${a.git.conflicts.length}`, fg: COLOR.red, bold: true });
+      marks.push({ text: ` ${g.ahead}${a.git.ahead} ${g.behind}${a.git.behind}` });
+      if (a.git.noCommitsYet) marks.push({ text: ' no commits yet', dim: true });
+      else if (a.git.merged) marks.push({ text: ' merged', fg: COLOR.cyan });
+      else if (a.git.conflicts.length) marks.push({ text: ` ${g.conflict}${a.git.conflicts.length}`, fg: COLOR.red, bold: true });
     }
-    lines.push(branch);
+    lines.push(branchLine(a, marks, o, g));
+    for (const p of a.git?.conflictsWith ?? []) lines.push([{ text: `  ${g.conflict} with ${p.agent}: ${p.files.join(', ')}`, fg: COLOR.red }]);
   }
+  if (a.fixBlocked) lines.push([{ text: `  fix blocked: ${a.fixBlocked.reason}`, fg: COLOR.red, bold: true }]);
   const facts: string[] = [];
   if (a.git?.dirty) facts.push(`${g.dirty}${a.git.dirty}`);
   const since = a.conversation?.freshStartedAt ?? a.conversation?.startedAt;

@@ -78,7 +78,9 @@ beforeEach(async () => {
   await git(repo, 'worktree', 'add', '-q', '-b', 'wt-a', wtA, 'main');
   await git(repo, 'worktree', 'add', '-q', '-b', 'wt-b', wtB, 'main');
   await commit(wtB, 'b.txt', 'b\n', 'b: work');
-  agents = [agent('a', wtA, 'wt-a'), agent('b', wtB, 'wt-b')];
+  // Each branch's base is the commit it was created from, as spawn records it.
+  const base = (await git(repo, 'rev-parse', 'main')).trim();
+  agents = [{ ...agent('a', wtA, 'wt-a'), base }, { ...agent('b', wtB, 'wt-b'), base }];
   published = new Map();
   publishes = 0;
   logs = [];
@@ -93,10 +95,11 @@ afterEach(async () => {
 describe('GitWatcher', () => {
   it('publishes every agent\'s git fields after sync', async () => {
     await start(300).sync();
-    const a = await publishedAs('a', { ahead: 0, behind: 0, merged: true, mergedHow: 'ancestor' }, 'fresh branch at main');
-    expect(a).toEqual({ ahead: 0, behind: 0, dirty: 0, merged: true, mergedHow: 'ancestor', mergedOn: 'main', conflicts: [] });
+    // A branch still at its base has no commits of its own: never "merged" (issue 15, item 5).
+    const a = await publishedAs('a', { ahead: 0, behind: 0, noCommitsYet: true }, 'fresh branch at main');
+    expect(a).toEqual({ ahead: 0, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], noCommitsYet: true, conflictsWith: [] });
     const b = await publishedAs('b', { ahead: 1, merged: false }, 'branch with one commit');
-    expect(b).toEqual({ ahead: 1, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [] });
+    expect(b).toEqual({ ahead: 1, behind: 0, dirty: 0, merged: false, mergedHow: 'no', mergedOn: null, conflicts: [], noCommitsYet: false, conflictsWith: [] });
     expect(logs).toEqual([]);
   });
 
@@ -116,10 +119,10 @@ describe('GitWatcher', () => {
 
   it('shows a commit in one worktree without another sync (the git-folder watch, no poll)', async () => {
     await start(NO_POLL_MS).sync();
-    await publishedAs('a', { ahead: 0, merged: true }, 'fresh branch at main');
+    await publishedAs('a', { ahead: 0, noCommitsYet: true }, 'fresh branch at main');
     await watchIsLive();
     await commit(wtA, 'a.txt', 'a\n', 'a: work');
-    await publishedAs('a', { ahead: 1, merged: false, mergedHow: 'no' }, 'the commit in wt-a');
+    await publishedAs('a', { ahead: 1, merged: false, mergedHow: 'no', noCommitsYet: false }, 'the commit in wt-a');
     expect(published.get('b')).toMatchObject({ ahead: 1, behind: 0 });
     expect(logs).toEqual([]);
   });
@@ -140,21 +143,32 @@ describe('GitWatcher', () => {
     await publishedAs('b', { behind: 0, ahead: 1 }, 'b at main plus one');
     await watchIsLive();
     await commit(repo, 'main.txt', 'main moves\n', 'main: moves');
-    // a has nothing of its own: still merged, now behind.
-    await publishedAs('a', { behind: 1, ahead: 0, merged: true }, 'a after main moved');
+    // a has nothing of its own: still "no commits yet" (never merged), now behind.
+    await publishedAs('a', { behind: 1, ahead: 0, merged: false, noCommitsYet: true }, 'a after main moved');
     await publishedAs('b', { behind: 1, ahead: 1, merged: false }, 'b after main moved');
     expect(logs).toEqual([]);
   });
 
-  it('finds unstaged edits through the poll, with no git command run', async () => {
-    await start(300).sync();
+  it('names the other agent whose branch would conflict with this one, on both (issue 15, item 6)', async () => {
+    await commit(wtA, 'README.md', 'a says\n', 'a: readme');
+    await commit(wtB, 'README.md', 'b says\n', 'b: readme');
+    await start(NO_POLL_MS).sync();
+    await publishedAs('a', { conflictsWith: [{ agent: 'agent-b', files: ['README.md'] }] }, 'a conflicts with b');
+    await publishedAs('b', { conflictsWith: [{ agent: 'agent-a', files: ['README.md'] }] }, 'b conflicts with a');
+    expect(logs).toEqual([]);
+  });
+
+  it('finds unstaged edits within 2 s through inotify on the tracked folders, with no poll (issue 15, item 7)', async () => {
+    await start(NO_POLL_MS).sync();
     await publishedAs('a', { dirty: 0 }, 'clean wt-a');
     await publishedAs('b', { dirty: 0 }, 'clean wt-b');
     writeFileSync(join(wtB, 'untracked.txt'), 'new\n');
     writeFileSync(join(wtB, 'b.txt'), 'b, edited\n');
     writeFileSync(join(wtA, 'README.md'), 'edited, not staged\n');
-    await publishedAs('a', { dirty: 1 }, 'the modified tracked file in wt-a');
-    await publishedAs('b', { dirty: 2 }, 'the new and the modified file in wt-b');
+    const t0 = Date.now();
+    await waitFor(() => published.get('a')?.dirty === 1 || undefined, { timeoutMs: 2000, what: 'the modified tracked file in wt-a within 2 s' });
+    await waitFor(() => published.get('b')?.dirty === 2 || undefined, { timeoutMs: 2000, what: 'the new and the modified file in wt-b within 2 s' });
+    expect(Date.now() - t0).toBeLessThan(2000);
     expect(logs).toEqual([]);
   });
 });

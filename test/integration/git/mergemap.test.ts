@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { computeMergeMap, mergeTrees, parseTrack, type MergeMap } from '../../../src/git/mergemap.js';
+import { computeMergeMap, mergeTrees, type MergeMap } from '../../../src/git/mergemap.js';
 
 let root: string;
 let repo: string;
@@ -151,13 +151,6 @@ describe('rows and conditions', () => {
 });
 
 describe('helpers', () => {
-  it('parseTrack reads every form for-each-ref prints', () => {
-    expect(parseTrack('ahead 2, behind 3')).toEqual({ ahead: 2, behind: 3 });
-    expect(parseTrack('ahead 2')).toEqual({ ahead: 2, behind: 0 });
-    expect(parseTrack('behind 7')).toEqual({ ahead: 0, behind: 7 });
-    expect(parseTrack('')).toEqual({ ahead: 0, behind: 0 });
-  });
-
   it('mergeTrees answers each pair in order, in one git process', async () => {
     const r = await mergeTrees(repo, [['main', 'open-a'], ['consumer', 'cons-only'], ['main', 'main']]);
     expect(r.map((x) => x.clean)).toEqual([true, false, true]);

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { propagateInto } from '../../../src/git/propagate.js';
+import { bugCommitsOf, removedRanges } from '../../../src/git/bug-commits.js';
 import { requireCommit, whereIs } from '../../../src/git/where.js';
 import { gitIn, hermeticGitEnv, readTree, useHermeticProcessEnv } from '../../helpers/tree.js';
 
@@ -94,5 +95,47 @@ describe('propagate', () => {
     expect(r.outcome).toBe(outcome);
     expect(r.reason).toBeTruthy();
     expect(await snapshot(wt(name))).toEqual(before);
+  });
+});
+
+describe('propagate to worktrees that never had the bug (issue 15, item 3)', () => {
+  let bug: string;
+  let fix2: string;
+  beforeAll(async () => {
+    // main gains a feature with a bug; one worktree branched before it, two after.
+    await git(repo, 'worktree', 'add', '-q', '-b', 'never-had', wt('never-had'), 'main');
+    writeFileSync(join(repo, 'feature.txt'), 'start\nbuggy feature\nend\n');
+    await git(repo, 'add', 'feature.txt');
+    await git(repo, 'commit', '-q', '-m', 'add the feature');
+    bug = (await git(repo, 'rev-parse', 'HEAD')).trim();
+    await git(repo, 'worktree', 'add', '-q', '-b', 'had-bug', wt('had-bug'), 'main');
+    await git(repo, 'worktree', 'add', '-q', '-b', 'had-bug-changed', wt('had-bug-changed'), 'main');
+    writeFileSync(join(wt('had-bug-changed'), 'feature.txt'), 'start\nits own take\nend\n');
+    await git(wt('had-bug-changed'), 'commit', '-q', '-am', 'own take on the feature');
+    writeFileSync(join(repo, 'feature.txt'), 'start\nfixed feature\nend\n');
+    await git(repo, 'commit', '-q', '-am', 'fix the feature');
+    fix2 = (await git(repo, 'rev-parse', 'HEAD')).trim();
+  });
+
+  it('finds the bug commit from the lines the fix removes (git blame of its parent)', async () => {
+    expect(await bugCommitsOf(repo, fix2)).toEqual([bug]);
+    expect(removedRanges('--- a/x.ts\n+++ b/x.ts\n@@ -3,2 +3 @@\n@@ -9 +8,0 @@\n@@ -12,0 +11,4 @@\n--- /dev/null\n+++ b/new.ts\n@@ -0,0 +1 @@\n')).toEqual(new Map([['x.ts', [[3, 2], [9, 1]]]]));
+  });
+
+  it('says not-needed, naming the commit it lacks, and leaves the worktree alone', async () => {
+    const before = await snapshot(wt('never-had'));
+    const r = await propagateInto(wt('never-had'), 'n', fix2, await bugCommitsOf(repo, fix2));
+    expect(r).toMatchObject({ outcome: 'not-needed', files: [] });
+    expect(r.reason).toBe(`it lacks ${bug.slice(0, 7)} add the feature, the commit the fix repairs`);
+    expect(await snapshot(wt('never-had'))).toEqual(before);
+  });
+
+  it('still applies where the bug is, and names the files of a real conflict', async () => {
+    const bugs = await bugCommitsOf(repo, fix2);
+    expect((await propagateInto(wt('had-bug'), 'h', fix2, bugs)).outcome).toBe('applied');
+    const before = await snapshot(wt('had-bug-changed'));
+    const r = await propagateInto(wt('had-bug-changed'), 'c', fix2, bugs);
+    expect(r).toMatchObject({ outcome: 'conflict', reason: 'conflict in feature.txt', files: ['feature.txt'] });
+    expect(await snapshot(wt('had-bug-changed'))).toEqual(before);
   });
 });

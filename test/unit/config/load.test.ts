@@ -92,7 +92,7 @@ describe('loadConfig: merging', () => {
     });
     expect(DEFAULT_CONFIG).toEqual({ session: 'agents', layout: { sidebarWidth: 30, maxAgentsPerWindow: 6 }, profiles: {}, targets: [],
       worktrees: { root: null, rootOrigin: null }, setup: null, ports: { range: [4100, 4999], count: 1 },
-      thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true, autoFresh: 'suggest' }, notify: { command: null, on: ['waiting', 'finished', 'context', 'age', 'fresh'] } });
+      thresholds: { contextWarn: 60, contextCritical: 80, ageHours: 8, message: true, autoFresh: 'suggest' }, notify: { command: null, on: ['waiting', 'finished', 'context', 'age', 'fresh', 'fix-blocked'] } });
   });
 
   it('lets the repository file override the user file, keeping what it does not set', async () => {

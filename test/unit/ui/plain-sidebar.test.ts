@@ -24,6 +24,7 @@ describe('gitLine', () => {
     [git({ ahead: 2, behind: 1 }), '↑2 ↓1'],
     [git({ ahead: 1, dirty: 3, conflicts: ['a.ts', 'b.ts'] }), '↑1 ↓0 ✎3 conflict 2'],
     [git({ merged: true, mergedHow: 'ancestor', mergedOn: 'main' }), '↑0 ↓0 merged'],
+    [git({ behind: 2, noCommitsYet: true }), '↑0 ↓2 no commits yet'],
     [git({ ahead: 2, merged: true, mergedHow: 'squash', mergedOn: 'main' }), '↑2 ↓0 merged (squash)'],
     [git({ ahead: 1, merged: true, mergedHow: 'ancestor', mergedOn: 'origin/main' }), '↑1 ↓0 merged on origin/main'],
   ])('%o -> %s', (fields, text) => {
@@ -41,6 +42,11 @@ describe('renderSidebar', () => {
       '● a1', '  codex · running', '  ⎇ a1 → main', '  ↑1 ↓0 ✎2', '  fixed by fix-a1',
       '● fix-a1', '  codex · running', '  ⎇ fix-a1 → main', '  PR #41 → main', '  fixes a1 (+all)',
     ]);
+  });
+
+  it('says when a fix chain is blocked by a conflict in the agent\'s worktree (issue 15, item 2)', () => {
+    const a1 = agent({ name: 'a1', branch: 'a1', target: 'main', git: git({ ahead: 1 }), fixBlocked: { fix: 'fix-a1', commit: 'f'.repeat(40), files: ['x.ts'], reason: 'conflict in x.ts' } });
+    expect(renderSidebar([a1], 40, null).split('\n')).toContain('  fix blocked: conflict in x.ts (fix-a1)');
   });
 
   it('cuts every line to the pane width', () => {

@@ -57,6 +57,25 @@ describe('sidebar view', () => {
     }
   });
 
+  it('at 30 columns abbreviates a long branch, never the counts and marks (issue 15, item 6)', () => {
+    const a = agent({ name: 'feat', branch: 'feature/checkout-redirect-loop-on-login', target: 'consumer', worktree: { path: '/w/feat', mode: 'new' }, git: git({ ahead: 12, behind: 345, conflicts: ['a.ts'] }) });
+    const lines = plainText(sidebarLines([a], opts()), null).split('\n');
+    const line = lines.find((l) => l.includes('↑'))!;
+    expect(line.endsWith(' ↑12 ↓345 ✗1')).toBe(true);
+    expect(line).toBe('  feat…→consumer ↑12 ↓345 ✗1');
+    expect([...line].length).toBeLessThanOrEqual(30);
+    // A long target gives way too, after the branch has kept a few letters.
+    const b = agent({ name: 'b', branch: 'feature/long-name', target: 'release/2026-q4-consumer-hotfixes', worktree: { path: '/w/b', mode: 'new' }, git: git({ ahead: 1, behind: 2, merged: true, mergedHow: 'ancestor', mergedOn: 'x' }) });
+    const bl = plainText(sidebarLines([b], opts()), null).split('\n').find((l) => l.includes('↑'))!;
+    expect(bl.endsWith(' ↑1 ↓2 merged')).toBe(true);
+    expect([...bl].length).toBeLessThanOrEqual(30);
+  });
+
+  it('shows a pair of agent branches that conflict, on both agents (issue 15, item 6)', () => {
+    const a = agent({ name: 'left', branch: 'left', target: 'main', worktree: { path: '/w/left', mode: 'new' }, git: git({ ahead: 1, conflictsWith: [{ agent: 'right', files: ['shared.txt'] }] }) });
+    expect(plainText(sidebarLines([a], opts()), null).split('\n')).toContain('  ✗ with right: shared.txt');
+  });
+
   it('goes compact (one line per agent) when the blocks do not fit the height', () => {
     const text = plainText(sidebarLines(scene(), opts({ height: 10 })), null).split('\n');
     expect(plainText(sidebarLines(scene(), opts({ height: 24 })), null).split('\n')).toHaveLength(6); // a phone's 80x24: compact even where blocks would fit

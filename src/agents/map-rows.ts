@@ -1,0 +1,18 @@
+// The map's rows for live agents: one per worktree, naming every agent that works in it (an
+// integrator and the helpers that share its worktree are one branch, so one row), with the
+// target of the first of them, whose column the row marks as its own.
+import type { AgentRecord } from '../core/agent.js';
+import type { RowSource } from '../git/mergemap.js';
+
+/** Rows for agents (all with a worktree), oldest agent first in each; ordered by their first agent. */
+export function mapRowSources(agents: readonly AgentRecord[]): RowSource[] {
+  const byWorktree = new Map<string, AgentRecord[]>();
+  for (const a of [...agents].sort((x, y) => x.createdAt.localeCompare(y.createdAt))) {
+    const path = a.worktree!.path;
+    byWorktree.set(path, [...(byWorktree.get(path) ?? []), a]);
+  }
+  return [...byWorktree].map(([path, group]) => {
+    const first = group[0]!;
+    return { branch: first.branch, worktree: path, agent: first.name, agents: group.map((a) => a.name), base: first.base, target: first.target };
+  });
+}
