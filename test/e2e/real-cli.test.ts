@@ -209,9 +209,6 @@ describe(`Claude Code ${versions.claude} (real) through tmuxcodex`, () => {
     const started = Date.now();
     const cfg = ts.env.CLAUDE_CONFIG_DIR!;
     const spawned = await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'cl', '--worktree', 'shared'], { cwd: repo });
-    // The id tmuxcodex chose is the one the running CLI registers for itself.
-    const live = await waitFor(() => liveClaudeSessions(cfg).find((s) => s.cwd === repo), { timeoutMs: 20_000, what: 'claude\'s sessions/<pid>.json' });
-    expect(live.sessionId).toBe(spawned.sessionId);
     const expectFromTranscript = (sessionId: string, lineage: string[], step: string) => {
       const file = claudeTranscriptPath(cfg, repo, sessionId);
       expect(existsSync(file), `${file} after ${step}`).toBe(true);
@@ -223,11 +220,14 @@ describe(`Claude Code ${versions.claude} (real) through tmuxcodex`, () => {
       return expectListed('cl', { usedTokens: v.usedTokens, windowTokens: window, percent: percentOf(v.usedTokens, window), turns: v.turns, sessionId: v.sessionId, lineage, state: 'idle', model: claudeContextWindow.model }, step);
     };
 
+    // The first prompt goes in at once, while the TUI is still starting (it drops that Enter; send presses it again).
     for (const [i, text] of ['hello from tmuxcodex', 'second turn', 'third turn'].entries()) {
       await turn('cl', text);
       const a = await expectFromTranscript(spawned.sessionId!, [], `turn ${i + 1}`);
       expect(a.conversation?.turns).toBe(i + 1);
     }
+    // The id tmuxcodex chose is the one the running CLI registers for itself.
+    expect(liveClaudeSessions(cfg).filter((s) => s.cwd === repo).map((s) => s.sessionId)).toEqual([spawned.sessionId]);
     const firstId = spawned.sessionId!;
     const first = readClaudeTranscript(claudeTranscriptPath(cfg, repo, firstId));
 
@@ -244,11 +244,12 @@ describe(`Claude Code ${versions.claude} (real) through tmuxcodex`, () => {
 
     const beforeKill = readClaudeTranscript(claudeTranscriptPath(cfg, repo, newId));
     await killServerAndResurrect('cl');
-    await waitFor(() => liveClaudeSessions(cfg).find((s) => s.sessionId === newId), { timeoutMs: 20_000, what: 'the resumed session registered' });
     await waitFor(async () => (await agent('cl')).state !== 'gone' && (await agent('cl')).context !== null, { timeoutMs: 30_000, what: 'cl back' });
     let a = await expectFromTranscript(newId, [firstId], 'resurrect');
     expect(shown(a)).toMatchObject({ usedTokens: beforeKill.usedTokens, turns: beforeKill.turns });
+    // Sent while the resumed TUI is still starting.
     await turn('cl', 'after resurrect');
+    expect(liveClaudeSessions(cfg).filter((s) => s.cwd === repo).map((s) => s.sessionId)).toEqual([newId]);
     a = await expectFromTranscript(newId, [firstId], 'a turn after resurrect');
     expect(a.conversation?.turns).toBe(beforeKill.turns + 1);
     console.log(`real Claude Code: ${((Date.now() - started) / 1000).toFixed(1)} s`);

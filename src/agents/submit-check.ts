@@ -1,0 +1,59 @@
+// Makes sure a prompt typed into an agent CLI was submitted. A TUI that is still starting keeps
+// the typed text in its input box but drops the Enter: Claude Code 2.1.332 does so for ~10 s after
+// it starts on a busy machine (spawn, fresh, resurrect), and Codex "sometimes drops the first Enter"
+// (shared/notes/agent-tuis.md). Seen with capture-pane: the text sits at the cursor, `❯ early words`,
+// until Enter is pressed again. So after Enter, while the text is still at the cursor, press it again.
+import { tmux } from '../tmux/command.js';
+import type { TmuxRunner } from './pane-query.js';
+
+/** How much of the text's end identifies it at the cursor (a TUI may wrap long input itself). */
+const TAIL_CHARS = 12;
+
+/** True when the cursor's row still ends with the end of text: the prompt was typed but not submitted. */
+export function textStillAtCursor(cursorRow: string, text: string): boolean {
+  const lastLine = text.split('\n').pop()!.trimEnd();
+  if (!lastLine) return false;
+  return cursorRow.trimEnd().endsWith(lastLine.slice(-TAIL_CHARS));
+}
+
+/** The row the cursor is on, as drawn; null when the pane is gone. */
+async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | null> {
+  try {
+    const y = Number((await runner.run(tmux.display(paneId, '#{cursor_y}')))[0]);
+    const rows = await runner.run(tmux.captureScreen(paneId));
+    return Number.isInteger(y) ? rows[y] ?? '' : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Presses Enter again while text stays unsubmitted at the cursor, until it is taken or deadlineMs
+ * passes (then the text is left in the box, as typed). Taken: taken() says so (the agent's
+ * transcript moved since the send), or the text was seen at the cursor and has left it. A TUI still
+ * starting shows nothing yet, so the text not being at the cursor proves nothing until it was seen.
+ * A spare Enter on an emptied box does nothing in these CLIs, so a check before a redraw costs nothing.
+ */
+export async function ensureSubmitted(runner: TmuxRunner, paneId: string, text: string, opts: { deadlineMs: number; taken: () => boolean; firstCheckMs?: number; everyMs?: number }): Promise<{ extraEnters: number }> {
+  const until = Date.now() + opts.deadlineMs;
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let extraEnters = 0;
+  let seen = false;
+  await pause(opts.firstCheckMs ?? 300);
+  for (;;) {
+    if (opts.taken()) return { extraEnters };
+    const row = await cursorRow(runner, paneId);
+    if (row === null) return { extraEnters };
+    const stuck = textStillAtCursor(row, text);
+    if (!stuck && seen) return { extraEnters };
+    if (Date.now() > until) return { extraEnters };
+    if (stuck) {
+      seen = true;
+      await runner.run(tmux.sendEnter(paneId)).catch(() => {});
+      extraEnters++;
+      await pause(opts.everyMs ?? 1000);
+    } else {
+      await pause(250);
+    }
+  }
+}
