@@ -16,12 +16,12 @@ export function textStillAtCursor(cursorRow: string, text: string): boolean {
   return cursorRow.trimEnd().endsWith(lastLine.slice(-TAIL_CHARS));
 }
 
-/** The row the cursor is on, as drawn; null when the pane is gone. */
+/** The row the cursor is on, as drawn; null when the pane is gone or its program has ended. */
 async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | null> {
   try {
-    const y = Number((await runner.run(tmux.display(paneId, '#{cursor_y}')))[0]);
-    const rows = await runner.run(tmux.captureScreen(paneId));
-    return Number.isInteger(y) ? rows[y] ?? '' : null;
+    const [y, dead] = ((await runner.run(tmux.display(paneId, '#{cursor_y} #{pane_dead}')))[0] ?? '').split(' ');
+    if (dead === '1' || !Number.isInteger(Number(y))) return null;
+    return (await runner.run(tmux.captureScreen(paneId)))[Number(y)] ?? '';
   } catch {
     return null;
   }
@@ -30,8 +30,8 @@ async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | n
 /**
  * Presses Enter again while text stays unsubmitted at the cursor, until it is taken or deadlineMs
  * passes (then the text is left in the box, as typed). Taken: taken() says so (the agent's
- * transcript moved since the send), or the text was seen at the cursor and has left it. A TUI still
- * starting shows nothing yet, so the text not being at the cursor proves nothing until it was seen.
+ * transcript moved since the send), the text was seen at the cursor and has left it, or the cursor's
+ * row shows something else. A TUI still starting shows a blank row: that proves nothing yet.
  * A spare Enter on an emptied box does nothing in these CLIs, so a check before a redraw costs nothing.
  */
 export async function ensureSubmitted(runner: TmuxRunner, paneId: string, text: string, opts: { deadlineMs: number; taken: () => boolean; firstCheckMs?: number; everyMs?: number }): Promise<{ extraEnters: number }> {
@@ -45,7 +45,9 @@ export async function ensureSubmitted(runner: TmuxRunner, paneId: string, text: 
     const row = await cursorRow(runner, paneId);
     if (row === null) return { extraEnters };
     const stuck = textStillAtCursor(row, text);
-    if (!stuck && seen) return { extraEnters };
+    // Seen and gone, or the CLI drew something else at the cursor (its emptied input box): taken.
+    // A blank row is a TUI not drawn yet (still starting): wait for it.
+    if (!stuck && (seen || row.trim() !== '')) return { extraEnters };
     if (Date.now() > until) return { extraEnters };
     if (stuck) {
       seen = true;
