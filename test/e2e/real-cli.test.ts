@@ -80,10 +80,14 @@ async function turn(name: string, text: string): Promise<void> {
   expect(waited.exitCode, `${name}: wait --idle after "${text}": ${waited.stderr}\n${(await cli(ts, ['capture', name])).stdout}`).toBe(0);
 }
 
+// Missing CLIs fail each test with the command that installs them (a failing beforeAll would show the tests as skipped).
+const missing = installedVersion('@openai/codex') !== versions.codex || installedVersion('@anthropic-ai/claude-code') !== versions.claude
+  ? `The real agent CLIs (@openai/codex@${versions.codex}, @anthropic-ai/claude-code@${versions.claude}) are not installed in ${cliDir}.\n  Install them with: ${INSTALL}   (.ci/run does this; TMUXCODEX_AGENT_CLIS picks another folder)`
+  : null;
+const requireClis = () => { if (missing) throw new Error(missing); };
+
 beforeAll(async () => {
-  if (installedVersion('@openai/codex') !== versions.codex || installedVersion('@anthropic-ai/claude-code') !== versions.claude) {
-    throw new Error(`The real agent CLIs (@openai/codex@${versions.codex}, @anthropic-ai/claude-code@${versions.claude}) are not installed in ${cliDir}.\n  Install them with: ${INSTALL}   (.ci/run does this; TMUXCODEX_AGENT_CLIS picks another folder)`);
-  }
+  if (missing) return;
   codexBin = join(cliDir, 'node_modules', '.bin', 'codex');
   claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
   const [openaiPort, anthropicPort] = await Promise.all([startServer('fake-openai.mjs'), startServer('fake-anthropic.mjs')]);
@@ -153,6 +157,7 @@ async function killServerAndResurrect(name: string): Promise<void> {
 
 describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
   it('spawn, three turns, fresh, kill-server + resurrect: list --json equals the rollout after every step', async () => {
+    requireClis();
     const started = Date.now();
     const spawned = await cliJson<AgentRecord>(ts, ['spawn', 'codex', '--name', 'cx', '--worktree', 'shared'], { cwd: repo });
     expect(spawned.transcriptFormat).toBe('codex');
@@ -206,6 +211,7 @@ describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
 
 describe(`Claude Code ${versions.claude} (real) through tmuxcodex`, () => {
   it('spawn, three turns, fresh, kill-server + resurrect: list --json equals the transcript, the session registry and -p modelUsage after every step', async () => {
+    requireClis();
     const started = Date.now();
     const cfg = ts.env.CLAUDE_CONFIG_DIR!;
     const spawned = await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'cl', '--worktree', 'shared'], { cwd: repo });
