@@ -6,7 +6,7 @@
 // CLI itself shows: its transcript, read by the test's own reader (test/real-cli/read-transcript.ts),
 // its own session registry, and for Claude's window `claude -p --output-format json` modelUsage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -89,7 +89,9 @@ const requireClis = () => { if (missing) throw new Error(missing); };
 beforeAll(async () => {
   if (missing) return;
   codexBin = join(cliDir, 'node_modules', '.bin', 'codex');
-  claudeBin = join(cliDir, 'node_modules', '.bin', 'claude');
+  // claude-code's postinstall puts the native binary at bin/claude.exe; if npm skipped it, that is a small stub.
+  const linked = join(cliDir, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
+  claudeBin = statSync(linked).size > 1_000_000 ? join(cliDir, 'node_modules', '.bin', 'claude') : join(cliDir, 'node_modules', '@anthropic-ai', 'claude-code-linux-x64', 'claude');
   const [openaiPort, anthropicPort] = await Promise.all([startServer('fake-openai.mjs'), startServer('fake-anthropic.mjs')]);
 
   ts = createTestServer('realcli');
