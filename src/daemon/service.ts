@@ -21,6 +21,7 @@ import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './sess
 import { agentEnv, reviveAgent, spawnAgent } from '../agents/spawn.js';
 import { portEnv } from '../agents/ports.js';
 import { launchArgv } from '../agents/profiles.js';
+import { ensureSubmitted } from '../agents/submit-check.js';
 import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
@@ -44,6 +45,8 @@ const SELECTED_OPTION = '@tmuxcodex-selected';
 
 /** Text longer than this (or with a newline) is pasted rather than typed. */
 const PASTE_ABOVE = 2000;
+/** How long send keeps pressing Enter into an agent CLI that has not taken the prompt yet (its start-up). */
+const SUBMIT_DEADLINE_MS = 30_000;
 
 /** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
 const FOLDED_SIDEBAR_WIDTH = 1;
@@ -508,6 +511,12 @@ export class AgentService {
         if (e instanceof TmuxCommandError && /can't find pane/.test(e.message)) throw failure('AGENT_GONE', `Agent "${agent.name}"'s pane went away while the text was being given to it.`, 'It was killed or exited meanwhile: `tmuxcodex list` shows it.');
         throw e;
       });
+      // An agent CLI still starting keeps the text but drops the Enter (src/agents/submit-check.ts).
+      // A turn already running queues the prompt: nothing to check then.
+      if (p.text.trim() && agent.state !== 'working' && adapterFor(agent.transcriptFormat ?? agent.profile)) {
+        const taken = () => { try { return Date.parse(this.registry.resolve(agent.id).conversation?.lastActivityAt ?? '') >= sentAt; } catch { return true; } };
+        await ensureSubmitted(this.link, paneId, p.text, { deadlineMs: SUBMIT_DEADLINE_MS, taken });
+      }
     }
     return { agent };
   }

@@ -176,6 +176,8 @@ export const tmux = {
   /** Pastes a buffer into a pane and deletes it; -p brackets it when the program asked for bracketed paste. */
   pasteBuffer: (buffer: string, pane: string) => c('paste-buffer', '-p', '-d', '-r', '-b', buffer, '-t', pane),
   capturePane: (pane: string, lines: number) => c('capture-pane', '-p', '-J', '-t', pane, '-S', String(-lines)),
+  /** The visible screen as drawn, one row per line (no -J), so row N is where #{cursor_y} = N. */
+  captureScreen: (pane: string) => c('capture-pane', '-p', '-t', pane),
   renameWindow: (window: string, name: string) => c('rename-window', '-t', window, '--', literalForFormat(name)),
   setPaneTitle: (pane: string, title: string) => c('select-pane', '-t', pane, '-T', literalForFormat(title)),
   resizeWindow: (window: string, width: number, height: number) => c('resize-window', '-t', window, '-x', String(width), '-y', String(height)),

@@ -108,9 +108,10 @@ describe('the sidebar', () => {
   });
 
   it('shows a live context bar and the session age from an agent\'s transcript', async () => {
-    await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'c1', '--worktree', 'shared'], { cwd: repo });
+    // A 200k window (the fake agent's model would be 1M, where the bar stays empty at these sizes).
+    await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'c1', '--worktree', 'shared', '--context-window', '200000'], { cwd: repo });
     expect((await cli(ts, ['send', 'c1', 'hello'])).exitCode).toBe(0);
-    // 15000 of Claude's 200k: 8% of a 20-cell bar.
+    // 15000 of 200k: 8% of a 20-cell bar.
     await shows('██░░░░░░░░░░░░░░░░░░ 8%', 'c1\'s context bar');
     expect(await sidebar()).toMatch(/\d+s · 1t/);
     expect((await cli(ts, ['send', 'c1', 'again'])).exitCode).toBe(0);
