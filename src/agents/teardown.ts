@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, deleteBranch, gitRaw, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
-import { mergedState } from '../git/mergemap.js';
+import { branchExists, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
+import { deleteBranchKeepingTip } from '../git/branch-backup.js';
+import { mergedForDeletion } from './merged-for-deletion.js';
 import { failure } from '../errors.js';
 
 export interface TeardownResult {
@@ -37,23 +38,16 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
     throw failure('WORKTREE_REMOVE_FAILED', `The work was saved${archive ? ` as archive ${archive.id}` : ''}, but git could not remove ${wt.path}: ${(e as Error).message}`, 'Remove it with `git worktree remove --force` once whatever holds it has stopped.', e);
   }
   let branch: string | null = null;
-  // Only a branch tmuxcodex made for the agent is ever deleted; an unmerged one only with --force,
-  // and then its tip is kept under refs/tmuxcodex/branches/ so even that can be brought back.
+  // Only a branch tmuxcodex made for the agent is ever deleted; an unmerged one only with --force.
+  // Either way its tip is kept first under refs/tmuxcodex/branches/, so it can be brought back.
   if (agent.branch && agent.branchCreated && (await branchExists(repo, agent.branch))) {
-    // Merged as the map decides: by ancestry, cherry-picked or squashed (into the branch just merged into, if any).
+    // Merged as the map decides (into the branch just merged into, if any), checked byte for byte.
     const into = o.mergedInto ?? agent.target;
-    const merged = into && (await branchExists(repo, into)) ? (await mergedState(repo, agent.branch, into)) !== 'no' : false;
+    const merged = into && (await branchExists(repo, into)) ? await mergedForDeletion(repo, agent.branch, into) : false;
     if (merged || o.force) {
-      if (!merged) await keepBranchTip(repo, agent.name, agent.branch);
-      await deleteBranch(repo, agent.branch);
+      await deleteBranchKeepingTip(repo, agent.name, agent.branch);
       branch = agent.branch;
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
-}
-
-/** Records a branch's tip under refs/tmuxcodex/branches/<agent>/<branch> before it is deleted. */
-async function keepBranchTip(repo: string, agent: string, branch: string): Promise<void> {
-  const tip = (await gitRaw(repo, ['rev-parse', '--verify', `refs/heads/${branch}`])).trim();
-  await gitRaw(repo, ['update-ref', `refs/tmuxcodex/branches/${agent}/${branch}`, tip]);
 }
