@@ -120,9 +120,11 @@ export class AgentService {
       await this.watch.ready;
     } else this.registry.reconcile([]);
     // Kills a killed daemon left half done (pane gone, work not yet archived) are finished.
-    await this.settleIntents<{ agent: string; keepWorktree: boolean; force: boolean }>('kills', 'finishing an interrupted kill failed (the agent stays, as gone; kill it again)', async (k) => {
+    await this.settleIntents<{ agent: string; paneId?: string | null; keepWorktree: boolean; force: boolean }>('kills', 'finishing an interrupted kill failed (the agent stays, as gone; kill it again)', async (k) => {
       const agent = this.registry.get(k.agent);
       if (!agent) return;
+      // The agent runs in another pane than the one the kill was for: it was brought back since.
+      if (k.paneId !== undefined && agent.state !== 'gone' && agent.paneId !== k.paneId) return this.o.log(`left ${agent.name} running: the interrupted kill was for pane ${k.paneId ?? '(none)'}, it runs in ${agent.paneId ?? '(none)'} now`);
       await this.removeAgent(agent, { keepWorktree: k.keepWorktree, force: k.force });
       this.o.log(`finished the interrupted kill of ${agent.name}`);
     });
@@ -203,9 +205,15 @@ export class AgentService {
     const stopped: Result<'kill'>[] = [];
     if (p.children === 'kill') for (const c of children) stopped.push(await this.killWithChildren(c, p));
     // Written down first, so a daemon killed half way through finishes the kill when it starts again.
-    const intent = this.writeIntent('kills', agent.id, { agent: agent.id, keepWorktree: p.keepWorktree, force: p.force });
-    const res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
-    rmSync(intent, { force: true });
+    // A kill that is refused or fails leaves no intent: the next daemon must not carry out later a
+    // kill the person was told did not happen (against an agent resurrected meanwhile, say).
+    const intent = this.writeIntent('kills', agent.id, { agent: agent.id, paneId: agent.paneId, keepWorktree: p.keepWorktree, force: p.force });
+    let res: Result<'kill'>;
+    try {
+      res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
+    } finally {
+      rmSync(intent, { force: true });
+    }
     return stopped.length ? { ...res, children: stopped } : res;
   }
 
