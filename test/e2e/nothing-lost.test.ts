@@ -1,0 +1,127 @@
+// Issue 14, "nothing lost": through the CLI on a real tmux server and real git repositories, the
+// ways kill, clean and merge used to lose a person's or an agent's work, each shown not to any more.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
+import { cli, cliJson } from '../helpers/cli.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
+import { waitFor } from '../helpers/wait-for.js';
+import type { AgentRecord } from '../../src/core/agent.js';
+import type { CleanResult } from '../../src/daemon/protocol.js';
+
+let ts: TestServer;
+let repo: string;
+const wt = (name: string) => join(`${repo}.worktrees`, name);
+const g = (dir: string, args: readonly string[]) => git(dir, args, ts.env);
+const tip = async (ref: string, dir = repo) => (await g(dir, ['rev-parse', '--verify', ref])).trim();
+const refs = async (prefix: string) => (await g(repo, ['for-each-ref', '--format=%(refname) %(objectname)', prefix])).split('\n').filter(Boolean).sort();
+const branchExists = async (b: string) => (await refs(`refs/heads/${b}`)).some((l) => l.startsWith(`refs/heads/${b} `));
+
+async function agents(): Promise<AgentRecord[]> {
+  return (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'], { cwd: repo })).agents;
+}
+const agent = async (name: string) => (await agents()).find((a) => a.name === name);
+
+async function spawnAgent(name: string, cmd = 'exec sleep 600'): Promise<AgentRecord> {
+  return cliJson<AgentRecord>(ts, ['spawn', '--name', name, '--worktree', 'new', '--cmd', cmd], { cwd: repo });
+}
+
+/** Writes file (relative to dir) and commits it there; returns the new commit. */
+async function commitFile(dir: string, file: string, content: string, msg: string): Promise<string> {
+  writeFileSync(join(dir, file), content);
+  await g(dir, ['add', file]);
+  await g(dir, ['commit', '-q', '-m', msg]);
+  return tip('HEAD', dir);
+}
+
+/** The kill intents the daemon has on disk (stateDir/kills/*.json). */
+function killIntents(): string[] {
+  const base = join(ts.env.XDG_STATE_HOME!, 'tmuxcodex');
+  return readdirSync(base).flatMap((key) => {
+    const dir = join(base, key, 'kills');
+    return existsSync(dir) ? readdirSync(dir) : [];
+  });
+}
+
+beforeAll(async () => {
+  ts = createTestServer('nothing-lost');
+  repo = realpathSync(await makeRepo(join(ts.root, 'repo'), ts.env));
+  await g(repo, ['config', 'user.name', 'Repo User']);
+  await g(repo, ['config', 'user.email', 'repo@example.com']);
+  const up = await cli(ts, ['up', '--detached'], { cwd: repo });
+  expect(up.exitCode, up.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await cli(ts, ['daemon', 'stop']);
+  await ts.dispose();
+});
+
+describe('branches tmuxcodex deletes (item 4, item 5)', () => {
+  it('kill keeps a branch that is in the target only up to whitespace (patch-id ignores it), saying so', async () => {
+    await spawnAgent('ws');
+    await commitFile(wt('ws'), 'ws.txt', 'const answer = 42;\n', 'answer');
+    // The same change on main, but with other whitespace: the map calls the branch cherry-picked.
+    await commitFile(repo, 'ws.txt', 'const  answer  =  42;\n', 'answer, spaced');
+    const map = await cliJson<{ rows: Array<{ branch: string; targets: Record<string, { merged: string }> }> }>(ts, ['map'], { cwd: repo });
+    expect(map.rows.find((r) => r.branch === 'ws')?.targets.main?.merged).toBe('patch');
+    const wsTip = await tip('ws');
+    const res = await cli(ts, ['kill', 'ws'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('kept branch ws');
+    expect(await tip('ws')).toBe(wsTip);
+  });
+
+  it('clean keeps an exited agent whose commits are in the target only up to whitespace', async () => {
+    await spawnAgent('wc', 'sleep 0.3; exit 0');
+    await waitFor(async () => (await agent('wc'))?.state === 'exited', { timeoutMs: 8000, what: 'wc exited' });
+    await commitFile(wt('wc'), 'wc.txt', 'let x = 1;\n', 'x');
+    await commitFile(repo, 'wc.txt', 'let x = 1; \n', 'x, with a trailing space');
+    const dry = await cliJson<{ results: CleanResult[] }>(ts, ['clean', '--dry-run'], { cwd: repo });
+    expect(dry.results.find((r) => r.agent === 'wc')).toMatchObject({ action: 'kept', reason: 'its commits are in main only up to whitespace' });
+    const out = await cliJson<{ results: CleanResult[] }>(ts, ['clean'], { cwd: repo });
+    expect(out.results.find((r) => r.agent === 'wc')).toMatchObject({ action: 'kept' });
+    expect(await branchExists('wc')).toBe(true);
+    expect(existsSync(wt('wc'))).toBe(true);
+    expect((await cli(ts, ['kill', 'wc', '--force'], { cwd: repo })).exitCode).toBe(0);
+  });
+
+  it('a branch deleted as merged keeps its tip under refs/tmuxcodex/branches/ first', async () => {
+    await spawnAgent('wm');
+    const wmTip = await tip('wm');
+    const res = await cli(ts, ['kill', 'wm'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('deleted branch wm (merged into its target)');
+    expect(await branchExists('wm')).toBe(false);
+    expect(await refs('refs/tmuxcodex/branches/wm/')).toEqual([`refs/tmuxcodex/branches/wm/1/wm ${wmTip}`]);
+  });
+
+  it('a second kill --force of an agent of the same name keeps both tips, numbered', async () => {
+    await spawnAgent('x');
+    const first = await commitFile(wt('x'), 'x1.txt', 'first x\n', 'first x');
+    expect((await cli(ts, ['kill', 'x', '--force'], { cwd: repo })).exitCode).toBe(0);
+    expect(await branchExists('x')).toBe(false);
+    await spawnAgent('x');
+    const second = await commitFile(wt('x'), 'x2.txt', 'second x\n', 'second x');
+    expect((await cli(ts, ['kill', 'x', '--force'], { cwd: repo })).exitCode).toBe(0);
+    expect(await refs('refs/tmuxcodex/branches/x/')).toEqual([`refs/tmuxcodex/branches/x/1/x ${first}`, `refs/tmuxcodex/branches/x/2/x ${second}`]);
+  });
+});
+
+describe('a refused kill leaves no intent behind (item 8)', () => {
+  it('kill refused for a nested repository writes down nothing a later daemon would carry out', async () => {
+    await spawnAgent('nr');
+    const inner = join(wt('nr'), 'inner');
+    await makeRepo(inner, ts.env);
+    const res = await cli(ts, ['kill', 'nr'], { cwd: repo });
+    expect(res.exitCode).not.toBe(0);
+    expect(res.stderr).toContain('git repositories of its own');
+    expect(killIntents()).toEqual([]);
+    expect(existsSync(join(inner, 'README.md'))).toBe(true);
+    // A daemon started again carries nothing out: the agent is still known, its worktree still there.
+    expect((await cli(ts, ['daemon', 'stop'])).exitCode).toBe(0);
+    expect((await agent('nr'))?.name).toBe('nr');
+    expect(existsSync(join(inner, 'README.md'))).toBe(true);
+  });
+});
