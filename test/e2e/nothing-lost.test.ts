@@ -1,7 +1,7 @@
 // Issue 14, "nothing lost": through the CLI on a real tmux server and real git repositories, the
 // ways kill, clean and merge used to lose a person's or an agent's work, each shown not to any more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { cli, cliJson } from '../helpers/cli.js';
@@ -124,4 +124,64 @@ describe('a refused kill leaves no intent behind (item 8)', () => {
     expect((await agent('nr'))?.name).toBe('nr');
     expect(existsSync(join(inner, 'README.md'))).toBe(true);
   });
+});
+
+describe('merge into a checkout (item 1, item 6)', () => {
+  beforeAll(async () => {
+    writeFileSync(join(repo, '.gitignore'), '.env\n');
+    await commitFile(repo, 'journal.txt', 'journal\n', 'journal');
+    await commitFile(repo, 'shared.txt', 'shared\n', 'shared');
+    await commitFile(repo, '.gitignore', '.env\n', 'ignore .env');
+  });
+
+  it('refuses to overwrite a git-ignored file in the checkout (the agent committed its own .env with add -f), naming it', async () => {
+    await spawnAgent('ig');
+    writeFileSync(join(wt('ig'), '.env'), 'TOKEN=agent\n');
+    await g(wt('ig'), ['add', '-f', '.env']);
+    await g(wt('ig'), ['commit', '-q', '-m', 'agent env']);
+    writeFileSync(join(repo, '.env'), 'TOKEN=the person\'s own\n');
+    const mainTip = await tip('main');
+    const res = await cli(ts, ['merge', 'ig'], { cwd: repo });
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain('would overwrite 1 file(s)');
+    expect(res.stderr).toContain('.env');
+    expect(readFileSync(join(repo, '.env'), 'utf8')).toBe('TOKEN=the person\'s own\n');
+    expect(await tip('main')).toBe(mainTip);
+    expect(await branchExists('ig')).toBe(true);
+    expect((await cli(ts, ['kill', 'ig', '--force'], { cwd: repo })).exitCode).toBe(0);
+  });
+
+  for (const [method, hook] of [['--squash', 'pre-commit'], ['--no-ff merge', 'pre-merge-commit']] as const) {
+    it(`a ${method} stopped by a failing ${hook} hook undoes only what it wrote: edits made meanwhile stay, and it says which`, async () => {
+      const name = hook === 'pre-commit' ? 'hs' : 'hm';
+      await spawnAgent(name);
+      writeFileSync(join(wt(name), 'feature.txt'), 'the feature\n');
+      writeFileSync(join(wt(name), 'shared.txt'), 'shared\nagent line\n');
+      await g(wt(name), ['add', 'feature.txt', 'shared.txt']);
+      await g(wt(name), ['commit', '-q', '-m', 'feature']);
+      // The hook stands for a person editing the checkout while the landing runs, then saying no.
+      const hookPath = join(repo, '.git', 'hooks', hook);
+      writeFileSync(hookPath, '#!/bin/sh\nprintf \'person edit\\n\' >> journal.txt\nprintf \'person line\\n\' >> shared.txt\necho \'the hook says no\' >&2\nexit 1\n', { mode: 0o755 });
+      const mainTip = await tip('main');
+      try {
+        const res = await cli(ts, ['merge', name, ...(method === '--squash' ? ['--squash'] : [])], { cwd: repo });
+        expect(res.exitCode).toBe(1);
+        expect(res.stderr).toContain('the hook says no');
+        expect(res.stderr).toContain(`Undone in ${repo}: 1 file(s) the landing had written (feature.txt)`);
+        expect(res.stderr).toContain('Left as they are, changed there since the landing wrote them: shared.txt');
+      } finally {
+        rmSync(hookPath);
+      }
+      expect(await tip('main')).toBe(mainTip);
+      expect(readFileSync(join(repo, 'journal.txt'), 'utf8')).toBe('journal\nperson edit\n');
+      expect(readFileSync(join(repo, 'shared.txt'), 'utf8')).toBe('shared\nagent line\nperson line\n');
+      expect(existsSync(join(repo, 'feature.txt'))).toBe(false);
+      expect(existsSync(join(repo, '.git', 'MERGE_HEAD'))).toBe(false);
+      // shared.txt keeps the landing's version staged under the person's edit: both are there to see.
+      expect(await g(repo, ['status', '--porcelain'])).toBe(' M journal.txt\nMM shared.txt');
+      // Tidy the checkout for the tests after this one.
+      await g(repo, ['checkout', '-q', 'HEAD', '--', 'shared.txt', 'journal.txt']);
+      expect((await cli(ts, ['kill', name, '--force'], { cwd: repo })).exitCode).toBe(0);
+    });
+  }
 });
