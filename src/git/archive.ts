@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failure, usageError } from '../errors.js';
+import { indexMatchesDiskRaw } from './raw-blobs.js';
 import { gitRaw } from './worktree.js';
 
 export const ARCHIVE_PREFIX = 'refs/tmuxcodex/archive/';
@@ -33,30 +34,6 @@ async function commitEnv(dir: string): Promise<NodeJS.ProcessEnv> {
 /** True if the worktree has uncommitted changes or untracked files that are not ignored. */
 export async function isDirty(worktree: string): Promise<boolean> {
   return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).length > 0;
-}
-
-/**
- * True if every changed regular file's bytes on disk are exactly the blob the temporary index holds.
- * Clean filters (text=auto, autocrlf) would store converted bytes, and `archive restore` would then
- * not give back the same file: refuse to remove such a worktree rather than change its files.
- */
-async function storedRaw(worktree: string, head: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const raw = await gitRaw(worktree, ['diff-index', '--cached', '--no-renames', '-z', '--diff-filter=AM', head], { env });
-  const fields = raw.split('\0');
-  const paths: string[] = [];
-  const blobs: string[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) /.exec(fields[i]!);
-    if (m && (m[1] === '100644' || m[1] === '100755')) { paths.push(fields[i + 1]!); blobs.push(m[2]!); }
-  }
-  if (!paths.length) return true;
-  // --stdin-paths reads lines, so a name holding a newline is hashed on its own.
-  const plain = paths.map((p, i) => [p, blobs[i]!] as const).filter(([p]) => !p.includes('\n'));
-  const odd = paths.map((p, i) => [p, blobs[i]!] as const).filter(([p]) => p.includes('\n'));
-  const hashes = plain.length ? (await gitRaw(worktree, ['hash-object', '--no-filters', '--stdin-paths'], { input: plain.map(([p]) => p).join('\n') + '\n', timeoutMs: 300_000 })).trim().split('\n') : [];
-  if (!hashes.every((h, i) => h === plain[i]![1])) return false;
-  for (const [p, blob] of odd) if ((await gitRaw(worktree, ['hash-object', '--no-filters', '--', p])).trim() !== blob) return false;
-  return true;
 }
 
 /** The next free archive number for agent. */
@@ -124,9 +101,11 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     const tree = (await gitRaw(worktree, ['write-tree'], { env })).trim();
     if (tree === headTree && reachable) return null; // nothing that is not already in a ref
     // Verify against the disk before anything is removed: the temp index must match every file.
+    // Clean filters (text=auto, autocrlf) would store converted bytes, and `archive restore` would
+    // then not give back the same file: refuse to remove such a worktree rather than change its files.
     const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
     const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], { env })).length > 0;
-    if (stillDiffers || untracked || !(await storedRaw(worktree, head, env))) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk byte for byte (line-ending or filter conversion?); nothing was removed.`, 'Commit or copy the work by hand, then kill the agent again.');
+    if (stillDiffers || untracked || !(await indexMatchesDiskRaw(worktree, head, env))) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk byte for byte (line-ending or filter conversion?); nothing was removed.`, 'Commit or copy the work by hand, then kill the agent again.');
     const same = await sameArchive(worktree, o, tree, head);
     if (same) return same;
     const message = `tmuxcodex: work of ${o.agent} saved when it was killed\n\nTmuxcodex-Agent: ${o.agentId}\nTmuxcodex-Branch: ${o.branch ?? '(detached)'}\n`;

@@ -24,6 +24,12 @@ export async function gitRaw(dir: string, args: readonly string[], opts: { timeo
   return (await run('git', ['-C', dir, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env, okExitCodes: opts.okExitCodes, input: opts.input })).stdout;
 }
 
+/** Like gitRaw, but stdout as bytes: file names that are not valid UTF-8 must not be decoded. */
+export async function gitBytes(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Buffer> {
+  const env = { ...(opts.env ?? process.env), GIT_OPTIONAL_LOCKS: '0' };
+  return (await run('git', ['-C', dir, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env })).stdoutBytes;
+}
+
 /** Parses `git worktree list --porcelain -z`: records separated by an empty field. */
 export function parseWorktreeList(out: string): Worktree[] {
   const result: Worktree[] = [];
