@@ -185,3 +185,20 @@ describe('merge into a checkout (item 1, item 6)', () => {
     });
   }
 });
+
+describe('file names that are not valid UTF-8 (item 19, part)', () => {
+  it('kill archives a file whose name is Latin-1 bytes, and archive restore gives the same name and bytes back', async () => {
+    await spawnAgent('nu');
+    const name = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]); // "café.txt" in Latin-1
+    const content = Buffer.from([0x00, 0xff, 0xfe, 0x0a]);
+    writeFileSync(Buffer.concat([Buffer.from(`${wt('nu')}/`), name]), content);
+    const res = await cli(ts, ['kill', 'nu'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('saved 1 changed file(s) as archive nu/1');
+    const restored = await cliJson<{ id: string; path: string }>(ts, ['archive', 'restore', 'nu/1'], { cwd: repo });
+    const names = readdirSync(restored.path, { encoding: 'buffer' });
+    const back = names.find((n) => n.equals(name));
+    expect(back).toBeDefined();
+    expect(readFileSync(Buffer.concat([Buffer.from(`${restored.path}/`), name]))).toEqual(content);
+  });
+});
