@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
-import type { SpawnIntents } from './spawn-intents.js';
+import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
@@ -11,7 +11,7 @@ import type { SpawnParams } from '../daemon/protocol.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
 import { resolveWorktree } from './worktree-choice.js';
 import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';
-import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
+import { addWorktree, deleteBranch, gitRaw, removeWorktree } from '../git/worktree.js';
 import { provisionWorktree } from './provision/index.js';
 import { withSetupSteps } from './provision/run-steps.js';
 import { allocatePorts, portEnv } from './ports.js';
@@ -106,11 +106,13 @@ async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string
   // and the next one undoes the half-made worktree (SpawnIntents.recover).
   const intent = deps.intents?.begin({ source: plan.source, path: plan.path, branch: plan.branch, create: plan.create, baseCommit: plan.baseCommit });
   if (intent) undo.push(async () => deps.intents!.end(intent));
-  await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base });
+  await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base, lockReason: intent ? spawnLockReason(intent) : undefined });
   undo.push(async () => {
+    await gitRaw(plan.source, ['worktree', 'unlock', plan.path]).catch(() => {}); // locked if the claim below failed
     await removeWorktree(plan.source, plan.path, true);
     if (plan.create) await deleteBranch(plan.source, plan.branch);
   });
+  if (intent) await deps.intents!.claim(intent, plan.path);
   if (intent) finished.push(() => deps.intents!.end(intent));
   // Recorded by its real path: a symlinked worktrees.root must not make one worktree look like two.
   const path = realpathSync(plan.path);

@@ -113,8 +113,10 @@ export async function defaultBranch(dir: string): Promise<string | null> {
 }
 
 /** Creates a worktree at path: on a new branch from base, or on an existing branch. */
-export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null }): Promise<void> {
+export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null; lockReason?: string }): Promise<void> {
   const args = ['worktree', 'add', '--quiet'];
+  // Locked with a reason from the first moment git creates it: who made it can be told even from a half-made one.
+  if (o.lockReason) args.push('--lock', '--reason', o.lockReason);
   if (o.create) args.push('-b', o.branch, '--', o.path, o.base ?? 'HEAD');
   else args.push('--', o.path, o.branch);
   // The commit a new branch starts at: only a branch still there, at that commit, is ours to take back.
