@@ -6,6 +6,7 @@ import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
 import { branchExists, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
 import { deleteBranchKeepingTip } from '../git/branch-backup.js';
+import { unsavedSubmoduleWork } from '../git/submodule-work.js';
 import { mergedForDeletion } from './merged-for-deletion.js';
 import { failure } from '../errors.js';
 
@@ -26,6 +27,9 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
   // git runs from the main checkout: the worktree the agent was spawned from may be gone by now.
   const repo = await mainCheckoutOf(wt.path);
+  // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
+  const submoduleWork = await unsavedSubmoduleWork(wt.path);
+  if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
   let archive: ArchiveEntry | null;
   try {
     archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });

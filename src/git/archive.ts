@@ -96,7 +96,9 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     // commit lives only in its own .git, which goes with the worktree: refuse rather than lose it.
     const added = (await gitRaw(worktree, ['diff-index', '--cached', '--no-renames', '-z', '--diff-filter=AM', head], { env })).split('\0');
     const gitlinks: string[] = [];
-    for (let i = 0; i + 1 < added.length; i += 2) if (/^:\d+ 160000 /.test(added[i]!)) gitlinks.push(added[i + 1]!);
+    // A submodule HEAD already had, moved to another commit, is only a commit id to save (callers
+    // check first that the commit is safe elsewhere: submodule-work.ts).
+    for (let i = 0; i + 1 < added.length; i += 2) if (/^:(?!160000)\d+ 160000 /.test(added[i]!)) gitlinks.push(added[i + 1]!);
     if (gitlinks.length) throw failure('ARCHIVE_NESTED_REPO', `${worktree} holds git repositories of its own (${gitlinks.join(', ')}) that an archive cannot hold; nothing was removed.`, 'Move or push that work, then kill the agent again.');
     const tree = (await gitRaw(worktree, ['write-tree'], { env })).trim();
     if (tree === headTree && reachable) return null; // nothing that is not already in a ref
