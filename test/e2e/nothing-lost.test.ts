@@ -202,3 +202,31 @@ describe('file names that are not valid UTF-8 (item 19, part)', () => {
     expect(readFileSync(Buffer.concat([Buffer.from(`${restored.path}/`), name]))).toEqual(content);
   });
 });
+
+describe('work inside git submodules (item 3)', () => {
+  it('kill refuses to remove a worktree whose submodule has an edit, then a commit of its own, naming the submodule', async () => {
+    const lib = join(ts.root, 'lib');
+    await makeRepo(lib, ts.env);
+    await g(repo, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib']);
+    await g(repo, ['commit', '-q', '-m', 'lib as a submodule']);
+    await spawnAgent('sm');
+    await g(wt('sm'), ['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init']);
+    writeFileSync(join(wt('sm'), 'lib', 'README.md'), '# edited inside the submodule\n');
+    const edited = await cli(ts, ['kill', 'sm'], { cwd: repo });
+    expect(edited.exitCode).toBe(1);
+    expect(edited.stderr).toContain('work in git submodules');
+    expect(edited.stderr).toContain('lib: uncommitted changes');
+    expect(readFileSync(join(wt('sm'), 'lib', 'README.md'), 'utf8')).toBe('# edited inside the submodule\n');
+    await g(join(wt('sm'), 'lib'), ['commit', '-q', '-am', 'a commit only this worktree has']);
+    const committed = await cli(ts, ['kill', 'sm'], { cwd: repo });
+    expect(committed.exitCode).toBe(1);
+    expect(committed.stderr).toContain('lib: 1 commit(s) on no remote');
+    expect(existsSync(join(wt('sm'), 'lib', 'README.md'))).toBe(true);
+    // Pushed to the submodule's remote, the commit is safe: the kill goes ahead.
+    await g(join(wt('sm'), 'lib'), ['push', '-q', 'origin', 'HEAD:refs/heads/from-agent']);
+    await g(join(wt('sm'), 'lib'), ['fetch', '-q', 'origin']);
+    const res = await cli(ts, ['kill', 'sm', '--force'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(existsSync(wt('sm'))).toBe(false);
+  });
+});
