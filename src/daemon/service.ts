@@ -23,6 +23,7 @@ import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
+import { worktreeInheritance } from '../agents/worktree-heir.js';
 import { copyMatching } from '../agents/provision/files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -226,10 +227,16 @@ export class AgentService {
       this.registry.patch(agent.id, { state: 'gone' });
     }
     const teardown = await teardownWorktree(agent, this.registry.all(), o);
+    // A worktree kept for agents still working in it passes to one of them (worktree-heir.ts).
+    const inherited = teardown.kept && !o.keepWorktree ? worktreeInheritance(agent, this.registry.all()) : null;
+    if (inherited) {
+      for (const [name, value] of inherited.options) if (inherited.heir.paneId) await this.link.run(tmux.setPaneOption(inherited.heir.paneId, name, value)).catch(() => {});
+      this.registry.patch(inherited.heir.id, inherited.patch);
+    }
     this.registry.remove(agent.id);
     if (agent.paneId) this.paneLocks.delete(agent.paneId);
     await this.closeEmptyWindows();
-    return { agent: { ...agent, state: 'gone' }, ...teardown };
+    return { agent: { ...agent, state: 'gone' }, ...teardown, kept: inherited ? `${teardown.kept}; it is ${inherited.heir.name}'s now` : teardown.kept };
   }
 
   /**
