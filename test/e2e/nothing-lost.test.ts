@@ -230,3 +230,20 @@ describe('work inside git submodules (item 3)', () => {
     expect(existsSync(wt('sm'))).toBe(false);
   });
 });
+
+describe('a shared worktree outlives its owner (item 7, --children keep)', () => {
+  it('the child kept running inherits its parent\'s worktree, so killing the child later saves the work and removes it', async () => {
+    const lead = await spawnAgent('lead');
+    const helper = await cliJson<AgentRecord>(ts, ['spawn', '--parent', 'lead', '--name', 'helper', '--cmd', 'exec sleep 600'], { cwd: repo });
+    expect(helper.worktree).toEqual({ path: lead.worktree!.path, mode: 'shared' });
+    const res = await cli(ts, ['kill', 'lead', '--children', 'keep'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('still used by helper; it is helper\'s now');
+    expect((await agent('helper'))?.worktree).toEqual({ path: lead.worktree!.path, mode: 'new' });
+    writeFileSync(join(lead.worktree!.path, 'helper-work.txt'), 'the helper\'s work\n');
+    const killed = await cli(ts, ['kill', 'helper'], { cwd: repo });
+    expect(killed.exitCode, killed.stderr).toBe(0);
+    expect(killed.stdout).toContain('saved 1 changed file(s) as archive helper/1');
+    expect(existsSync(lead.worktree!.path)).toBe(false);
+  });
+});
