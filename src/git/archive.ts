@@ -4,10 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failure, usageError } from '../errors.js';
+import { indexTreeOf } from './index-state.js';
 import { indexMatchesDiskRaw } from './raw-blobs.js';
 import { gitRaw } from './worktree.js';
 
 export const ARCHIVE_PREFIX = 'refs/tmuxcodex/archive/';
+/** The commit message line that names the index's tree, when the archive keeps one. */
+const INDEX_TRAILER = 'Tmuxcodex-Index-Tree: ';
 
 export interface ArchiveEntry {
   /** "<agent name>/<n>", what `archive restore` takes. */
@@ -20,6 +23,8 @@ export interface ArchiveEntry {
   base: string;
   createdAt: string;
   files: number;
+  /** The tree the worktree's index held when it differed from HEAD (staged content), restored as the index; else null. */
+  indexTree?: string | null;
 }
 
 /** Identity for our own commits when the user has none configured (commit-tree needs one). */
@@ -62,15 +67,17 @@ function nulRecords(out: string, n: number): string[][] {
  * An archive this agent already has of exactly this tree on this HEAD: a kill cut short after its
  * archive and finished by the next daemon must not archive the same work twice.
  */
-async function sameArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }, tree: string, head: string): Promise<ArchiveEntry | null> {
+async function sameArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }, tree: string, head: string, indexTree: string | null): Promise<ArchiveEntry | null> {
   const out = await gitRaw(worktree, ['for-each-ref', `--format=${nulRecordFormat(['%(refname)', '%(objectname)', '%(tree)', '%(parent)', '%(creatordate:iso-strict)', '%(contents:body)'])}`, `${ARCHIVE_PREFIX}${o.agent}/`]);
   for (const [ref, commit, recTree, parent, createdAt, body] of nulRecords(out, 6)) {
     // Work saved on top of HEAD by this agent, or (detached commits, clean) HEAD itself.
-    const sameWork = recTree === tree && ((parent === head && !!body?.includes(`Tmuxcodex-Agent: ${o.agentId}\n`)) || commit === head);
+    // The first parent is HEAD; a second one, if any, holds the index (see saveArchive).
+    const sameIndex = indexTree ? !!body?.includes(`${INDEX_TRAILER}${indexTree}\n`) : !body?.includes(INDEX_TRAILER);
+    const sameWork = recTree === tree && sameIndex && ((parent?.split(' ')[0] === head && !!body?.includes(`Tmuxcodex-Agent: ${o.agentId}\n`)) || commit === head);
     if (!ref || !commit || !sameWork) continue;
     const files = (await gitRaw(worktree, ['diff-tree', '-r', '--name-only', '--no-renames', '-z', head, commit])).split('\0').filter(Boolean).length;
     const id = ref.slice(ARCHIVE_PREFIX.length);
-    return { id, agent: o.agent, branch: o.branch, ref, commit, base: head, createdAt: createdAt ?? '', files };
+    return { id, agent: o.agent, branch: o.branch, ref, commit, base: head, createdAt: createdAt ?? '', files, indexTree };
   }
   return null;
 }
@@ -101,25 +108,30 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     for (let i = 0; i + 1 < added.length; i += 2) if (/^:(?!160000)\d+ 160000 /.test(added[i]!)) gitlinks.push(added[i + 1]!);
     if (gitlinks.length) throw failure('ARCHIVE_NESTED_REPO', `${worktree} holds git repositories of its own (${gitlinks.join(', ')}) that an archive cannot hold; nothing was removed.`, 'Move or push that work, then kill the agent again.');
     const tree = (await gitRaw(worktree, ['write-tree'], { env })).trim();
-    if (tree === headTree && reachable) return null; // nothing that is not already in a ref
+    // Staged content is work too (staged one version, edited again since): kept when the index differs from HEAD.
+    const ownIndex = await indexTreeOf(worktree, tmp, headTree);
+    const indexTree = ownIndex === headTree ? null : ownIndex;
+    if (tree === headTree && reachable && !indexTree) return null; // nothing that is not already in a ref
     // Verify against the disk before anything is removed: the temp index must match every file.
     // Clean filters (text=auto, autocrlf) would store converted bytes, and `archive restore` would
     // then not give back the same file: refuse to remove such a worktree rather than change its files.
     const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
     const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], { env })).length > 0;
     if (stillDiffers || untracked || !(await indexMatchesDiskRaw(worktree, head, env))) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk byte for byte (line-ending or filter conversion?); nothing was removed.`, 'Commit or copy the work by hand, then kill the agent again.');
-    const same = await sameArchive(worktree, o, tree, head);
+    const same = await sameArchive(worktree, o, tree, head, indexTree);
     if (same) return same;
-    const message = `tmuxcodex: work of ${o.agent} saved when it was killed\n\nTmuxcodex-Agent: ${o.agentId}\nTmuxcodex-Branch: ${o.branch ?? '(detached)'}\n`;
+    const message = `tmuxcodex: work of ${o.agent} saved when it was killed\n\nTmuxcodex-Agent: ${o.agentId}\nTmuxcodex-Branch: ${o.branch ?? '(detached)'}\n${indexTree ? `${INDEX_TRAILER}${indexTree}\n` : ''}`;
+    // The index rides along as a second parent (a commit of its tree on HEAD), so it stays reachable.
+    const indexParent = indexTree ? ['-p', (await gitRaw(worktree, ['commit-tree', indexTree, '-p', head, '-m', `tmuxcodex: index of ${o.agent}`], { env })).trim()] : [];
     // Clean but unreachable (detached commits): the ref points at HEAD itself.
-    const commit = tree === headTree ? head : (await gitRaw(worktree, ['commit-tree', tree, '-p', head, '-F', '-'], { env, input: message })).trim();
+    const commit = tree === headTree && !indexTree ? head : (await gitRaw(worktree, ['commit-tree', tree, '-p', head, ...indexParent, '-F', '-'], { env, input: message })).trim();
     const n = await nextArchiveNumber(worktree, o.agent);
     const ref = `${ARCHIVE_PREFIX}${o.agent}/${n}`;
     await gitRaw(worktree, ['update-ref', ref, commit, ''], { env }); // '' = must not exist yet
     const stored = (await gitRaw(worktree, ['rev-parse', '--verify', `${ref}^{tree}`])).trim();
     if (stored !== tree) throw failure('ARCHIVE_UNVERIFIED', `The archive ref ${ref} does not hold the saved tree; nothing was removed.`);
     const files = (await gitRaw(worktree, ['diff-tree', '-r', '--name-only', '--no-renames', '-z', head, commit])).split('\0').filter(Boolean).length;
-    return { id: `${o.agent}/${n}`, agent: o.agent, branch: o.branch, ref, commit, base: head, createdAt: new Date().toISOString(), files };
+    return { id: `${o.agent}/${n}`, agent: o.agent, branch: o.branch, ref, commit, base: head, createdAt: new Date().toISOString(), files, indexTree };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -135,7 +147,8 @@ export async function listArchives(dir: string): Promise<ArchiveEntry[]> {
     const base = (await gitRaw(dir, ['rev-parse', `${commit}^`])).trim();
     const files = (await gitRaw(dir, ['diff-tree', '-r', '--name-only', '--no-renames', '-z', base, commit])).split('\0').filter(Boolean).length;
     const branch = /Tmuxcodex-Branch: (.*)/.exec(body ?? '')?.[1] ?? null;
-    entries.push({ id, agent: id.slice(0, id.lastIndexOf('/')), branch: branch === '(detached)' ? null : branch, ref, commit, base, createdAt: createdAt ?? '', files });
+    const indexTree = /Tmuxcodex-Index-Tree: ([0-9a-f]+)/.exec(body ?? '')?.[1] ?? null;
+    entries.push({ id, agent: id.slice(0, id.lastIndexOf('/')), branch: branch === '(detached)' ? null : branch, ref, commit, base, createdAt: createdAt ?? '', files, indexTree });
   }
   // Newest first; archives of one agent made within the same second by number, highest first.
   const num = (e: ArchiveEntry) => Number(e.id.slice(e.id.lastIndexOf('/') + 1));
@@ -157,12 +170,15 @@ export async function findArchive(dir: string, idOrCommit: string): Promise<Arch
 export async function applyArchive(worktree: string, entry: ArchiveEntry): Promise<void> {
   if (await isDirty(worktree)) throw usageError('WORKTREE_NOT_CLEAN', `${worktree} has uncommitted changes; the archive is only restored into a clean worktree.`, 'Commit or stash them, or restore into a new worktree (leave out --into).');
   try {
-    await gitRaw(worktree, ['cherry-pick', '--no-commit', entry.commit], { timeoutMs: 300_000 });
+    // An archive that keeps the index has it as a second parent: the work is the change from the first.
+    await gitRaw(worktree, ['cherry-pick', '--no-commit', ...(entry.indexTree ? ['-m', '1'] : []), entry.commit], { timeoutMs: 300_000 });
   } catch (e) {
     await gitRaw(worktree, ['cherry-pick', '--abort'], { okExitCodes: [128] }).catch(() => {});
     await gitRaw(worktree, ['reset', '--hard', '--quiet']).catch(() => {});
     throw usageError('ARCHIVE_CONFLICT', `The archive ${entry.id} does not apply cleanly to ${worktree}; the worktree was left as it was.`, 'Restore into a new worktree instead (leave out --into).');
   }
-  // Unstage: the work comes back as it was, uncommitted, with new files untracked.
+  // Unstage: the work comes back as it was, uncommitted, with new files untracked; and what was
+  // staged comes back staged, where the worktree stands on the same commit as when it was saved.
   await gitRaw(worktree, ['reset', '--quiet']);
+  if (entry.indexTree && (await gitRaw(worktree, ['rev-parse', '--verify', 'HEAD'])).trim() === entry.base) await gitRaw(worktree, ['read-tree', entry.indexTree]);
 }
