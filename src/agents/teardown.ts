@@ -7,6 +7,7 @@ import { saveArchive, type ArchiveEntry } from '../git/archive.js';
 import { branchExists, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
 import { deleteBranchKeepingTip } from '../git/branch-backup.js';
 import { unsavedSubmoduleWork } from '../git/submodule-work.js';
+import { ignoredReposWithOwnCommits } from '../git/ignored-repos.js';
 import { mergedForDeletion } from './merged-for-deletion.js';
 import { failure } from '../errors.js';
 
@@ -30,6 +31,8 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
   const submoduleWork = await unsavedSubmoduleWork(wt.path);
   if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
+  const ignoredRepos = await ignoredReposWithOwnCommits(wt.path);
+  if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
   let archive: ArchiveEntry | null;
   try {
     archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
