@@ -13,6 +13,7 @@ import { resolveWorktree } from './worktree-choice.js';
 import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';
 import { addWorktree, deleteBranch, gitRaw, removeWorktree } from '../git/worktree.js';
 import { provisionWorktree } from './provision/index.js';
+import { recordProvisioned } from '../git/provisioned-files.js';
 import { withSetupSteps } from './provision/run-steps.js';
 import { allocatePorts, portEnv } from './ports.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
@@ -161,6 +162,8 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       provisioned = result.done;
       background = result.background;
       clones = result.clones;
+      // Copied files the agent changes are work: kill saves them (provisioned-files.ts).
+      await recordProvisioned(chosen.worktree.path, result.copied);
     }
     const ports = await allocatePorts(params.ports, deps.heldPorts);
     const id = newAgentId(deps.takenIds);

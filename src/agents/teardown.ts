@@ -8,6 +8,7 @@ import { branchExists, mainCheckoutOf, removeWorktree } from '../git/worktree.js
 import { deleteBranchKeepingTip } from '../git/branch-backup.js';
 import { unsavedSubmoduleWork } from '../git/submodule-work.js';
 import { ignoredReposWithOwnCommits } from '../git/ignored-repos.js';
+import { changedProvisioned } from '../git/provisioned-files.js';
 import { mergedForDeletion } from './merged-for-deletion.js';
 import { failure } from '../errors.js';
 
@@ -35,7 +36,7 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
   let archive: ArchiveEntry | null;
   try {
-    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
+    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch, ignoredToSave: await changedProvisioned(wt.path) });
   } catch (e) {
     throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failure, usageError } from '../errors.js';
 import { indexTreeOf } from './index-state.js';
+import { changedPaths, filesInTheWay } from './landing-writes.js';
 import { indexMatchesDiskRaw } from './raw-blobs.js';
 import { gitRaw } from './worktree.js';
 
@@ -87,7 +88,7 @@ async function sameArchive(worktree: string, o: { agent: string; agentId: string
  * HEAD, under refs/tmuxcodex/archive/<agent>/<n>, and verifies that the commit holds exactly what
  * is on disk. Returns null when there is nothing to save.
  */
-export async function saveArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null }): Promise<ArchiveEntry | null> {
+export async function saveArchive(worktree: string, o: { agent: string; agentId: string; branch: string | null; ignoredToSave?: readonly string[] }): Promise<ArchiveEntry | null> {
   // The user's index is not asked whether the tree is dirty: assume-unchanged and skip-worktree
   // bits would hide real edits. A fresh temporary index, filled from the disk, decides.
   const tmp = mkdtempSync(join(tmpdir(), 'tmuxcodex-archive-'));
@@ -98,6 +99,8 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     const reachable = (await gitRaw(worktree, ['for-each-ref', '--contains', head, '--count=1', '--format=%(refname)'])).trim() !== '';
     await gitRaw(worktree, ['read-tree', head], { env });
     await gitRaw(worktree, ['add', '--all', '--', '.'], { env, timeoutMs: 300_000 });
+    // Ignored files that are work all the same (copied in at provisioning, changed since): added by name.
+    if (o.ignoredToSave?.length) await gitRaw(worktree, ['add', '--force', '--pathspec-from-file=-', '--pathspec-file-nul'], { env: { ...env, GIT_LITERAL_PATHSPECS: '1' }, input: o.ignoredToSave.join('\0') });
     const headTree = (await gitRaw(worktree, ['rev-parse', `${head}^{tree}`])).trim();
     // A repository inside the worktree (an agent's clone) would be saved as a bare gitlink whose
     // commit lives only in its own .git, which goes with the worktree: refuse rather than lose it.
@@ -169,6 +172,9 @@ export async function findArchive(dir: string, idOrCommit: string): Promise<Arch
  */
 export async function applyArchive(worktree: string, entry: ArchiveEntry): Promise<void> {
   if (await isDirty(worktree)) throw usageError('WORKTREE_NOT_CLEAN', `${worktree} has uncommitted changes; the archive is only restored into a clean worktree.`, 'Commit or stash them, or restore into a new worktree (leave out --into).');
+  // git would overwrite git-ignored files in the way (an archive may hold a provisioned .env): refuse, naming them.
+  const inTheWay = await filesInTheWay(worktree, await changedPaths(worktree, `${entry.commit}^1`, entry.commit));
+  if (inTheWay.length) throw usageError('FILES_IN_THE_WAY', `Restoring ${entry.id} into ${worktree} would overwrite files git does not track there: ${inTheWay.join(', ')}. Nothing was changed.`, 'Move them aside, or restore into a new worktree (leave out --into).');
   try {
     // An archive that keeps the index has it as a second parent: the work is the change from the first.
     await gitRaw(worktree, ['cherry-pick', '--no-commit', ...(entry.indexTree ? ['-m', '1'] : []), entry.commit], { timeoutMs: 300_000 });
