@@ -247,3 +247,23 @@ describe('a shared worktree outlives its owner (item 7, --children keep)', () =>
     expect(existsSync(lead.worktree!.path)).toBe(false);
   });
 });
+
+describe('git-ignored files tmuxcodex copied in (item 7)', () => {
+  it('a copied .env the agent changed is saved by kill and comes back with archive restore; one left as copied is not', async () => {
+    expect(readFileSync(join(repo, '.env'), 'utf8')).toBe('TOKEN=the person\'s own\n'); // ignored in repo (see above)
+    await spawnAgent('pv');
+    expect(readFileSync(join(wt('pv'), '.env'), 'utf8')).toBe('TOKEN=the person\'s own\n');
+    writeFileSync(join(wt('pv'), '.env'), 'TOKEN=changed by the agent\n');
+    const res = await cli(ts, ['kill', 'pv'], { cwd: repo });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toContain('saved 1 changed file(s) as archive pv/1');
+    expect(await g(repo, ['show', 'refs/tmuxcodex/archive/pv/1:.env'])).toBe('TOKEN=changed by the agent');
+    const restored = await cliJson<{ id: string; path: string }>(ts, ['archive', 'restore', 'pv/1'], { cwd: repo });
+    expect(readFileSync(join(restored.path, '.env'), 'utf8')).toBe('TOKEN=changed by the agent\n');
+
+    await spawnAgent('pu');
+    const untouched = await cli(ts, ['kill', 'pu'], { cwd: repo });
+    expect(untouched.exitCode, untouched.stderr).toBe(0);
+    expect(untouched.stdout).not.toContain('saved');
+  });
+});
