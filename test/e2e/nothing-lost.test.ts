@@ -250,9 +250,12 @@ describe('a shared worktree outlives its owner (item 7, --children keep)', () =>
 
 describe('git-ignored files tmuxcodex copied in (item 7)', () => {
   it('a copied .env the agent changed is saved by kill and comes back with archive restore; one left as copied is not', async () => {
-    expect(readFileSync(join(repo, '.env'), 'utf8')).toBe('TOKEN=the person\'s own\n'); // ignored in repo (see above)
+    // The main checkout's .env, git-ignored: provisioning copies it into each new worktree.
+    if (!(await g(repo, ['ls-files', '.gitignore'])).trim()) await commitFile(repo, '.gitignore', '.env\n', 'ignore .env');
+    writeFileSync(join(repo, '.env'), 'TOKEN=for provisioning\n');
+    expect((await g(repo, ['check-ignore', '.env'])).trim()).toBe('.env');
     await spawnAgent('pv');
-    expect(readFileSync(join(wt('pv'), '.env'), 'utf8')).toBe('TOKEN=the person\'s own\n');
+    expect(readFileSync(join(wt('pv'), '.env'), 'utf8')).toBe('TOKEN=for provisioning\n');
     writeFileSync(join(wt('pv'), '.env'), 'TOKEN=changed by the agent\n');
     const res = await cli(ts, ['kill', 'pv'], { cwd: repo });
     expect(res.exitCode, res.stderr).toBe(0);
