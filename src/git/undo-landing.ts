@@ -3,9 +3,8 @@
 // exactly what it wrote (index and file), go back to the target's tip. Whatever a person or an
 // agent changed there meanwhile is left as it is, and named.
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { changedPaths } from './landing-writes.js';
-import { gitRaw } from './worktree.js';
+import { changedPaths, nulFields, pathIn } from './landing-writes.js';
+import { gitBytes, gitRaw } from './worktree.js';
 
 export interface LandingUndo {
   /** Paths put back as they were at the target's tip. */
@@ -19,13 +18,17 @@ export interface LandingUndo {
 // Paths are names, never patterns: a file called '*' must not match every file.
 const literal = { ...process.env, GIT_LITERAL_PATHSPECS: '1' };
 
-/** The subset of paths that one more of git's -z --name-only commands lists (run on the whole tree, then filtered; porcelain diff, which looks past stale stat data). */
-async function listed(checkout: string, args: readonly string[], paths: readonly string[]): Promise<Set<string>> {
-  if (!paths.length) return new Set();
-  const wanted = new Set(paths);
-  const out = await gitRaw(checkout, [...args, '--name-only', '-z', '--no-renames'], { timeoutMs: 120_000 });
-  return new Set(out.split('\0').filter((p) => wanted.has(p)));
+/** The paths (as byte keys) that one more of git's -z --name-only commands lists (run on the whole tree; porcelain diff, which looks past stale stat data). */
+async function listed(checkout: string, args: readonly string[]): Promise<Set<string>> {
+  const out = await gitBytes(checkout, [...args, '--name-only', '-z', '--no-renames'], { timeoutMs: 120_000 });
+  return new Set(nulFields(out).map(key));
 }
+
+/** A path's bytes as a lossless string key (latin1 maps each byte to one character). */
+const key = (raw: Buffer) => raw.toString('latin1');
+
+/** Path bytes as git's --pathspec-file-nul input. */
+const nulInput = (paths: readonly Buffer[]) => Buffer.concat(paths.flatMap((p) => [p, Buffer.from([0])]));
 
 /** Undoes what landing `landed` (a tree) on `before` wrote in checkout; see the file comment. */
 export async function undoLanding(checkout: string, before: string, landed: string): Promise<LandingUndo> {
@@ -37,24 +40,25 @@ export async function undoLanding(checkout: string, before: string, landed: stri
   rmSync(squashMsg, { force: true });
 
   const changes = await changedPaths(checkout, before, landed);
-  const paths = changes.map((c) => c.path);
-  const fileDiffers = await listed(checkout, ['diff', '--no-ext-diff'], paths);
-  const indexNotLanded = await listed(checkout, ['diff', '--no-ext-diff', '--cached', landed], paths);
-  const indexNotBefore = await listed(checkout, ['diff', '--no-ext-diff', '--cached', before], paths);
+  if (!changes.length) return { undone: [], left: [], headMoved: null };
+  const fileDiffers = await listed(checkout, ['diff', '--no-ext-diff']);
+  const indexNotLanded = await listed(checkout, ['diff', '--no-ext-diff', '--cached', landed]);
+  const indexNotBefore = await listed(checkout, ['diff', '--no-ext-diff', '--cached', before]);
   const undo: typeof changes = [];
   const left: string[] = [];
   for (const c of changes) {
     // A path the landing deletes, made again on disk since (untracked now): someone's file.
-    const recreated = c.status === 'D' && !indexNotLanded.has(c.path) && existsSync(join(checkout, c.path));
-    if (fileDiffers.has(c.path) || recreated) left.push(c.path);
-    else if (!indexNotBefore.has(c.path)) continue; // never written: as it was
-    else if (!indexNotLanded.has(c.path)) undo.push(c);
+    const k = key(c.raw);
+    const recreated = c.status === 'D' && !indexNotLanded.has(k) && existsSync(pathIn(checkout, c.raw));
+    if (fileDiffers.has(k) || recreated) left.push(c.path);
+    else if (!indexNotBefore.has(k)) continue; // never written: as it was
+    else if (!indexNotLanded.has(k)) undo.push(c);
     else left.push(c.path);
   }
-  const added = undo.filter((c) => c.status === 'A').map((c) => c.path);
-  const restored = undo.filter((c) => c.status !== 'A').map((c) => c.path);
-  if (added.length) await gitRaw(checkout, ['rm', '-q', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { input: added.join('\0'), env: literal });
-  if (restored.length) await gitRaw(checkout, ['checkout', '-q', before, '--pathspec-from-file=-', '--pathspec-file-nul'], { input: restored.join('\0'), env: literal });
+  const added = undo.filter((c) => c.status === 'A').map((c) => c.raw);
+  const restored = undo.filter((c) => c.status !== 'A').map((c) => c.raw);
+  if (added.length) await gitRaw(checkout, ['rm', '-q', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { input: nulInput(added), env: literal });
+  if (restored.length) await gitRaw(checkout, ['checkout', '-q', before, '--pathspec-from-file=-', '--pathspec-file-nul'], { input: nulInput(restored), env: literal });
   return { undone: undo.map((c) => c.path), left, headMoved: null };
 }
 

@@ -17,7 +17,7 @@ export interface Worktree {
 }
 
 /** Runs git in dir and returns stdout untouched (NUL-separated output must keep its NULs). */
-export async function gitRaw(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; okExitCodes?: number[]; input?: string } = {}): Promise<string> {
+export async function gitRaw(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; okExitCodes?: number[]; input?: string | Buffer } = {}): Promise<string> {
   // GIT_OPTIONAL_LOCKS=0: reads such as `git status` must not rewrite the index. The daemon watches
   // index files for changes, and a read that wrote one would wake it again, in a loop.
   const env = { ...(opts.env ?? process.env), GIT_OPTIONAL_LOCKS: '0' };
