@@ -1,7 +1,7 @@
 // Issue 14, "nothing lost": through the CLI on a real tmux server and real git repositories, the
 // ways kill, clean and merge used to lose a person's or an agent's work, each shown not to any more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { cli, cliJson } from '../helpers/cli.js';
@@ -149,6 +149,25 @@ describe('merge into a checkout (item 1, item 6)', () => {
     expect(await tip('main')).toBe(mainTip);
     expect(await branchExists('ig')).toBe(true);
     expect((await cli(ts, ['kill', 'ig', '--force'], { cwd: repo })).exitCode).toBe(0);
+  });
+
+  it('also an ignored file whose name is not valid UTF-8 (Latin-1 bytes)', async () => {
+    appendFileSync(join(repo, '.git', 'info', 'exclude'), '*.local\n');
+    const name = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x6c, 0x6f, 0x63, 0x61, 0x6c]); // "café.local" in Latin-1
+    await spawnAgent('il');
+    writeFileSync(Buffer.concat([Buffer.from(`${wt('il')}/`), name]), 'the agent\'s\n');
+    await g(wt('il'), ['add', '-f', '--', '*.local']);
+    await g(wt('il'), ['commit', '-q', '-m', 'agent local file']);
+    const mine = Buffer.concat([Buffer.from(`${repo}/`), name]);
+    writeFileSync(mine, 'the person\'s\n');
+    const mainTip = await tip('main');
+    const res = await cli(ts, ['merge', 'il'], { cwd: repo });
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toContain('would overwrite 1 file(s)');
+    expect(readFileSync(mine, 'utf8')).toBe('the person\'s\n');
+    expect(await tip('main')).toBe(mainTip);
+    rmSync(mine);
+    expect((await cli(ts, ['kill', 'il', '--force'], { cwd: repo })).exitCode).toBe(0);
   });
 
   for (const [method, hook] of [['--squash', 'pre-commit'], ['--no-ff merge', 'pre-merge-commit']] as const) {
