@@ -29,14 +29,14 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
   // git runs from the main checkout: the worktree the agent was spawned from may be gone by now.
   const repo = await mainCheckoutOf(wt.path);
+  // Read at once (they are independent): work that goes with the worktree unless saved or refused.
+  const [submoduleWork, ignoredRepos, provisioned] = await Promise.all([unsavedSubmoduleWork(wt.path), ignoredReposWithOwnCommits(wt.path), changedProvisioned(wt.path)]);
   // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
-  const submoduleWork = await unsavedSubmoduleWork(wt.path);
   if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
-  const ignoredRepos = await ignoredReposWithOwnCommits(wt.path);
   if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
   let archive: ArchiveEntry | null;
   try {
-    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch, ignoredToSave: await changedProvisioned(wt.path) });
+    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch, ignoredToSave: provisioned });
   } catch (e) {
     throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
   }

@@ -29,8 +29,10 @@ async function onlyHere(sub: string, commonModules: string | null): Promise<stri
  */
 export async function unsavedSubmoduleWork(worktree: string, prefix = ''): Promise<string[]> {
   const found: string[] = [];
+  const paths = await submodulePaths(worktree);
+  if (!paths.length) return found;
   const common = (await gitRaw(worktree, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
-  for (const path of await submodulePaths(worktree)) {
+  for (const path of paths) {
     const sub = join(worktree, path);
     if (!existsSync(join(sub, '.git'))) continue; // not checked out: nothing of it lives here
     const name = `${prefix}${path}`;
