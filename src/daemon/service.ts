@@ -25,6 +25,7 @@ import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { worktreeInheritance } from '../agents/worktree-heir.js';
 import { copyMatching } from '../agents/provision/files.js';
+import { recordProvisioned } from '../git/provisioned-files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeMergeMap } from '../git/mergemap.js';
@@ -440,7 +441,10 @@ export class AgentService {
         if (p.agent) throw usageError('SOURCE_GONE', `Agent "${a.name}" was provisioned from ${a.source}, which no longer exists.`, 'Copy the files by hand.');
         continue;
       }
-      results.push({ agent: a.name, worktree: a.worktree.path, copied: await copyMatching(a.source, a.worktree.path, p.globs, undefined, true) });
+      const copied = await copyMatching(a.source, a.worktree.path, p.globs, undefined, true);
+      // What tmuxcodex copied is not the agent's change: kill saves only what differs from it.
+      await recordProvisioned(a.worktree.path, copied).catch(() => {}); // unrecorded, kill would only save it too
+      results.push({ agent: a.name, worktree: a.worktree.path, copied });
     }
     return { results };
   }

@@ -34,21 +34,34 @@ async function manifestPath(worktree: string): Promise<string> {
   return join((await gitRaw(worktree, ['rev-parse', '--absolute-git-dir'])).trim(), MANIFEST);
 }
 
-/** Writes down the files copied into worktree (paths relative to it) with the hash of each as copied. */
+/** The manifest's entries, path -> hash as copied. */
+function readManifest(path: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  if (!existsSync(path)) return entries;
+  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+    const [hash, rel] = JSON.parse(line) as [string, string];
+    entries.set(rel, hash);
+  }
+  return entries;
+}
+
+/**
+ * Writes down the files copied into worktree (paths relative to it) with the hash of each as
+ * copied; files copied again later (sync-files) replace their entry, the others stay.
+ */
 export async function recordProvisioned(worktree: string, copied: readonly string[]): Promise<void> {
+  const path = await manifestPath(worktree);
+  const entries = readManifest(path);
   const files: string[] = [];
   for (const rel of copied) filesUnder(worktree, rel, files);
-  const lines = files.flatMap((f) => { const h = contentHash(join(worktree, f)); return h ? [JSON.stringify([h, f])] : []; });
-  writeFileSync(await manifestPath(worktree), lines.join('\n') + '\n');
+  for (const f of files) { const h = contentHash(join(worktree, f)); if (h) entries.set(f, h); }
+  writeFileSync(path, [...entries].map(([rel, hash]) => JSON.stringify([hash, rel])).join('\n') + '\n');
 }
 
 /** The copied files whose bytes changed since they were copied (deleted ones are not work to save). */
 export async function changedProvisioned(worktree: string): Promise<string[]> {
-  const path = await manifestPath(worktree);
-  if (!existsSync(path)) return [];
   const changed: string[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
-    const [hash, rel] = JSON.parse(line) as [string, string];
+  for (const [rel, hash] of readManifest(await manifestPath(worktree))) {
     const now = contentHash(join(worktree, rel));
     if (now !== null && now !== hash) changed.push(rel);
   }
