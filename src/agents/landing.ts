@@ -6,6 +6,7 @@ import type { AgentRecord } from '../core/agent.js';
 import { usageError } from '../errors.js';
 import type { LandMethod } from '../git/land.js';
 import { mergedState, type Merged } from '../git/mergemap.js';
+import { pickedVerbatim } from '../git/verbatim-merged.js';
 import { branchExists, defaultBranch, gitRaw, mainCheckoutOf } from '../git/worktree.js';
 
 /** The repository, branch and target to land an agent's work with; clear errors when there are none. */
@@ -62,5 +63,7 @@ export async function cleanVerdict(agent: AgentRecord): Promise<{ merged: Merged
     return kept('no commits yet: nothing to land (`tmuxcodex kill` removes it)', target);
   }
   const merged = await mergedState(repo, agent.branch, target, agent.base);
+  // The map's patch ids ignore whitespace: a branch deleted as picked must be in the target byte for byte.
+  if (merged === 'patch' && !(await pickedVerbatim(repo, agent.branch, target))) return kept(`its commits are in ${target} only up to whitespace`, target);
   return merged === 'no' ? kept(`not merged into ${target}`, target) : { merged, target, reason: null };
 }

@@ -1,12 +1,16 @@
 // What a spawn is about to make, written down before it makes it: a daemon killed half way through
 // a spawn (after `git worktree add`, before the agent is recorded) leaves an intent behind, and the
 // next daemon undoes the half-made worktree (and the branch it created, if nothing was committed on
-// it) instead of leaving a folder no record knows.
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+// it) instead of leaving a folder no record knows, once it has proved that the folder is still
+// the worktree that spawn made (spawn-identity.ts).
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { deleteBranch, gitRaw, removeWorktree, resolveCommit } from '../git/worktree.js';
+import { deleteBranch, gitRaw, resolveCommit } from '../git/worktree.js';
+import { notTheSpawnsWorktree, SPAWN_MARKER } from './spawn-identity.js';
+
+export { spawnLockReason } from './spawn-identity.js';
 
 export interface SpawnIntent { source: string; path: string; branch: string; create: boolean; baseCommit: string }
 
@@ -19,6 +23,13 @@ export class SpawnIntents {
     const id = randomBytes(6).toString('hex');
     writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(intent));
     return id;
+  }
+
+  /** Marks the worktree the spawn made as its own (a marker in its admin folder), then lifts git's lock. */
+  async claim(id: string, path: string): Promise<void> {
+    const admin = (await gitRaw(path, ['rev-parse', '--absolute-git-dir'])).trim();
+    writeFileSync(join(admin, SPAWN_MARKER), `${id}\n`);
+    await gitRaw(path, ['worktree', 'unlock', path]);
   }
 
   end(id: string): void {
@@ -44,7 +55,14 @@ export class SpawnIntents {
       const real = existsSync(intent.path) ? realpathSync(intent.path) : intent.path;
       if (!known.has(intent.path) && !known.has(real)) {
         if (existsSync(intent.path)) {
-          await removeWorktree(intent.source, intent.path, true).catch(() => rmSync(intent.path, { recursive: true, force: true }));
+          const why = await notTheSpawnsWorktree(file.slice(0, -'.json'.length), intent).catch((e: Error) => `it could not be checked: ${e.message}`);
+          if (why) {
+            done.push(`left ${intent.path} alone, though an interrupted spawn meant to make a worktree there: ${why}`);
+            rmSync(full, { force: true });
+            continue;
+          }
+          // Twice --force: the spawn's worktree may still be locked by git with the spawn's reason.
+          await gitRaw(intent.source, ['worktree', 'remove', '--force', '--force', '--', intent.path], { timeoutMs: 300_000 }).catch(() => rmSync(intent.path, { recursive: true, force: true }));
           done.push(`removed the half-made worktree ${intent.path}`);
         }
         await gitRaw(intent.source, ['worktree', 'prune']).catch(() => {});

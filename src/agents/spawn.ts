@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
-import type { SpawnIntents } from './spawn-intents.js';
+import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
@@ -13,8 +13,9 @@ import type { SpawnParams } from '../daemon/protocol.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
 import { resolveWorktree } from './worktree-choice.js';
 import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';
-import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
+import { addWorktree, deleteBranch, gitRaw, removeWorktree } from '../git/worktree.js';
 import { provisionWorktree } from './provision/index.js';
+import { recordProvisioned } from '../git/provisioned-files.js';
 import { withSetupSteps } from './provision/run-steps.js';
 import { allocatePorts, portEnv } from './ports.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
@@ -113,11 +114,13 @@ async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string
   // and the next one undoes the half-made worktree (SpawnIntents.recover).
   const intent = deps.intents?.begin({ source: plan.source, path: plan.path, branch: plan.branch, create: plan.create, baseCommit: plan.baseCommit });
   if (intent) undo.push(async () => deps.intents!.end(intent));
-  await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base });
+  await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base, lockReason: intent ? spawnLockReason(intent) : undefined });
   undo.push(async () => {
+    await gitRaw(plan.source, ['worktree', 'unlock', plan.path]).catch(() => {}); // locked if the claim below failed
     await removeWorktree(plan.source, plan.path, true);
     if (plan.create) await deleteBranch(plan.source, plan.branch);
   });
+  if (intent) await deps.intents!.claim(intent, plan.path);
   if (intent) finished.push(() => deps.intents!.end(intent));
   // Recorded by its real path: a symlinked worktrees.root must not make one worktree look like two.
   const path = realpathSync(plan.path);
@@ -166,6 +169,8 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
       provisioned = result.done;
       background = result.background;
       clones = result.clones;
+      // Copied files the agent changes are work: kill saves them (provisioned-files.ts).
+      await recordProvisioned(chosen.worktree.path, result.copied);
     }
     const ports = await allocatePorts(params.ports, deps.heldPorts);
     const id = newAgentId(deps.takenIds);

@@ -4,8 +4,12 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, deleteBranch, gitRaw, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
-import { mergedState } from '../git/mergemap.js';
+import { branchExists, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
+import { deleteBranchKeepingTip } from '../git/branch-backup.js';
+import { unsavedSubmoduleWork } from '../git/submodule-work.js';
+import { ignoredReposWithOwnCommits } from '../git/ignored-repos.js';
+import { changedProvisioned } from '../git/provisioned-files.js';
+import { mergedForDeletion } from './merged-for-deletion.js';
 import { failure } from '../errors.js';
 
 export interface TeardownResult {
@@ -25,9 +29,14 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
   // git runs from the main checkout: the worktree the agent was spawned from may be gone by now.
   const repo = await mainCheckoutOf(wt.path);
+  // Read at once (they are independent): work that goes with the worktree unless saved or refused.
+  const [submoduleWork, ignoredRepos, provisioned] = await Promise.all([unsavedSubmoduleWork(wt.path), ignoredReposWithOwnCommits(wt.path), changedProvisioned(wt.path)]);
+  // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
+  if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
+  if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
   let archive: ArchiveEntry | null;
   try {
-    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
+    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch, ignoredToSave: provisioned });
   } catch (e) {
     throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
   }
@@ -37,23 +46,16 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
     throw failure('WORKTREE_REMOVE_FAILED', `The work was saved${archive ? ` as archive ${archive.id}` : ''}, but git could not remove ${wt.path}: ${(e as Error).message}`, 'Remove it with `git worktree remove --force` once whatever holds it has stopped.', e);
   }
   let branch: string | null = null;
-  // Only a branch tmuxcodex made for the agent is ever deleted; an unmerged one only with --force,
-  // and then its tip is kept under refs/tmuxcodex/branches/ so even that can be brought back.
+  // Only a branch tmuxcodex made for the agent is ever deleted; an unmerged one only with --force.
+  // Either way its tip is kept first under refs/tmuxcodex/branches/, so it can be brought back.
   if (agent.branch && agent.branchCreated && (await branchExists(repo, agent.branch))) {
-    // Merged as the map decides: by ancestry, cherry-picked or squashed (into the branch just merged into, if any).
+    // Merged as the map decides (into the branch just merged into, if any), checked byte for byte.
     const into = o.mergedInto ?? agent.target;
-    const merged = into && (await branchExists(repo, into)) ? (await mergedState(repo, agent.branch, into)) !== 'no' : false;
+    const merged = into && (await branchExists(repo, into)) ? await mergedForDeletion(repo, agent.branch, into) : false;
     if (merged || o.force) {
-      if (!merged) await keepBranchTip(repo, agent.name, agent.branch);
-      await deleteBranch(repo, agent.branch);
+      await deleteBranchKeepingTip(repo, agent.name, agent.branch);
       branch = agent.branch;
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
-}
-
-/** Records a branch's tip under refs/tmuxcodex/branches/<agent>/<branch> before it is deleted. */
-async function keepBranchTip(repo: string, agent: string, branch: string): Promise<void> {
-  const tip = (await gitRaw(repo, ['rev-parse', '--verify', `refs/heads/${branch}`])).trim();
-  await gitRaw(repo, ['update-ref', `refs/tmuxcodex/branches/${agent}/${branch}`, tip]);
 }

@@ -28,7 +28,9 @@ import { adapterFor } from '../transcripts/adapters.js';
 import { teardownWorktree } from '../agents/teardown.js';
 import { keptBranchAdvice, markIfKept } from '../agents/kept-branch.js';
 import { mapRowSources } from '../agents/map-rows.js';
+import { worktreeInheritance } from '../agents/worktree-heir.js';
 import { copyMatching } from '../agents/provision/files.js';
+import { recordProvisioned } from '../git/provisioned-files.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeMergeMap } from '../git/mergemap.js';
@@ -142,9 +144,11 @@ export class AgentService {
       await this.watch.ready;
     } else this.registry.reconcile([]);
     // Kills a killed daemon left half done (pane gone, work not yet archived) are finished.
-    await this.settleIntents<{ agent: string; keepWorktree: boolean; force: boolean }>('kills', 'finishing an interrupted kill failed (the agent stays, as gone; kill it again)', async (k) => {
+    await this.settleIntents<{ agent: string; paneId?: string | null; keepWorktree: boolean; force: boolean }>('kills', 'finishing an interrupted kill failed (the agent stays, as gone; kill it again)', async (k) => {
       const agent = this.registry.get(k.agent);
       if (!agent) return;
+      // The agent runs in another pane than the one the kill was for: it was brought back since.
+      if (k.paneId !== undefined && agent.state !== 'gone' && agent.paneId !== k.paneId) return this.o.log(`left ${agent.name} running: the interrupted kill was for pane ${k.paneId ?? '(none)'}, it runs in ${agent.paneId ?? '(none)'} now`);
       await this.removeAgent(agent, { keepWorktree: k.keepWorktree, force: k.force });
       this.o.log(`finished the interrupted kill of ${agent.name}`);
     });
@@ -225,9 +229,15 @@ export class AgentService {
     const stopped: Result<'kill'>[] = [];
     if (p.children === 'kill') for (const c of children) stopped.push(await this.killWithChildren(c, p));
     // Written down first, so a daemon killed half way through finishes the kill when it starts again.
-    const intent = this.writeIntent('kills', agent.id, { agent: agent.id, keepWorktree: p.keepWorktree, force: p.force });
-    const res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
-    rmSync(intent, { force: true });
+    // A kill that is refused or fails leaves no intent: the next daemon must not carry out later a
+    // kill the person was told did not happen (against an agent resurrected meanwhile, say).
+    const intent = this.writeIntent('kills', agent.id, { agent: agent.id, paneId: agent.paneId, keepWorktree: p.keepWorktree, force: p.force });
+    let res: Result<'kill'>;
+    try {
+      res = await this.removeAgent(agent, { keepWorktree: p.keepWorktree, force: p.force });
+    } finally {
+      rmSync(intent, { force: true });
+    }
     return stopped.length ? { ...res, children: stopped } : res;
   }
 
@@ -242,10 +252,16 @@ export class AgentService {
     const teardown = await teardownWorktree(agent, this.registry.all(), o);
     // An unmerged branch it kept stays in the map (and in clean's list) after the record goes.
     await markIfKept(agent, teardown.removed.branch).catch((e) => this.o.log(`marking ${agent.name}'s kept branch: ${(e as Error).message}`));
+    // A worktree kept for agents still working in it passes to one of them (worktree-heir.ts).
+    const inherited = teardown.kept && !o.keepWorktree ? worktreeInheritance(agent, this.registry.all()) : null;
+    if (inherited) {
+      for (const [name, value] of inherited.options) if (inherited.heir.paneId) await this.link.run(tmux.setPaneOption(inherited.heir.paneId, name, value)).catch(() => {});
+      this.registry.patch(inherited.heir.id, inherited.patch);
+    }
     this.registry.remove(agent.id);
     if (agent.paneId) this.paneLocks.delete(agent.paneId);
     await this.closeEmptyWindows();
-    return { agent: { ...agent, state: 'gone' }, ...teardown };
+    return { agent: { ...agent, state: 'gone' }, ...teardown, kept: inherited ? `${teardown.kept}; it is ${inherited.heir.name}'s now` : teardown.kept };
   }
 
   /**
@@ -453,7 +469,10 @@ export class AgentService {
         if (p.agent) throw usageError('SOURCE_GONE', `Agent "${a.name}" was provisioned from ${a.source}, which no longer exists.`, 'Copy the files by hand.');
         continue;
       }
-      results.push({ agent: a.name, worktree: a.worktree.path, copied: await copyMatching(a.source, a.worktree.path, p.globs, undefined, true) });
+      const copied = await copyMatching(a.source, a.worktree.path, p.globs, undefined, true);
+      // What tmuxcodex copied is not the agent's change: kill saves only what differs from it.
+      await recordProvisioned(a.worktree.path, copied).catch(() => {}); // unrecorded, kill would only save it too
+      results.push({ agent: a.name, worktree: a.worktree.path, copied });
     }
     return { results };
   }

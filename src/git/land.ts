@@ -2,14 +2,16 @@
 // (the merge map predicts conflicts before anything is written); where the target is checked out
 // in a clean worktree git merges there, else the new commit is made without any worktree
 // (merge-tree + commit-tree) and the ref moves by compare-and-swap. A failure leaves every branch
-// and worktree as it was.
+// and worktree as it was, except that what it wrote in a checkout and was changed there since stays.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { failure, usageError } from '../errors.js';
 import { ProcessError } from '../proc/run.js';
 import { computeMergeMap, mergeTrees, type MapCell } from './mergemap.js';
+import { changedPaths, filesInTheWay, landingTree } from './landing-writes.js';
 import { readRefs } from './refs-snapshot.js';
+import { describeUndo, undoLanding } from './undo-landing.js';
 import { gitRaw, listWorktrees, operationInProgress, type Worktree } from './worktree.js';
 
 export type LandMethod = 'merge' | 'squash' | 'rebase' | 'ff-only';
@@ -116,19 +118,26 @@ async function commitWithoutWorktree(repo: string, r: LandRequest, before: strin
   }
 }
 
-/** Merges in the clean worktree that has the target checked out; on failure puts it back exactly. */
-async function landInCheckout(w: Worktree, r: LandRequest, before: string, tip: string): Promise<void> {
+/**
+ * Merges in the worktree that has the target checked out (clean when checked). On failure only what
+ * the landing itself wrote there is undone: a person may have edited files meanwhile.
+ */
+async function landInCheckout(w: Worktree, r: LandRequest, before: string, tip: string, landed: string): Promise<void> {
   const steps: string[][] = r.method === 'merge' ? [['merge', '--no-ff', '--quiet', '-m', r.message, tip]]
     : r.method === 'squash' ? [['merge', '--squash', '--quiet', tip], ['commit', '--quiet', '-F', '-']]
       : [['merge', '--ff-only', '--quiet', tip]]; // ff-only, and rebase's rebased tip
   try {
     for (const args of steps) await git(w.path, args, args[0] === 'commit' ? r.message + '\n' : undefined);
   } catch (e) {
-    // The worktree was clean before: back to exactly `before`, index and files.
-    await git(w.path, ['merge', '--abort']).catch(() => {});
-    await git(w.path, ['reset', '--quiet', '--hard', before]).catch(() => {});
-    throw failure('MERGE_FAILED', `git could not ${r.method === 'squash' ? 'squash-merge' : 'merge'} ${r.branch} into ${r.target} in ${w.path}: ${gitSays(e)}. ${r.target} was left as it was.`, 'Fix what git names (an untracked file in the way, a failing hook, no user.name/user.email), then merge again.');
+    const undo = await undoLanding(w.path, before, landed).then((u) => describeUndo(u, w.path), (u: unknown) => `Undoing it failed (${gitSays(u)}): see git status there.`);
+    throw failure('MERGE_FAILED', `git could not ${r.method === 'squash' ? 'squash-merge' : 'merge'} ${r.branch} into ${r.target} in ${w.path}: ${gitSays(e)}. ${r.target} was not moved. ${undo}`, 'Fix what git names (an untracked file in the way, a failing hook, no user.name/user.email), then merge again.');
   }
+}
+
+/** Refuses a landing that would overwrite files on disk in the checkout (git-ignored ones: git itself would not stop). */
+async function refuseFilesInTheWay(w: Worktree, r: LandRequest, before: string, landed: string): Promise<void> {
+  const inTheWay = await filesInTheWay(w.path, await changedPaths(w.path, before, landed));
+  if (inTheWay.length) throw failure('FILES_IN_THE_WAY', `Merging ${r.branch} into ${r.target} would overwrite ${inTheWay.length} file(s) in ${w.path} that git does not track (git-ignored ones included): ${inTheWay.join(', ')}. Nothing was changed.`, `Move them aside there (or remove them from ${r.branch}), then merge again.`);
 }
 
 /** Lands branch on target as asked; see the file comment for where and how. */
@@ -146,7 +155,10 @@ export async function landBranch(repo: string, r: LandRequest): Promise<LandResu
   let tip = await git(repo, ['rev-parse', '--verify', `refs/heads/${r.branch}`]);
   if (r.method === 'rebase') tip = await rebasedTip(repo, r);
   if (checkout) {
-    await landInCheckout(checkout, r, before, tip);
+    const landed = await landingTree(repo, before, tip, r.method === 'ff-only' || r.method === 'rebase');
+    if (!landed) throw failure('MERGE_CONFLICT', `Merging ${r.branch} into ${r.target} would conflict. Nothing was changed.`, `Bring ${r.target} into the agent's branch and resolve there, then merge again.`);
+    await refuseFilesInTheWay(checkout, r, before, landed);
+    await landInCheckout(checkout, r, before, tip, landed);
   } else {
     const after = await commitWithoutWorktree(repo, r, before, tip);
     try {

@@ -17,11 +17,17 @@ export interface Worktree {
 }
 
 /** Runs git in dir and returns stdout untouched (NUL-separated output must keep its NULs). */
-export async function gitRaw(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; okExitCodes?: number[]; input?: string } = {}): Promise<string> {
+export async function gitRaw(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; okExitCodes?: number[]; input?: string | Buffer } = {}): Promise<string> {
   // GIT_OPTIONAL_LOCKS=0: reads such as `git status` must not rewrite the index. The daemon watches
   // index files for changes, and a read that wrote one would wake it again, in a loop.
   const env = { ...(opts.env ?? process.env), GIT_OPTIONAL_LOCKS: '0' };
   return (await run('git', ['-C', dir, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env, okExitCodes: opts.okExitCodes, input: opts.input })).stdout;
+}
+
+/** Like gitRaw, but stdout as bytes: file names that are not valid UTF-8 must not be decoded. */
+export async function gitBytes(dir: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Buffer> {
+  const env = { ...(opts.env ?? process.env), GIT_OPTIONAL_LOCKS: '0' };
+  return (await run('git', ['-C', dir, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env })).stdoutBytes;
 }
 
 /** Parses `git worktree list --porcelain -z`: records separated by an empty field. */
@@ -107,8 +113,10 @@ export async function defaultBranch(dir: string): Promise<string | null> {
 }
 
 /** Creates a worktree at path: on a new branch from base, or on an existing branch. */
-export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null }): Promise<void> {
+export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null; lockReason?: string }): Promise<void> {
   const args = ['worktree', 'add', '--quiet'];
+  // Locked with a reason from the first moment git creates it: who made it can be told even from a half-made one.
+  if (o.lockReason) args.push('--lock', '--reason', o.lockReason);
   if (o.create) args.push('-b', o.branch, '--', o.path, o.base ?? 'HEAD');
   else args.push('--', o.path, o.branch);
   // The commit a new branch starts at: only a branch still there, at that commit, is ours to take back.

@@ -6,7 +6,8 @@ export interface RunOptions {
   timeoutMs: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  input?: string;
+  /** Standard input; bytes where it carries file names that may not be valid UTF-8. */
+  input?: string | Buffer;
   /** Exit codes that are results rather than failures (e.g. merge-tree's 1 on conflict). */
   okExitCodes?: readonly number[];
 }

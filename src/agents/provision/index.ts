@@ -27,6 +27,8 @@ export interface ProvisionResult {
   background: Array<() => Promise<void>>;
   /** Folders cloned, with the lock-file hash they match. */
   clones: Array<{ dir: string; key: string }>;
+  /** Paths copied by copy steps (files or folders), relative to the worktree. */
+  copied: string[];
 }
 
 /** The first lock file present at the top of dir. */
@@ -82,7 +84,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
   const steps = [...(o.steps ?? defaultSteps(o.source, o.target))];
   const include = worktreeIncludePatterns(o.source);
   if (include.length) steps.unshift({ copy: include, origin: 'repo' });
-  const result: ProvisionResult = { done: [], runSteps: [], background: [], clones: [] };
+  const result: ProvisionResult = { done: [], runSteps: [], background: [], clones: [], copied: [] };
   let entries: string[] | undefined; // listed once, for every copy step
   for (const step of steps) {
     const refused: string[] = [];
@@ -90,6 +92,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
       entries ??= await untrackedEntries(o.source);
       const copied = await copyMatching(o.source, o.target, step.copy, entries, false, refused);
       if (copied.length) result.done.push(`copied ${copied.join(', ')}`);
+      result.copied.push(...copied);
     } else if ('symlink' in step) {
       const linked = await symlinkPaths(o.source, o.target, step.symlink, refused);
       if (linked.length) result.done.push(`linked ${linked.join(', ')}`);

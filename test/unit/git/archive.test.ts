@@ -178,11 +178,12 @@ describe('saveArchive and applyArchive round trips', () => {
     expect(existsSync(join(wt, 'del-rm.txt'))).toBe(false);
     expect(work(wt)['script.sh']).toMatchObject({ type: 'file', mode: 0o755 });
     expect(work(wt)['abs-link']).toEqual({ type: 'symlink', link: '/nonexistent/absolute/target' });
-    // the work comes back uncommitted: nothing staged, HEAD still the base, new files untracked
-    expect(await git(wt, 'diff', '--cached', '--name-only')).toBe('');
+    // the work comes back uncommitted: HEAD still the base, staged as it was staged (issue 14), new files untracked
+    expect((await git(wt, 'diff', '--cached', '--name-only')).split('\n').filter(Boolean).sort()).toEqual(['del-gitrm.txt', 'staged-new.txt', 'staged.txt']);
     expect((await git(wt, 'rev-parse', 'HEAD')).trim()).toBe(entry.base);
     const untracked = (await git(wt, 'ls-files', '-z', '--others', '--exclude-standard')).split('\0').filter(Boolean);
-    expect(untracked).toEqual(expect.arrayContaining(['added.txt', 'newdir/deeper/file.txt', 'staged-new.txt', 'new\nline.txt']));
+    expect(untracked).toEqual(expect.arrayContaining(['added.txt', 'newdir/deeper/file.txt', 'new\nline.txt']));
+    expect(untracked).not.toContain('staged-new.txt');
     expect(await gitPathExists(wt, 'CHERRY_PICK_HEAD')).toBe(false);
   });
 
