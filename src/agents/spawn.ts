@@ -15,6 +15,7 @@ import { addWorktree, deleteBranch, removeWorktree } from '../git/worktree.js';
 import { provisionWorktree } from './provision/index.js';
 import { withSetupSteps } from './provision/run-steps.js';
 import { allocatePorts, portEnv } from './ports.js';
+import { agentEnv, fullAgentEnv } from './agent-env.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
 
 export interface SpawnDeps {
@@ -37,10 +38,7 @@ export interface SpawnDeps {
 /** What making a pane in the agents session needs. */
 type PaneDeps = Pick<SpawnDeps, 'runner' | 'session' | 'layout' | 'sidebar'>;
 
-/** The environment every agent pane gets, so agents (and their tools) know who they are. */
-export function agentEnv(id: string, name: string, worktree: string, extra: Record<string, string>): Record<string, string> {
-  return { ...extra, TMUXCODEX_AGENT_ID: id, TMUXCODEX_AGENT_NAME: name, TMUXCODEX_WORKTREE: worktree };
-}
+export { agentEnv } from './agent-env.js';
 
 /** Checks the name (or picks a default) before anything is created, so bad input leaves nothing behind. */
 export function chooseName(params: SpawnParams, taken: Set<string>): string {
@@ -193,7 +191,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
 export async function reviveAgent(deps: PaneDeps & Pick<SpawnDeps, 'log'>, agent: AgentRecord, program: ProgramSpec | null): Promise<AgentRecord> {
   const undo: Undo = [];
   const cwd = agent.worktree?.path ?? agent.cwd;
-  const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch?.env ?? {}) };
+  const env = fullAgentEnv(agent, cwd);
   try {
     const { paneId, windowId } = await newAgentPane(deps, cwd, program, env, undo);
     const record: AgentRecord = { ...agent, paneId, windowId, session: deps.session, state: 'running', exitCode: null, context: null };
