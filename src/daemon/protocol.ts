@@ -72,7 +72,8 @@ export interface Methods {
   merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
   clean: [{ dryRun: boolean }, { results: CleanResult[] }];
   fresh: [{ agent: string }, { agent: AgentRecord; brief: string; previousSessionId: string | null }];
-  resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }> }];
+  /** notices: why the journal may not hold every agent (it could not be read at start, or cannot be written). */
+  resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }>; notices?: string[] }];
   /** What an agent CLI's own hook says (Claude Code hooks, Codex notify): it waits for the person, works, or is idle. */
   signal: [{ agent: string; state: 'waiting' | 'working' | 'idle'; detail: string | null }, { agent: AgentRecord }];
   highlight: [{ agent: string | null }, { paneId: string | null }];
@@ -83,7 +84,8 @@ export interface Methods {
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
   capture: [{ agent: string; lines: number }, { text: string }];
   wait: [{ agent: string; until: 'exit' | 'idle' | 'waiting'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean; reached: boolean }];
-  subscribe: [Record<string, never>, { agents: AgentRecord[] }];
+  /** journal: why the journal cannot be written now (null: it can); after that the journal event says. */
+  subscribe: [Record<string, never>, { agents: AgentRecord[]; notices?: string[]; journal?: string | null }];
 }
 
 export interface KillResult {
@@ -148,7 +150,9 @@ export type DaemonEvent =
   | { event: 'agent-removed'; agent: AgentRecord }
   /** An agent needs the person (waiting), finished a turn, or crossed a context or age threshold. */
   | { event: 'agent-attention'; agent: AgentRecord; kind: NotifyKind; text: string }
-  | { event: 'daemon-stopping' };
+  | { event: 'daemon-stopping' }
+  /** The journal cannot be written (why), or can again (null). */
+  | { event: 'journal'; problem: string | null };
 
 // A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
 const METHOD_TABLE: Record<Method, true> = {

@@ -17,6 +17,7 @@ function changedFields(before: AgentRecord | undefined, after: AgentRecord): str
 function humanLine(e: DaemonEvent & { changed?: string[] }, before: AgentRecord | undefined): string {
   const time = new Date().toISOString().slice(11, 19);
   if (e.event === 'daemon-stopping') return `${time} the daemon is stopping`;
+  if (e.event === 'journal') return `${time} ${e.problem ?? 'the journal is written again'}`;
   const a = e.agent;
   switch (e.event) {
     case 'agent-added': return `${time} ${a.name} spawned (${a.profile}, pane ${a.paneId ?? '-'})`;
