@@ -16,6 +16,7 @@ import { provisionWorktree } from './provision/index.js';
 import { withSetupSteps } from './provision/run-steps.js';
 import { allocatePorts, portEnv } from './ports.js';
 import { agentEnv, fullAgentEnv } from './agent-env.js';
+import { checkArgLimits } from './arg-limits.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
 
 export interface SpawnDeps {
@@ -142,6 +143,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
   if ([params.task, params.target, ...Object.values(params.env)].some((v) => v?.includes('\0'))) {
     throw usageError('NUL_IN_ARGUMENT', 'A NUL byte cannot be passed to tmux (in a name, task, text or path).', 'Remove the NUL byte from the input.');
   }
+  checkArgLimits(params.program, params.env, params.task);
   const undo: Undo = [];
   try {
     // Run once the agent is complete (its pane carries its metadata): the spawn's intent is done.

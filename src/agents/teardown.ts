@@ -22,12 +22,15 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (o.keepWorktree) return { ...none, kept: '--keep-worktree' };
   const sharers = others.filter((a) => a.id !== agent.id && a.state !== 'gone' && a.worktree?.path === wt.path);
   if (sharers.length) return { ...none, kept: `still used by ${sharers.map((a) => a.name).join(', ')}` };
-  if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
+  // A folder deleted by hand: nothing is left to archive, but git's entry for it (prunable) and the
+  // branch tmuxcodex made are tidied as usual, so that the name can be spawned again.
+  const folderGone = !existsSync(wt.path);
   // git runs from the main checkout: the worktree the agent was spawned from may be gone by now.
-  const repo = await mainCheckoutOf(wt.path);
-  let archive: ArchiveEntry | null;
+  const repo = folderGone ? await repoOfMissingWorktree(agent) : await mainCheckoutOf(wt.path);
+  if (repo === null) return { ...none, kept: 'the worktree folder no longer exists, nor the checkout it was made from' };
+  let archive: ArchiveEntry | null = null;
   try {
-    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
+    if (!folderGone) archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch });
   } catch (e) {
     throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
   }
@@ -50,6 +53,12 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
+}
+
+/** The main checkout of a worktree whose folder is gone, found from the checkout it was made from; null if that is gone too. */
+async function repoOfMissingWorktree(agent: AgentRecord): Promise<string | null> {
+  if (!agent.source || !existsSync(agent.source)) return null;
+  return mainCheckoutOf(agent.source);
 }
 
 /** Records a branch's tip under refs/tmuxcodex/branches/<agent>/<branch> before it is deleted. */

@@ -1,6 +1,6 @@
 // The daemon process: lock, token, socket, control connection, registry; graceful shutdown on SIGTERM.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTmux } from '../tmux/binary.js';
 import type { TmuxServer } from '../tmux/command.js';
@@ -16,6 +16,7 @@ import { Registry } from './registry.js';
 import { DaemonServer } from './server.js';
 import { AgentService } from './service.js';
 import type { Method, Params } from './protocol.js';
+import { makeWritableDir } from '../fs/writable-dir.js';
 
 /** How often a journal that could not be written is tried again (a put also tries). */
 const JOURNAL_RETRY_MS = 5000;
@@ -31,7 +32,7 @@ export interface DaemonOptions {
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const paths = daemonPaths(opts.server.socketPath, opts.env);
   ensurePrivateDir(paths.runtimeDir);
-  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  makeWritableDir(paths.stateDir, 'the state folder (journal and log)');
   const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`, { mode: 0o600 }); } catch { /* log is best effort */ } };
 
   // The kernel lock settles races between daemons starting at once; the pid file says who holds it.

@@ -2,7 +2,7 @@
 // `resurrect` brings the journal's agents back after the tmux server died, resuming their sessions.
 import type { Command } from '../command.js';
 import { usageError } from '../../errors.js';
-import { printJson, table } from '../output.js';
+import { escapeControl, printJson, table } from '../output.js';
 import { agentArg } from './agents.js';
 
 export const fresh: Command = {
@@ -37,7 +37,7 @@ export const resurrect: Command = {
       printJson(res);
       return failed;
     }
-    for (const n of notices) process.stderr.write(`tmuxcodex: notice: ${n}\n`);
+    for (const n of notices) process.stderr.write(`tmuxcodex: notice: ${escapeControl(n)}\n`);
     if (!res.results.length) {
       process.stdout.write(notices.length ? 'nothing to resurrect in the journal, which may be missing agents (see above)\n' : 'nothing to resurrect: every agent in the journal has its pane\n');
       return failed;
