@@ -163,14 +163,27 @@ export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
 
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {
-  private buf = '';
+  /** The unfinished last line as the pieces it came in: joined once, when its newline arrives
+   * (splitting the whole buffer on every chunk made a long line cost quadratic time). */
+  private parts: string[] = [];
+  private partLength = 0;
   constructor(private readonly maxLine = 16 * 1024 * 1024) {}
 
   push(chunk: string): string[] {
-    this.buf += chunk;
-    const lines = this.buf.split('\n');
-    this.buf = lines.pop()!;
-    if (this.buf.length > this.maxLine) throw new Error(`a request line is longer than ${this.maxLine} bytes`);
+    const nl = chunk.lastIndexOf('\n');
+    let lines: string[] = [];
+    let rest = chunk;
+    if (nl !== -1) {
+      lines = (this.parts.join('') + chunk.slice(0, nl)).split('\n');
+      this.parts = [];
+      this.partLength = 0;
+      rest = chunk.slice(nl + 1);
+    }
+    if (rest) {
+      this.parts.push(rest);
+      this.partLength += rest.length;
+    }
+    if (this.partLength > this.maxLine) throw new Error(`a request line is longer than ${this.maxLine} bytes`);
     return lines.filter((l) => l.trim().length > 0);
   }
 }
