@@ -5,10 +5,10 @@ import { ProcessError } from '../proc/run.js';
 /**
  * Text from agents, branches, paths and configs may hold control characters (ESC starts a terminal
  * escape): each is shown as \xNN, never sent to the terminal. keepNewlines keeps the line breaks
- * of a message written over several lines.
+ * (and tabs) of a message written over several lines.
  */
 export function escapeControl(text: string, keepNewlines = false): string {
-  return text.replace(keepNewlines ? /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g : /[\x00-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(keepNewlines ? /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g : /[\x00-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Formats rows as left-aligned columns under a header. */

@@ -112,7 +112,7 @@ export const kill: Command = {
     const lines: string[] = [];
     for (const c of res.children ?? []) lines.push(`killed ${c.agent.name} (${c.agent.id}), a child of ${res.agent.name}`, ...teardownLines(c, flag(ctx, 'force')));
     lines.push(`killed ${res.agent.name} (${res.agent.id})`, ...teardownLines(res, flag(ctx, 'force')));
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(escapeControl(lines.join('\n') + '\n', true));
   },
 };
 
@@ -248,7 +248,7 @@ export const wait: Command = {
     const res = await client.request('wait', { agent, until: chosen[0]!, timeoutMs: timeout === undefined ? null : Math.round(timeout * 1000) });
     client.close();
     if (ctx.json) printJson(res);
-    else process.stdout.write(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`);
+    else process.stdout.write(escapeControl(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`, true));
     return res.timedOut ? 1 : res.reached ? 0 : 3;
   },
 };

@@ -5,7 +5,7 @@ import { str } from '../command.js';
 import { loadConfig } from '../../config/load.js';
 import { findWorktreeTop } from '../../git/find-top.js';
 import type { MapCell } from '../../git/mergemap.js';
-import { age, printJson, table } from '../output.js';
+import { age, printJson, table, escapeControl } from '../output.js';
 
 /** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
 function cellText(c: MapCell | null): string {
@@ -33,7 +33,7 @@ export const map: Command = {
     process.stdout.write(table(['BRANCH', 'AGENT', 'DIRTY', 'LAST', ...res.targets.map((t) => `→ ${t}`), 'NOTE'], rows));
     if (res.pairs.length) {
       process.stdout.write('\nbranches that conflict with each other:\n');
-      for (const p of res.pairs) process.stdout.write(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`);
+      for (const p of res.pairs) process.stdout.write(escapeControl(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`, true));
     }
   },
 };

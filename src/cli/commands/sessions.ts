@@ -16,7 +16,7 @@ export const fresh: Command = {
     const res = await client.request('fresh', { agent });
     client.close();
     if (ctx.json) return printJson(res);
-    process.stdout.write(`${res.agent.name}: a fresh session started${res.agent.sessionId ? ` (${res.agent.sessionId})` : ''}, after ${res.previousSessionId ?? 'a session tmuxcodex had not seen'}\n  handoff brief: ${res.brief}\n`);
+    process.stdout.write(escapeControl(`${res.agent.name}: a fresh session started${res.agent.sessionId ? ` (${res.agent.sessionId})` : ''}, after ${res.previousSessionId ?? 'a session tmuxcodex had not seen'}\n  handoff brief: ${res.brief}\n`, true));
   },
 };
 
