@@ -232,6 +232,19 @@ async function takeSpare(o: { target: string; snapshotRoot: string; key: string;
 const refilling = new Set<string>();
 let spareCounter = 0;
 
+/**
+ * A real copy of a tree (inodes of its own), made at idle priority: GNU `cp -a` in a child run
+ * under `nice -n 19`, which keeps the daemon's event loop free and the CPU for the agents; without
+ * GNU cp, a walk two files at a time that yields to the event loop after each.
+ */
+async function copyTreeAtIdlePriority(from: string, to: string): Promise<void> {
+  if (await hasGnuCp()) {
+    await run('nice', ['-n', '19', 'cp', '-a', '--no-target-directory', '--', from, to], { timeoutMs: 600_000 });
+    return;
+  }
+  await walkTree(from, to, async (src, dst) => { await plainCopy(src, dst); await yieldToLoop(); }, new Limiter(GENTLE));
+}
+
 /** Background work runs two file operations at a time and yields to the event loop after each. */
 const GENTLE = 2;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -261,7 +274,7 @@ export async function refillSpare(o: { source: string; snapshotRoot: string; key
     const target = join(o.snapshotRoot, `${sparePrefix(scope, o.key)}${process.pid}-${++spareCounter}`);
     const partial = partialName(target);
     try {
-      await walkTree(snapshot, partial, async (from, to) => { await plainCopy(from, to); await yieldToLoop(); }, new Limiter(GENTLE));
+      await copyTreeAtIdlePriority(snapshot, partial);
       await rename(partial, target);
     } catch (e) {
       await rm(partial, { recursive: true, force: true });

@@ -107,11 +107,9 @@ export async function provisionWorktree(o: { source: string; target: string; ste
       result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}${r.spare ? ', prepared ahead' : ''}, ${Date.now() - started} ms)`);
       if (key && (r.method === 'hardlink' || r.spare)) {
         result.clones.push({ dir: step.clone, key });
-        // Once the agent runs: its hardlinked files get inodes of their own, then the next spawn's spare is made.
-        result.background.push(async () => {
-          if (r.method === 'hardlink') await unshareTree(target, { gentle: true });
-          await refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key, scope });
-        });
+        // Once the agent runs, side by side: its hardlinked files get inodes of their own, and the next spawn's spare is made.
+        if (r.method === 'hardlink') result.background.push(async () => { await unshareTree(target, { gentle: true }); });
+        result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key, scope }));
       }
     } else {
       result.runSteps.push(step.run);
