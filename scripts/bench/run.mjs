@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { makeEnv, until, median, cpuSeconds, rssMiB, machine, sleep, CLI } from './harness.mjs';
 import { benchWorktrees } from './worktrees.mjs';
+import { benchIsolation } from './isolation.mjs';
 import { benchMergeMap } from './mergemap.mjs';
 import { benchSessions } from './sessions.mjs';
 import { benchFace } from './face.mjs';
@@ -164,6 +165,7 @@ async function benchCore(b) {
 // Each part gets its own private tmux server and temp folders.
 const PARTS = [
   ['worktrees', 'new worktrees (installs a generated project from the npm registry once)', (e) => benchWorktrees(e, row)],
+  ['isolation', 'sibling node_modules: a 3,000-file spawn, own inodes, an in-place edit, snapshots per lock file', (e) => benchIsolation(e, row)],
   ['map', 'merge map (generates a repository with 50 worktrees)', (e) => benchMergeMap(e, row)],
   ['sessions', 'transcripts: latency, 20 growing at once, a 200 MB first read', (e) => benchSessions(e, row)],
   ['face', 'status segment forks, sidebar redraw latency and idle CPU', (e) => benchFace(e, row)],
@@ -174,7 +176,7 @@ const PARTS = [
   ['idle-worktrees', 'daemon CPU and git processes per minute, 6 idle agents in worktrees', (e) => benchIdleWorktrees({ ...e, CLI }, row)],
 ];
 const only = process.argv[2] ?? 'all';
-if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, map, sessions, face, orchestration, hooks, landing, idle-worktrees)`);
+if (only !== 'all' && !PARTS.some(([name]) => name === only)) throw new Error(`unknown bench part "${only}" (core, worktrees, isolation, map, sessions, face, orchestration, hooks, landing, idle-worktrees)`);
 for (const [name, what, fn] of PARTS) {
   if (only !== 'all' && only !== name) continue;
   console.error(`bench: ${what}…`);

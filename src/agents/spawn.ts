@@ -1,5 +1,4 @@
 // Spawning an agent: a pane in a managed window, its metadata in pane options, its record registered.
-import { hookFileOf } from './hook-file.js';
 import { configuredClaudeModel } from './claude-model.js';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +17,8 @@ import { provisionWorktree } from './provision/index.js';
 import { recordProvisioned } from '../git/provisioned-files.js';
 import { withSetupSteps } from './provision/run-steps.js';
 import { allocatePorts, portEnv } from './ports.js';
+import { agentEnv, fullAgentEnv } from './agent-env.js';
+import { checkArgLimits } from './arg-limits.js';
 import { chooseSlot, managedWindows, openManagedWindow, type LayoutSettings } from './windows.js';
 
 export interface SpawnDeps {
@@ -42,13 +43,7 @@ export interface SpawnDeps {
 /** What making a pane in the agents session needs. */
 type PaneDeps = Pick<SpawnDeps, 'runner' | 'session' | 'layout' | 'sidebar' | 'hookDir'>;
 
-/**
- * The environment every agent pane gets, so agents (and their tools) know who they are; with the
- * daemon's hook folder, also the file the agent's hooks append their events to (tmux/agent-hook.sh).
- */
-export function agentEnv(id: string, name: string, worktree: string, extra: Record<string, string>, hookDir: string | null = null): Record<string, string> {
-  return { ...extra, TMUXCODEX_AGENT_ID: id, TMUXCODEX_AGENT_NAME: name, TMUXCODEX_WORKTREE: worktree, ...(hookDir ? { TMUXCODEX_HOOK_FILE: hookFileOf(hookDir, id) } : {}) };
-}
+export { agentEnv } from './agent-env.js';
 
 /** Checks the name (or picks a default) before anything is created, so bad input leaves nothing behind. */
 export function chooseName(params: SpawnParams, taken: Set<string>): string {
@@ -154,6 +149,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
   if ([params.task, params.target, ...Object.values(params.env)].some((v) => v?.includes('\0'))) {
     throw usageError('NUL_IN_ARGUMENT', 'A NUL byte cannot be passed to tmux (in a name, task, text or path).', 'Remove the NUL byte from the input.');
   }
+  checkArgLimits(params.program, params.env, params.task);
   const undo: Undo = [];
   try {
     // Run once the agent is complete (its pane carries its metadata): the spawn's intent is done.
@@ -207,7 +203,7 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
 export async function reviveAgent(deps: PaneDeps & Pick<SpawnDeps, 'log'>, agent: AgentRecord, program: ProgramSpec | null): Promise<AgentRecord> {
   const undo: Undo = [];
   const cwd = agent.worktree?.path ?? agent.cwd;
-  const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch?.env ?? {}, deps.hookDir ?? null) };
+  const env = fullAgentEnv(agent, cwd, deps.hookDir ?? null);
   try {
     const { paneId, windowId } = await newAgentPane(deps, cwd, program, env, undo);
     const record: AgentRecord = { ...agent, paneId, windowId, session: deps.session, state: 'running', exitCode: null, context: null };

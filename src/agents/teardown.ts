@@ -26,19 +26,24 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (o.keepWorktree) return { ...none, kept: '--keep-worktree' };
   const sharers = others.filter((a) => a.id !== agent.id && a.state !== 'gone' && a.worktree?.path === wt.path);
   if (sharers.length) return { ...none, kept: `still used by ${sharers.map((a) => a.name).join(', ')}` };
-  if (!existsSync(wt.path)) return { ...none, kept: 'the worktree folder no longer exists' };
+  // A folder deleted by hand: nothing is left to archive, but git's entry for it (prunable) and the
+  // branch tmuxcodex made are tidied as usual, so that the name can be spawned again.
+  const folderGone = !existsSync(wt.path);
   // git runs from the main checkout: the worktree the agent was spawned from may be gone by now.
-  const repo = await mainCheckoutOf(wt.path);
-  // Read at once (they are independent): work that goes with the worktree unless saved or refused.
-  const [submoduleWork, ignoredRepos, provisioned] = await Promise.all([unsavedSubmoduleWork(wt.path), ignoredReposWithOwnCommits(wt.path), changedProvisioned(wt.path)]);
-  // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
-  if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
-  if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
-  let archive: ArchiveEntry | null;
-  try {
-    archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch, ignoredToSave: provisioned });
-  } catch (e) {
-    throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
+  const repo = folderGone ? await repoOfMissingWorktree(agent) : await mainCheckoutOf(wt.path);
+  if (repo === null) return { ...none, kept: 'the worktree folder no longer exists, nor the checkout it was made from' };
+  let archive: ArchiveEntry | null = null;
+  if (!folderGone) {
+    // Read at once (they are independent): work that goes with the worktree unless saved or refused.
+    const [submoduleWork, ignoredRepos, provisioned] = await Promise.all([unsavedSubmoduleWork(wt.path), ignoredReposWithOwnCommits(wt.path), changedProvisioned(wt.path)]);
+    // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
+    if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
+    if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
+    try {
+      archive = await saveArchive(wt.path, { agent: agent.name, agentId: agent.id, branch: agent.branch, ignoredToSave: provisioned });
+    } catch (e) {
+      throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
+    }
   }
   try {
     await removeWorktree(repo, wt.path, true);
@@ -58,4 +63,10 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
+}
+
+/** The main checkout of a worktree whose folder is gone, found from the checkout it was made from; null if that is gone too. */
+async function repoOfMissingWorktree(agent: AgentRecord): Promise<string | null> {
+  if (!agent.source || !existsSync(agent.source)) return null;
+  return mainCheckoutOf(agent.source);
 }

@@ -1,6 +1,6 @@
 // The CLI's side of the daemon socket: connect (starting the daemon on demand), request, stream events.
 import { connect, type Socket } from 'node:net';
-import { openSync, readFileSync, mkdirSync, closeSync } from 'node:fs';
+import { openSync, readFileSync, closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorFromJSON, failure, usageError } from '../errors.js';
 import { startDetached, type StartedDaemon } from '../proc/run.js';
@@ -8,6 +8,7 @@ import { checkTmux } from '../tmux/binary.js';
 import { checkPrivateDir, daemonPaths, ensurePrivateDir, LineSplitter, type DaemonPaths, type DaemonEvent, type Method, type Params, type Response, type Result } from '../daemon/protocol.js';
 import { DAEMON_ENTRY, VERSION } from '../version.js';
 import type { TmuxServer } from '../tmux/command.js';
+import { makeWritableDir } from '../fs/writable-dir.js';
 
 export interface ClientTarget {
   server: TmuxServer & { socketPath: string };
@@ -112,7 +113,7 @@ export class DaemonClient {
   private static async start(target: ClientTarget, paths: DaemonPaths): Promise<StartedDaemon> {
     await checkTmux(target.env); // a missing or old tmux is the user's to fix: say so here, not in a log
     ensurePrivateDir(paths.runtimeDir);
-    mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+    makeWritableDir(paths.stateDir, 'the state folder (journal and log)');
     const fd = openSync(paths.log, 'a', 0o600);
     try {
       return startDetached(process.execPath, daemonArgv(target), { env: target.env, logFd: fd });

@@ -2,10 +2,18 @@
 import { TmuxcodexError } from '../errors.js';
 import { ProcessError } from '../proc/run.js';
 
+/**
+ * Text from agents, branches, paths and configs may hold control characters (ESC starts a terminal
+ * escape): each is shown as \xNN, never sent to the terminal. keepNewlines keeps the line breaks
+ * (and tabs) of a message written over several lines.
+ */
+export function escapeControl(text: string, keepNewlines = false): string {
+  return text.replace(keepNewlines ? /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g : /[\x00-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Formats rows as left-aligned columns under a header. */
 export function table(header: readonly string[], rawRows: readonly (readonly string[])[]): string {
-  // Text from agents, branches and configs may hold control characters: shown as \xNN, never sent to the terminal as keys for it.
-  const rows = rawRows.map((r) => r.map((c) => c.replace(/[\x00-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)));
+  const rows = rawRows.map((r) => r.map((c) => escapeControl(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
@@ -30,11 +38,11 @@ export function printJson(value: unknown): void {
 export function reportError(e: unknown, json: boolean): number {
   if (e instanceof TmuxcodexError) {
     if (json) process.stderr.write(JSON.stringify({ error: e.toJSON() }) + '\n');
-    else process.stderr.write(`tmuxcodex: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}`);
+    else process.stderr.write(`tmuxcodex: ${escapeControl(e.message, true)}\n${e.hint ? `  ${escapeControl(e.hint, true)}\n` : ''}`);
     return e.exitCode;
   }
   const msg = e instanceof ProcessError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
   if (json) process.stderr.write(JSON.stringify({ error: { code: 'INTERNAL', message: msg, hint: null, kind: 'failed' } }) + '\n');
-  else process.stderr.write(`tmuxcodex: ${msg}\n`);
+  else process.stderr.write(`tmuxcodex: ${escapeControl(msg, true)}\n`);
   return 1;
 }

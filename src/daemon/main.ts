@@ -1,6 +1,6 @@
 // The daemon process: lock, token, socket, control connection, registry; graceful shutdown on SIGTERM.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTmux } from '../tmux/binary.js';
 import type { TmuxServer } from '../tmux/command.js';
@@ -17,6 +17,10 @@ import { Registry } from './registry.js';
 import { DaemonServer } from './server.js';
 import { AgentService } from './service.js';
 import type { Method, Params } from './protocol.js';
+import { makeWritableDir } from '../fs/writable-dir.js';
+
+/** How often a journal that could not be written is tried again (a put also tries). */
+const JOURNAL_RETRY_MS = 5000;
 
 export interface DaemonOptions {
   server: TmuxServer & { socketPath: string };
@@ -29,7 +33,7 @@ export interface DaemonOptions {
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const paths = daemonPaths(opts.server.socketPath, opts.env);
   ensurePrivateDir(paths.runtimeDir);
-  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  makeWritableDir(paths.stateDir, 'the state folder (journal and log)');
   const log = (m: string) => { try { appendFileSync(paths.log, `${new Date().toISOString()} [${process.pid}] ${m}\n`, { mode: 0o600 }); } catch { /* log is best effort */ } };
 
   // The socket lock settles races between daemons starting at once; the pid file says who holds it.
@@ -72,8 +76,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     const sessionProblem = sessionNameProblem(session);
     if (sessionProblem) throw usageError('BAD_SESSION_NAME', `Session name "${session}" is not allowed: ${sessionProblem}.`);
     const token = randomBytes(24).toString('hex');
-    const registry = new Registry(paths.journal, (e) => log(`writing the journal ${paths.journal} failed: ${e.message}`));
+    const registry = new Registry(paths.journal, (problem) => log(problem ?? `the journal ${paths.journal} is written again`));
     if (registry.journalProblem) notices.push(registry.journalProblem);
+    // The start's notices, and the journal's write problem while it lasts (tried again every few seconds).
+    const currentNotices = () => (registry.journalWriteProblem ? [...notices, registry.journalWriteProblem] : notices);
+    const journalRetry = setInterval(() => { if (registry.journalWriteProblem) registry.save(); }, JOURNAL_RETRY_MS);
+    journalRetry.unref();
     for (const n of notices) log(`notice: ${n}`);
     service = new AgentService(registry, {
       server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, hookDir: paths.hooks, settings: { thresholds: config.thresholds, notify: config.notify },
@@ -87,11 +95,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       if (method !== 'hello' && method !== 'status' && method !== 'stop') await started;
       switch (method) {
         case 'hello': return { version: VERSION, pid: process.pid };
-        case 'status': return { running: true, pid: process.pid, socket: paths.socket, version: VERSION, session, tmux: { socket: opts.server.socketPath, version: tmuxVersion, connected: svc.link.connected }, agents: registry.all().length, notices };
+        case 'status': return { running: true, pid: process.pid, socket: paths.socket, version: VERSION, session, tmux: { socket: opts.server.socketPath, version: tmuxVersion, connected: svc.link.connected }, agents: registry.all().length, notices: currentNotices() };
         case 'stop': setImmediate(() => void shutdown('stop request').then(() => process.exit(0))); return { stopping: true };
         case 'ensureSession': return svc.ensureSession(params as Params<'ensureSession'>);
         case 'spawn': return svc.spawn(params as Params<'spawn'>);
-        case 'list': return notices.length ? { ...svc.list(), notices } : svc.list();
+        case 'list': return currentNotices().length ? { ...svc.list(), notices: currentNotices() } : svc.list();
         case 'kill': return svc.kill(params as Params<'kill'>);
         case 'map': return svc.map(params as Params<'map'>);
         case 'merge': return svc.merge(params as Params<'merge'>);
@@ -101,13 +109,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         case 'signal': return svc.signal(params as Params<'signal'>);
         case 'toggleSidebar': return svc.toggleSidebar();
         case 'highlight': return svc.highlight(params as Params<'highlight'>);
-        case 'resurrect': return svc.resurrect(params as Params<'resurrect'>);
+        // Said with the results: a journal that was unreadable or cannot be written leaves agents out.
+        case 'resurrect': return svc.resurrect(params as Params<'resurrect'>).then((r) => ({ ...r, notices: currentNotices() }));
         case 'syncFiles': return svc.syncFiles(params as Params<'syncFiles'>);
         case 'focus': return svc.focus(params as Params<'focus'>);
         case 'send': return svc.send(params as Params<'send'>);
         case 'capture': return svc.capture(params as Params<'capture'>);
         case 'wait': return svc.wait(params as Params<'wait'>, client);
-        case 'subscribe': client.subscribed = true; return svc.list();
+        case 'subscribe': client.subscribed = true; return { ...svc.list(), notices: currentNotices(), journal: registry.journalWriteProblem };
         default: throw usageError('UNKNOWN_METHOD', `Unknown method ${String(method)}.`);
       }
     };
@@ -115,6 +124,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     try { unlinkSync(paths.token); } catch { /* none left */ }
     server = new DaemonServer(paths.socket, token, handle, log);
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, (agent) => server!.broadcast({ event: `agent-${ev}`, agent }));
+    registry.on('journal', (problem) => server!.broadcast({ event: 'journal', problem }));
     svc.attention.on('attention', (a) => server!.broadcast({ event: 'agent-attention', agent: a.agent, kind: a.kind, text: a.text }));
     await server.listen();
     // The token is published last: a client that can read it finds a socket ready to answer.

@@ -73,7 +73,8 @@ export interface Methods {
   merge: [{ agent: string; into: string | null; method: LandMethod; keep: boolean }, MergeResult];
   clean: [{ dryRun: boolean; cwd?: string }, { results: CleanResult[] }];
   fresh: [{ agent: string; reason?: FreshReason }, { agent: AgentRecord; brief: string; previousSessionId: string | null }];
-  resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }> }];
+  /** notices: why the journal may not hold every agent (it could not be read at start, or cannot be written). */
+  resurrect: [{ cwd: string }, { results: Array<{ agent: string; resumed: string | null; paneId: string | null; skipped: string | null }>; notices?: string[] }];
   /** What an agent CLI's own hook says (Claude Code hooks, Codex notify): it waits for the person, works, or is idle. */
   signal: [{ agent: string; state: 'waiting' | 'working' | 'idle'; detail: string | null }, { agent: AgentRecord }];
   highlight: [{ agent: string | null }, { paneId: string | null }];
@@ -84,7 +85,8 @@ export interface Methods {
   send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
   capture: [{ agent: string; lines: number }, { text: string }];
   wait: [{ agent: string; until: 'exit' | 'idle' | 'waiting'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean; reached: boolean }];
-  subscribe: [Record<string, never>, { agents: AgentRecord[] }];
+  /** journal: why the journal cannot be written now (null: it can); after that the journal event says. */
+  subscribe: [Record<string, never>, { agents: AgentRecord[]; notices?: string[]; journal?: string | null }];
 }
 
 export interface KillResult {
@@ -149,7 +151,9 @@ export type DaemonEvent =
   | { event: 'agent-removed'; agent: AgentRecord }
   /** An agent needs the person (waiting), finished a turn, or crossed a context or age threshold. */
   | { event: 'agent-attention'; agent: AgentRecord; kind: NotifyKind; text: string }
-  | { event: 'daemon-stopping' };
+  | { event: 'daemon-stopping' }
+  /** The journal cannot be written (why), or can again (null). */
+  | { event: 'journal'; problem: string | null };
 
 // A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
 const METHOD_TABLE: Record<Method, true> = {
@@ -160,14 +164,27 @@ export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
 
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {
-  private buf = '';
+  /** The unfinished last line as the pieces it came in: joined once, when its newline arrives
+   * (splitting the whole buffer on every chunk made a long line cost quadratic time). */
+  private parts: string[] = [];
+  private partLength = 0;
   constructor(private readonly maxLine = 16 * 1024 * 1024) {}
 
   push(chunk: string): string[] {
-    this.buf += chunk;
-    const lines = this.buf.split('\n');
-    this.buf = lines.pop()!;
-    if (this.buf.length > this.maxLine) throw new Error(`a request line is longer than ${this.maxLine} bytes`);
+    const nl = chunk.lastIndexOf('\n');
+    let lines: string[] = [];
+    let rest = chunk;
+    if (nl !== -1) {
+      lines = (this.parts.join('') + chunk.slice(0, nl)).split('\n');
+      this.parts = [];
+      this.partLength = 0;
+      rest = chunk.slice(nl + 1);
+    }
+    if (rest) {
+      this.parts.push(rest);
+      this.partLength += rest.length;
+    }
+    if (this.partLength > this.maxLine) throw new Error(`a request line is longer than ${this.maxLine} bytes`);
     return lines.filter((l) => l.trim().length > 0);
   }
 }

@@ -11,6 +11,8 @@ export interface RegistryEvents {
   added: [AgentRecord];
   updated: [AgentRecord];
   removed: [AgentRecord];
+  /** The journal became unwritable (the problem, in words) or writable again (null). */
+  journal: [string | null];
 }
 
 /** Reads the journal; a missing or unreadable journal is an empty one (tmux is the truth for live agents). */
@@ -27,8 +29,10 @@ export function loadJournal(path: string): { agents: AgentRecord[]; problem: str
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    return { agents: [], problem: null }; // none yet
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { agents: [], problem: null }; // none yet
+    // A folder in its place, or no permission: the agents it held are out of reach, and that is said.
+    return { agents: [], problem: `the journal ${path} could not be read (${(e as Error).message}); the agents were rebuilt from tmux's panes, and agents whose panes are gone cannot be brought back by resurrect` };
   }
   try {
     const data = JSON.parse(text) as { version?: number; agents?: AgentRecord[] };
@@ -41,6 +45,16 @@ export function loadJournal(path: string): { agents: AgentRecord[]; problem: str
   }
 }
 
+/** A journal write failure in words: what, why, and what it means for resurrect. */
+function journalWriteProblem(path: string, e: NodeJS.ErrnoException): string {
+  const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'the disk is full'
+    : e.code === 'EROFS' ? 'the file system is read-only'
+      : e.code === 'EACCES' || e.code === 'EPERM' ? 'no permission to write there'
+        : e.code === 'EISDIR' ? 'a folder is in its place'
+          : e.code === 'ENOTDIR' ? 'a file is in place of its folder' : e.message;
+  return `the journal ${path} cannot be written (${why}: ${e.code ?? e.message}); agents still run, but what changed since will not survive the tmux server (resurrect cannot bring it back) until it can`;
+}
+
 /** States that come from an agent's transcript rather than from tmux (which only knows alive or dead). */
 const TRANSCRIPT_STATES: ReadonlySet<string> = new Set(['starting', 'working', 'idle', 'waiting', 'unknown']);
 
@@ -49,8 +63,10 @@ export class Registry extends EventEmitter<RegistryEvents> {
 
   /** What went wrong reading the journal at start, for the log and `daemon status`; null when nothing did. */
   readonly journalProblem: string | null;
+  /** Why the last journal write failed; null once one succeeds (shown by list, daemon status, the sidebar). */
+  private writeProblem: string | null = null;
 
-  constructor(private readonly journalPath: string, private readonly onSaveError: (e: Error) => void = () => {}) {
+  constructor(private readonly journalPath: string, private readonly onSaveError: (problem: string | null) => void = () => {}) {
     super();
     const { agents, problem } = loadJournal(journalPath);
     this.journalProblem = problem;
@@ -141,12 +157,25 @@ export class Registry extends EventEmitter<RegistryEvents> {
     }
   }
 
-  /** Writes the journal; a failure is reported, not thrown: tmux stays the truth for live agents. */
-  private save(): void {
+  /** Why the journal cannot be written now (null when the last write worked). */
+  get journalWriteProblem(): string | null {
+    return this.writeProblem;
+  }
+
+  /**
+   * Writes the journal; a failure is not thrown (tmux stays the truth for live agents) but kept, so
+   * that it is shown until a write works again. onSaveError hears of each change, not of every write.
+   */
+  save(): void {
+    let problem: string | null = null;
     try {
       writeFileAtomic(this.journalPath, JSON.stringify({ version: JOURNAL_VERSION, agents: this.all() }, null, 2) + '\n');
     } catch (e) {
-      this.onSaveError(e as Error);
+      problem = journalWriteProblem(this.journalPath, e as NodeJS.ErrnoException);
     }
+    if (problem === this.writeProblem) return;
+    this.writeProblem = problem;
+    this.onSaveError(problem);
+    this.emit('journal', problem);
   }
 }

@@ -18,8 +18,8 @@ import { failure, TmuxcodexError, usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../agents/windows.js';
 import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './session-watch.js';
-import { agentEnv, reviveAgent, spawnAgent } from '../agents/spawn.js';
-import { portEnv } from '../agents/ports.js';
+import { reviveAgent, spawnAgent } from '../agents/spawn.js';
+import { fullAgentEnv } from '../agents/agent-env.js';
 import { launchArgv } from '../agents/profiles.js';
 import { ensureSubmitted } from '../agents/submit-check.js';
 import { handoffBrief, saveBrief } from '../agents/handoff.js';
@@ -300,7 +300,7 @@ export class AgentService {
       const adapter = adapterFor(agent.transcriptFormat ?? agent.profile);
       const chosen = adapter?.chooseSession() ?? null;
       const cwd = agent.worktree?.path ?? agent.cwd;
-      const env = { ...portEnv(agent.ports), ...agentEnv(agent.id, agent.name, cwd, agent.launch.env, this.o.hookDir ?? null) };
+      const env = fullAgentEnv(agent, cwd, this.o.hookDir ?? null);
       const lineage = [...(agent.conversation?.lineage ?? []), ...(agent.sessionId ? [agent.sessionId] : [])];
       const after: FreshSession = { sessionId: chosen?.sessionId ?? null, lineage, startedAt: now.toISOString() };
       // Written down first, with the pid the pane runs now: a daemon killed half way tells from the

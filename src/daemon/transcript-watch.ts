@@ -6,7 +6,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { AgentRecord, AgentState } from '../core/agent.js';
 import { contextPercent, emptySessionFacts, type SessionFacts } from '../core/session.js';
-import { JsonlTail } from '../transcripts/jsonl-tail.js';
+import { JsonlTail, MAX_LINE_BYTES } from '../transcripts/jsonl-tail.js';
 import { firstRead } from '../transcripts/first-read.js';
 import { adapterFor, type TranscriptAdapter } from '../transcripts/adapters.js';
 
@@ -126,7 +126,8 @@ export class TranscriptWatcher {
         claimed: new Set([...this.claimedBy(id), ...(agent.conversation?.lineage ?? []).map((x) => x.toLowerCase())]),
       });
       if (found) {
-        w.tail = new JsonlTail(found.path);
+        const path = found.path;
+        w.tail = new JsonlTail(path, { onOversized: (at) => this.log(`transcript of ${id}: skipping the line at byte ${at} of ${path}: longer than ${MAX_LINE_BYTES} bytes (not read, to keep memory bounded)`) });
         w.facts.sessionId = found.sessionId;
       }
     }

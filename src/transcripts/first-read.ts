@@ -4,7 +4,7 @@
 // compactions (a substring test, no JSON parse), so time and memory stay small whatever the size.
 import { open, stat } from 'node:fs/promises';
 import type { SessionFacts } from '../core/session.js';
-import type { JsonlTail } from './jsonl-tail.js';
+import { MAX_LINE_BYTES, type JsonlTail } from './jsonl-tail.js';
 
 /** Above this, the middle of a transcript is scanned instead of parsed. */
 export const LARGE_TRANSCRIPT = 8 << 20;
@@ -25,7 +25,8 @@ export interface LineScan {
 
 /**
  * One pass over [from, to): for each marker, counts the lines holding it that pass its test; only
- * those lines are decoded. Returns the counts in the order of the markers.
+ * those lines are decoded. Returns the counts in the order of the markers. A line longer than
+ * MAX_LINE_BYTES is passed over without being held (memory stays bounded by it).
  */
 async function countLines(path: string, from: number, to: number, probes: ReadonlyArray<{ marker: string; test: (line: string) => boolean }>): Promise<number[]> {
   const needles = probes.map((p) => Buffer.from(p.marker));
@@ -35,8 +36,13 @@ async function countLines(path: string, from: number, to: number, probes: Readon
     // One buffer for the whole pass: the unfinished last line is moved to its start, then read after.
     let buf = Buffer.alloc(CHUNK * 2);
     let carried = 0;
+    let discarding = false; // inside a line over the limit: skipped up to its newline
     for (let pos = from; pos < to;) {
-      if (carried > buf.length - CHUNK) { // a line longer than the buffer: grow it
+      if (carried > MAX_LINE_BYTES) { // too long to be a record we count: drop it
+        carried = 0;
+        discarding = true;
+      }
+      if (carried > buf.length - CHUNK) { // a long line: grow the buffer (up to the limit)
         const bigger = Buffer.alloc(buf.length * 2);
         buf.copy(bigger, 0, 0, carried);
         buf = bigger;
@@ -45,17 +51,20 @@ async function countLines(path: string, from: number, to: number, probes: Readon
       if (!bytesRead) break;
       pos += bytesRead;
       const data = buf.subarray(0, carried + bytesRead);
+      const begin = discarding ? data.indexOf(0x0a) + 1 : 0;
+      if (discarding && begin === 0) continue; // still inside the long line
+      discarding = false;
       const complete = data.lastIndexOf(0x0a) + 1;
       needles.forEach((needle, k) => {
-        for (let i = data.indexOf(needle); i !== -1 && i < complete;) {
-          const start = data.lastIndexOf(0x0a, i) + 1;
+        for (let i = data.indexOf(needle, begin); i !== -1 && i < complete;) {
+          const start = Math.max(begin, data.lastIndexOf(0x0a, i) + 1);
           const end = data.indexOf(0x0a, i);
           if (probes[k]!.test(data.toString('utf8', start, end))) counts[k]!++;
           i = data.indexOf(needle, end);
         }
       });
-      carried = data.length - complete;
-      buf.copy(buf, 0, complete, data.length);
+      carried = data.length - Math.max(begin, complete);
+      buf.copy(buf, 0, Math.max(begin, complete), data.length);
     }
   } finally {
     await fh.close();

@@ -256,28 +256,44 @@ describe('a running daemon: sessions, sends, NUL, wait, zoom, journal, a lost se
     await waitFor(async () => (await windowFormat(ts, w1, '#{window_zoomed_flag}')) === '0' && (await sidebarIs30(ts, w1)), { what: 'the unzoomed window re-laid with a 30-column sidebar' });
   });
 
-  it('a journal that cannot be written is logged; the daemon keeps running and tracking agents', async () => {
+  it('a journal that cannot be written is logged once and shown by list, daemon status, the sidebar and resurrect; the daemon keeps running and tracking agents', async () => {
     const paths = daemonPaths(ts.server.socketPath, ts.env);
     const pid = (await status(ts)).pid;
-    await spawnFake(ts, repo, 'j1');
+    const a = await spawnFake(ts, repo, 'j1');
     expect(statSync(paths.journal).isFile()).toBe(true);
     rmSync(paths.journal);
     mkdirSync(paths.journal);
+    const sidebarPane = (await windowPanes(ts, a.windowId!)).find((p) => p.role === 'sidebar')!.pane;
+    const problem = `the journal ${paths.journal} cannot be written (a folder is in its place: EISDIR)`;
     try {
       expect((await cli(ts, ['send', 'j1', 'exit 5'])).exitCode).toBe(0);
-      await waitFor(async () => { const a = await agent(ts, 'j1'); return a?.state === 'exited' && a.exitCode === 5; }, { what: 'j1 exited with 5' });
-      await waitFor(() => readFileSync(paths.log, 'utf8').includes(`writing the journal ${paths.journal} failed`), { what: 'the journal failure in the log' });
+      await waitFor(async () => { const x = await agent(ts, 'j1'); return x?.state === 'exited' && x.exitCode === 5; }, { what: 'j1 exited with 5' });
+      await waitFor(() => readFileSync(paths.log, 'utf8').includes(problem), { what: 'the journal failure in the log' });
       const st = await status(ts);
       expect(st).toMatchObject({ running: true, pid, tmux: { connected: true } });
+      expect(st.notices.some((n) => n.startsWith(problem))).toBe(true);
+      const listed = await cli(ts, ['list']);
+      expect(listed.exitCode).toBe(0);
+      expect(listed.stderr).toContain(`notice: ${problem}`);
+      expect((await cliJson<{ notices?: string[] }>(ts, ['list'])).notices?.some((n) => n.startsWith(problem))).toBe(true);
+      await waitFor(async () => (await ts.tmux(tmux.capturePane(sidebarPane, 0))).includes('journal cannot be written'), { what: 'the sidebar showing the journal problem' });
+      // resurrect says why it may bring back less than there was, and fails when it brings back nothing.
+      const res = await cli(ts, ['resurrect'], { cwd: repo });
+      expect(res.stderr).toContain(`notice: ${problem}`);
+      expect(res.exitCode).toBe(1);
       expect(isRunning(pid)).toBe(true);
+      // Said once in the log, not three times a second while the daemon keeps writing.
+      expect(readFileSync(paths.log, 'utf8').split(problem).length - 1).toBe(1);
     } finally {
       rmSync(paths.journal, { recursive: true, force: true });
     }
-    // Writable again: the next change is saved.
+    // Writable again: written within the retry time without any change, and no longer shown.
+    await waitFor(() => { try { return statSync(paths.journal).isFile(); } catch { return false; } }, { timeoutMs: 10_000, what: 'the journal written again' });
+    expect((await status(ts)).notices.some((n) => n.includes('cannot be written'))).toBe(false);
+    await waitFor(async () => !(await ts.tmux(tmux.capturePane(sidebarPane, 0))).includes('journal cannot be written'), { what: 'the sidebar warning gone' });
     expect((await cli(ts, ['kill', 'j1'])).exitCode).toBe(0);
-    const journal = await waitFor(() => { try { return JSON.parse(readFileSync(paths.journal, 'utf8')) as { agents: AgentRecord[] }; } catch { return null; } }, { what: 'the journal written again' });
-    expect(journal.agents.map((a) => a.name)).not.toContain('j1');
-    expect(journal.agents.map((a) => a.name)).toContain('f1');
+    const journal = await waitFor(() => { try { const j = JSON.parse(readFileSync(paths.journal, 'utf8')) as { agents: AgentRecord[] }; return j.agents.some((x) => x.name === 'j1') ? null : j; } catch { return null; } }, { what: 'the journal without j1' });
+    expect(journal.agents.map((x) => x.id).sort()).toEqual((await agents(ts)).map((x) => x.id).sort());
   });
 
   it('detach-on-destroy off: a killed agents session shows its agents gone; up brings it back to the same daemon', async () => {

@@ -82,4 +82,30 @@ describe('where --run', () => {
     const bad = await cli(ts, ['where', fix, '--run', 'true', '--jobs', '0'], { cwd: repo });
     expect(bad.exitCode).toBe(2);
   });
+
+  it('gives every worktree its own log (two detached; feat/a and feat_a), and each agent its own PORT and environment', async () => {
+    const extra = { d1: ['--detach'], d2: ['--detach'], slash: ['-b', 'feat/a'], underscore: ['-b', 'feat_a'] };
+    for (const [dir, how] of Object.entries(extra)) await git(repo, ['worktree', 'add', '-q', ...how, join(ts.root, dir)], ts.env);
+    try {
+      const check = 'pwd; echo "PORT=$PORT AGENT=$TMUXCODEX_AGENT_NAME ID=$TMUXCODEX_AGENT_ID"';
+      const res = await cli(ts, ['where', fix, '--run', check, '--json'], { cwd: repo });
+      expect(res.exitCode).toBe(0);
+      const out = JSON.parse(res.stdout) as WhereJson;
+      expect(out.rows).toHaveLength(7);
+      expect(new Set(out.rows.map((r) => r.run!.log)).size).toBe(out.rows.length);
+      for (const r of out.rows) expect(readFileSync(r.run!.log, 'utf8').split('\n')[0]).toBe(r.worktree);
+      const agents = (JSON.parse((await cli(ts, ['list', '--json'])).stdout) as { agents: Array<{ id: string; name: string; ports: number[] }> }).agents;
+      const ports = new Set<number>();
+      for (const a of agents.filter((x) => x.name === 'old' || x.name === 'fixed')) {
+        expect(a.ports.length).toBeGreaterThan(0);
+        ports.add(a.ports[0]!);
+        expect(readFileSync(row(out, a.name).run!.log, 'utf8').split('\n')[1]).toBe(`PORT=${a.ports[0]} AGENT=${a.name} ID=${a.id}`);
+      }
+      expect(ports.size).toBe(2);
+      // A worktree no agent works in runs with the caller's environment, no agent's.
+      expect(readFileSync(out.rows.find((r) => r.worktree === join(ts.root, 'd1'))!.run!.log, 'utf8').split('\n')[1]).toBe('PORT= AGENT= ID=');
+    } finally {
+      for (const dir of Object.keys(extra)) await git(repo, ['worktree', 'remove', '--force', join(ts.root, dir)], ts.env);
+    }
+  });
 });

@@ -165,21 +165,24 @@ describe('three agents in new worktrees of a Node project', () => {
     }
   });
 
-  it('each has .env and node_modules, hardlinked from a private snapshot, never from the checkout', () => {
+  it('each has .env and node_modules of its own: cloned from one private snapshot, never from the checkout, and once it runs sharing no file with the snapshot or a sibling', async () => {
     const snapshotRoot = join(wtRoot, '.tmuxcodex-snapshots');
     const snapshots = listDir(snapshotRoot).filter((n) => n.startsWith('snap-') && !n.includes('partial') && lstatSync(join(snapshotRoot, n)).isDirectory());
     expect(snapshots).toHaveLength(1);
     const snapshot = join(snapshotRoot, snapshots[0]!);
     const source = readTree(join(proj, 'node_modules'));
+    const deep = 'node_modules/dep/lib/deep/util.js';
     for (const name of NAMES) {
       const wt = join(wtRoot, name);
       expect(readFileSync(join(wt, '.env'), 'utf8')).toBe('SECRET=one\n');
       expect(readTree(join(wt, 'node_modules'))).toEqual(source);
       expect(readlinkSync(join(wt, 'node_modules/.bin/dep-cli'))).toBe('../dep/cli.js');
-      const deep = 'node_modules/dep/lib/deep/util.js';
-      expect(statSync(join(wt, deep)).ino).toBe(statSync(join(snapshot, deep.slice('node_modules/'.length))).ino);
       expect(statSync(join(wt, deep)).ino).not.toBe(statSync(join(proj, deep)).ino);
+      // Hardlinks, if any, last only until the background gives each file an inode of its own.
+      await waitFor(() => statSync(join(wt, deep)).nlink === 1, { timeoutMs: 20_000, what: `${name}'s files unshared` });
+      expect(statSync(join(wt, deep)).ino).not.toBe(statSync(join(snapshot, deep.slice('node_modules/'.length))).ino);
     }
+    expect(new Set(NAMES.map((n) => statSync(join(wtRoot, n, deep)).ino)).size).toBe(NAMES.length);
     expect(statSync(join(proj, 'node_modules/dep/index.js')).nlink).toBe(1);
   });
 

@@ -113,15 +113,61 @@ async function anyFile(dir: string): Promise<string | null> {
   return null;
 }
 
-/** Makes (once per key) the private snapshot that hardlink clones are made from. */
-export async function ensureSnapshot(source: string, snapshotRoot: string, key: string): Promise<string> {
-  const snapshot = join(snapshotRoot, `snap-${scopeOf(source)}-${key}`);
-  if (await lstat(snapshot).then(() => true, () => false)) return snapshot;
+/**
+ * A fingerprint of a tree: every file's path, size and mtime, every link's target. An edit in
+ * place (echo >>, an editor, npm rewriting a file) changes a size or an mtime. ctime cannot be used:
+ * each hardlink made to a file changes it.
+ */
+export async function treeFingerprint(dir: string): Promise<string> {
+  const limiter = new Limiter(64);
+  const lines: string[] = [];
+  const walk = async (d: string, rel: string): Promise<void> => {
+    const entries = await limiter.run(() => readdir(d, { withFileTypes: true }));
+    await Promise.all(entries.map(async (e) => {
+      const p = join(d, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) return walk(p, r);
+      if (e.isSymbolicLink()) lines.push(`${r}\0->${await limiter.run(() => readlink(p))}`);
+      else if (e.isFile()) {
+        const st = await limiter.run(() => lstat(p));
+        lines.push(`${r}\0${st.size}\0${st.mtimeMs}`);
+      }
+    }));
+  };
+  await walk(dir, '');
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+}
+
+/** True if the snapshot is as it was made (its fingerprint, kept beside it, still matches). */
+export async function snapshotIntact(snapshot: string): Promise<boolean> {
+  const recorded = await readFile(`${snapshot}.check`, 'utf8').catch(() => null);
+  return recorded !== null && recorded === (await treeFingerprint(snapshot));
+}
+
+/** Removes a snapshot, its bookkeeping and every spare made from it. */
+async function discardSnapshot(snapshotRoot: string, scope: string, key: string): Promise<void> {
+  const snapshot = join(snapshotRoot, `snap-${scope}-${key}`);
+  const spares = (await readdir(snapshotRoot).catch(() => [] as string[])).filter((n) => n.startsWith(`spare-${scope}-${key}-`));
+  for (const p of [snapshot, `${snapshot}.files`, `${snapshot}.check`, ...spares.map((n) => join(snapshotRoot, n))]) await rm(p, { recursive: true, force: true });
+}
+
+/**
+ * Makes (once per scope and key) the private snapshot that hardlink clones are made from, and
+ * checks it before each use: one that was changed (through a clone's hardlink, before that clone
+ * got its own copies) is never handed on, but made again from source.
+ */
+export async function ensureSnapshot(source: string, snapshotRoot: string, key: string, scope = scopeOf(source)): Promise<string> {
+  const snapshot = join(snapshotRoot, `snap-${scope}-${key}`);
+  if (await lstat(snapshot).then(() => true, () => false)) {
+    if (await snapshotIntact(snapshot)) return snapshot;
+    await discardSnapshot(snapshotRoot, scope, key);
+  }
   await mkdir(snapshotRoot, { recursive: true });
   const partial = partialName(snapshot);
   try {
     const files = await walkTree(source, partial, plainCopy);
     await writeFile(`${snapshot}.files`, String(files));
+    await writeFile(`${snapshot}.check`, await treeFingerprint(partial));
     await rename(partial, snapshot);
   } catch (e) {
     await rm(partial, { recursive: true, force: true });
@@ -133,19 +179,24 @@ export async function ensureSnapshot(source: string, snapshotRoot: string, key: 
 }
 
 /**
- * Snapshots and spares are named by a scope (a hash of the source folder's real path) and the
- * lock-file key, so clean-up of one clone step never touches another's (a monorepo's several
- * node_modules, or repositories sharing a worktrees root).
+ * Snapshots and spares are named by a scope and the lock-file key, so clean-up of one clone step
+ * never touches another's (a monorepo's several node_modules). Provisioning passes the folder's
+ * path inside the worktree (scopeOfDir), so that every worktree of a repository shares one
+ * snapshot per lock file; without one, the scope is a hash of the source folder's real path.
  */
+export function scopeOfDir(dir: string): string {
+  return createHash('sha256').update(`dir:${dir}`).digest('hex').slice(0, 10);
+}
+
 function scopeOf(source: string): string {
   let real = source;
   try { real = realpathSync(source); } catch { /* as given */ }
   return createHash('sha256').update(real).digest('hex').slice(0, 10);
 }
 
-/** The prefix of spare clones of source for key (all in snapshotRoot). */
-function sparePrefix(source: string, key: string): string {
-  return `spare-${scopeOf(source)}-${key}-`;
+/** The prefix of spare clones for scope and key (all in snapshotRoot). */
+function sparePrefix(scope: string, key: string): string {
+  return `spare-${scope}-${key}-`;
 }
 
 /** A unique partial-folder name beside path: the pid says whether its maker still runs. */
@@ -164,13 +215,13 @@ function partialIsStale(name: string): boolean {
  * Moves a spare clone (made ahead of time by refillSpare) into target: a rename, so the agent
  * gets its folder at once. Returns the file count, or null when no spare was left.
  */
-async function takeSpare(o: { source: string; target: string; snapshotRoot: string; key: string }): Promise<number | null> {
-  const prefix = sparePrefix(o.source, o.key);
+async function takeSpare(o: { target: string; snapshotRoot: string; key: string; scope: string }): Promise<number | null> {
+  const prefix = sparePrefix(o.scope, o.key);
   const spares = (await readdir(o.snapshotRoot).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && !n.includes('.tmuxcodex-partial-'));
   for (const name of spares) {
     try {
       await rename(join(o.snapshotRoot, name), o.target);
-      return snapshotFileCount(join(o.snapshotRoot, `snap-${scopeOf(o.source)}-${o.key}`));
+      return snapshotFileCount(join(o.snapshotRoot, `snap-${o.scope}-${o.key}`));
     } catch {
       // Another spawn took this one first; try the next.
     }
@@ -182,16 +233,34 @@ const refilling = new Set<string>();
 let spareCounter = 0;
 
 /**
+ * A real copy of a tree (inodes of its own), made at idle priority: GNU `cp -a` in a child run
+ * under `nice -n 19`, which keeps the daemon's event loop free and the CPU for the agents; without
+ * GNU cp, a walk two files at a time that yields to the event loop after each.
+ */
+async function copyTreeAtIdlePriority(from: string, to: string): Promise<void> {
+  if (await hasGnuCp()) {
+    await run('nice', ['-n', '19', 'cp', '-a', '--no-target-directory', '--', from, to], { timeoutMs: 600_000 });
+    return;
+  }
+  await walkTree(from, to, async (src, dst) => { await plainCopy(src, dst); await yieldToLoop(); }, new Limiter(GENTLE));
+}
+
+/** Background work runs two file operations at a time and yields to the event loop after each. */
+const GENTLE = 2;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Prepares one spare clone of source for key in the background of a spawn, so that the next
  * spawn only renames it into place; spares and snapshots of other keys (an older lock file) and
- * partial folders left by a killed daemon are removed.
+ * partial folders left by a killed daemon are removed. The spare is a copy of the (checked)
+ * snapshot with inodes of its own, made gently: taking it shares no file with anything.
  */
-export async function refillSpare(o: { source: string; snapshotRoot: string; key: string }): Promise<void> {
-  const id = `${o.snapshotRoot}\0${o.source}\0${o.key}`;
+export async function refillSpare(o: { source: string; snapshotRoot: string; key: string; scope?: string }): Promise<void> {
+  const scope = o.scope ?? scopeOf(o.source);
+  const id = `${o.snapshotRoot}\0${scope}\0${o.key}`;
   if (refilling.has(id)) return;
   refilling.add(id);
   try {
-    const scope = scopeOf(o.source);
     const names = await readdir(o.snapshotRoot).catch(() => [] as string[]);
     for (const n of names) {
       const partial = n.includes('.tmuxcodex-partial-');
@@ -200,8 +269,17 @@ export async function refillSpare(o: { source: string; snapshotRoot: string; key
       const stale = partial ? partialIsStale(n) : ofScope && !current;
       if (stale) await rm(join(o.snapshotRoot, n), { recursive: true, force: true });
     }
-    if (names.some((n) => n.startsWith(sparePrefix(o.source, o.key)) && !n.includes('.tmuxcodex-partial-'))) return;
-    await cloneTree({ ...o, target: join(o.snapshotRoot, `${sparePrefix(o.source, o.key)}${process.pid}-${++spareCounter}`), useSpare: false });
+    if (names.some((n) => n.startsWith(sparePrefix(scope, o.key)) && !n.includes('.tmuxcodex-partial-'))) return;
+    const snapshot = await ensureSnapshot(o.source, o.snapshotRoot, o.key, scope);
+    const target = join(o.snapshotRoot, `${sparePrefix(scope, o.key)}${process.pid}-${++spareCounter}`);
+    const partial = partialName(target);
+    try {
+      await copyTreeAtIdlePriority(snapshot, partial);
+      await rename(partial, target);
+    } catch (e) {
+      await rm(partial, { recursive: true, force: true });
+      throw e;
+    }
   } finally {
     refilling.delete(id);
   }
@@ -212,7 +290,8 @@ export async function refillSpare(o: { source: string; snapshotRoot: string; key
  * interrupted clone never leaves a half-filled target (the partial copy is removed). A spare
  * made ahead of time is used when there is one.
  */
-export async function cloneTree(o: { source: string; target: string; snapshotRoot: string; key: string | null; useSpare?: boolean }): Promise<{ method: CloneMethod; files: number; spare: boolean }> {
+export async function cloneTree(o: { source: string; target: string; snapshotRoot: string; key: string | null; scope?: string; useSpare?: boolean }): Promise<{ method: CloneMethod; files: number; spare: boolean }> {
+  const scope = o.scope ?? scopeOf(o.source);
   if (o.key === null) {
     // No lock file: no snapshot can be shared, so the folder gets a copy of its own.
     const partial = partialName(o.target);
@@ -227,8 +306,9 @@ export async function cloneTree(o: { source: string; target: string; snapshotRoo
   }
   const key = o.key;
   if (o.useSpare !== false) {
-    const files = await takeSpare({ ...o, key });
-    if (files !== null) return { method: 'hardlink', files, spare: true };
+    const files = await takeSpare({ target: o.target, snapshotRoot: o.snapshotRoot, key, scope });
+    // A spare is a copy with inodes of its own: nothing to unshare afterwards.
+    if (files !== null) return { method: 'copy', files, spare: true };
   }
   const partial = partialName(o.target);
   try {
@@ -242,7 +322,7 @@ export async function cloneTree(o: { source: string; target: string; snapshotRoo
         await chmod(to, st.mode & 0o7777);
       });
     } else {
-      const snapshot = await ensureSnapshot(o.source, o.snapshotRoot, key);
+      const snapshot = await ensureSnapshot(o.source, o.snapshotRoot, key, scope);
       files = (await hasGnuCp())
         ? await linkTreeWithCp(snapshot, partial)
         : await walkTree(snapshot, partial, (from, to, topLevel) => (topLevel ? plainCopy(from, to) : link(from, to)));
@@ -257,11 +337,12 @@ export async function cloneTree(o: { source: string; target: string; snapshotRoo
 
 /**
  * Gives every hardlinked file under dir an inode of its own (copy beside it, rename over it), so
- * the folder stops sharing files with its snapshot. Used when a worktree's lock file changes:
- * from then on its dependencies are its own. Returns how many files were unshared.
+ * the folder stops sharing files with its snapshot. Run in the background right after an agent
+ * starts (gently: a few files at a time, yielding to the event loop), and again when a worktree's
+ * lock file changes. Returns how many files were unshared.
  */
-export async function unshareTree(dir: string): Promise<number> {
-  const limiter = new Limiter(16);
+export async function unshareTree(dir: string, o: { gentle?: boolean } = {}): Promise<number> {
+  const limiter = new Limiter(o.gentle ? GENTLE : 16);
   let count = 0;
   const walk = async (d: string): Promise<void> => {
     const entries = await limiter.run(() => readdir(d, { withFileTypes: true }));
@@ -277,6 +358,7 @@ export async function unshareTree(dir: string): Promise<number> {
         await plainCopy(p, tmp);
         await rename(tmp, p);
         count++;
+        if (o.gentle) await yieldToLoop();
       });
     }));
   };

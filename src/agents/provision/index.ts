@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SetupStep } from '../../config/schema.js';
-import { cloneTree, refillSpare } from './clone.js';
+import { cloneTree, refillSpare, scopeOfDir, unshareTree } from './clone.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from './files.js';
 import { sourceInside, targetInside } from './contain.js';
 import { parsePatternFile } from './glob.js';
@@ -114,11 +114,16 @@ export async function provisionWorktree(o: { source: string; target: string; ste
       const started = Date.now();
       const key = snapshotKey(o.source, step.clone);
       await mkdir(dirname(join(o.target, step.clone)), { recursive: true });
-      const r = await cloneTree({ source: from, target: join(o.target, step.clone), snapshotRoot: o.snapshotRoot, key });
+      // One snapshot per folder and lock file for the whole repository, whichever worktree is the source.
+      const scope = scopeOfDir(step.clone);
+      const target = join(o.target, step.clone);
+      const r = await cloneTree({ source: from, target, snapshotRoot: o.snapshotRoot, key, scope });
       result.done.push(`cloned ${step.clone} (${r.files} files, ${r.method}${r.spare ? ', prepared ahead' : ''}, ${Date.now() - started} ms)`);
-      if (r.method === 'hardlink' && key) {
+      if (key && (r.method === 'hardlink' || r.spare)) {
         result.clones.push({ dir: step.clone, key });
-        result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key }));
+        // Once the agent runs, side by side: its hardlinked files get inodes of their own, and the next spawn's spare is made.
+        if (r.method === 'hardlink') result.background.push(async () => { await unshareTree(target, { gentle: true }); });
+        result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key, scope }));
       }
     } else {
       result.runSteps.push(step.run);

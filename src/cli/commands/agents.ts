@@ -1,7 +1,7 @@
 // Commands that act on one agent or list them: list, kill, focus, send, capture, wait.
 import type { Command, CommandContext } from '../command.js';
 import { flag, str } from '../command.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { decodeUtf8 } from '../../fs/utf8.js';
 import { resolve } from 'node:path';
 import { TmuxcodexError, usageError } from '../../errors.js';
@@ -9,7 +9,7 @@ import type { AgentRecord } from '../../core/agent.js';
 import { statusSegment } from '../../core/status.js';
 import { treeOrder } from '../../core/tree.js';
 import type { KillResult } from '../../daemon/protocol.js';
-import { age, printJson, table } from '../output.js';
+import { age, escapeControl, printJson, table } from '../output.js';
 import { contextText, fixBlockedText, gitLine, prLabel } from '../../ui/git-line.js';
 import { switchToPane } from '../session-attach.js';
 import { daemonForAgent, daemonIfAgents, sayNoAgents } from '../read-only.js';
@@ -24,7 +24,14 @@ export function agentArg(ctx: CommandContext, extra = 0): string {
 }
 
 function stateText(a: AgentRecord): string {
-  return a.state === 'exited' ? `exited(${a.exitCode ?? '?'})` : a.state;
+  const state = a.state === 'exited' ? `exited(${a.exitCode ?? '?'})` : a.state;
+  // A worktree folder deleted by hand: the program may still run, but it works nowhere.
+  return worktreeMissing(a) ? `${state}, worktree deleted` : state;
+}
+
+/** True if the agent's own worktree folder (on this machine) no longer exists. */
+function worktreeMissing(a: AgentRecord): boolean {
+  return a.state !== 'gone' && a.worktree !== null && a.worktree.mode !== 'shared' && !existsSync(a.worktree.path);
 }
 
 export const list: Command = {
@@ -42,7 +49,7 @@ export const list: Command = {
     const res = await client.request('list', {});
     client.close();
     // A daemon running on its defaults because the config is broken says so at every look.
-    for (const n of res.notices ?? []) process.stderr.write(`tmuxcodex: notice: ${n}\n`);
+    for (const n of res.notices ?? []) process.stderr.write(`tmuxcodex: notice: ${escapeControl(n)}\n`);
     if (ctx.json) return printJson(res);
     if (!res.agents.length) return void process.stdout.write('no agents (start one with: tmuxcodex spawn)\n');
     // Grouped by worktree: agents that share one (an integrator and its helpers) sit together.
@@ -110,7 +117,7 @@ export const kill: Command = {
     const lines: string[] = [];
     for (const c of res.children ?? []) lines.push(`killed ${c.agent.name} (${c.agent.id}), a child of ${res.agent.name}`, ...teardownLines(c, flag(ctx, 'force')));
     lines.push(`killed ${res.agent.name} (${res.agent.id})`, ...teardownLines(res, flag(ctx, 'force')));
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(escapeControl(lines.join('\n') + '\n', true));
   },
 };
 
@@ -251,7 +258,7 @@ export const wait: Command = {
     // The agent's own exit status, when it exited: a script waiting with --exit must tell success from failure.
     const exitCode = res.agent.state === 'exited' ? res.agent.exitCode : null;
     if (ctx.json) printJson({ ...res, exitCode });
-    else process.stdout.write(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`);
+    else process.stdout.write(escapeControl(res.timedOut ? `timed out; ${res.agent.name} is ${res.agent.state}\n` : `${res.agent.name} ${stateText(res.agent)}\n`, true));
     if (res.timedOut) return 1;
     if (!res.reached) return 3;
     return chosen[0] === 'exit' && !flag(ctx, 'any-status') && exitCode !== null && exitCode !== 0 ? 4 : 0;

@@ -9,7 +9,7 @@ import { applyArchive, findArchive, listArchives } from '../../git/archive.js';
 import { addWorktree, mainWorktree, removeWorktree, deleteBranch, branchExists } from '../../git/worktree.js';
 import { loadConfig } from '../../config/load.js';
 import { worktreesRoot } from '../../agents/new-worktree.js';
-import { age, printJson, table } from '../output.js';
+import { age, printJson, table, escapeControl } from '../output.js';
 
 /** A name for the restored worktree and branch that is not taken yet: <agent>-restored-<n>. */
 async function freeRestoreName(repo: string, root: string, agent: string, n: string): Promise<string> {
@@ -43,7 +43,7 @@ export const archive: Command = {
       const path = await requireWorktreeRoot(resolve(ctx.cwd, into), '--into takes a worktree');
       await applyArchive(path, entry);
       if (ctx.json) return printJson({ id: entry.id, path });
-      return void process.stdout.write(`restored ${entry.id} into ${path}\n`);
+      return void process.stdout.write(escapeControl(`restored ${entry.id} into ${path}\n`, true));
     }
     const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repo, env: ctx.env });
     const main = (await mainWorktree(repo))?.path ?? repo;
@@ -59,6 +59,6 @@ export const archive: Command = {
       throw e;
     }
     if (ctx.json) return printJson({ id: entry.id, path });
-    process.stdout.write(`restored ${entry.id} into a new worktree ${path} (branch ${name}, based on ${entry.base.slice(0, 12)})\n`);
+    process.stdout.write(escapeControl(`restored ${entry.id} into a new worktree ${path} (branch ${name}, based on ${entry.base.slice(0, 12)})\n`, true));
   },
 };

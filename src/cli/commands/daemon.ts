@@ -4,7 +4,7 @@ import { daemonPaths, isOurDaemon, readLockPid } from '../../daemon/protocol.js'
 import { runInteractive } from '../../proc/run.js';
 import { VERSION } from '../../version.js';
 import { daemonArgv } from '../client.js';
-import { printJson } from '../output.js';
+import { escapeControl, printJson } from '../output.js';
 
 /** Connection errors that mean "not running"; an unsafe runtime folder is the person's to hear about. */
 function notRunning(e: unknown): null {
@@ -39,7 +39,7 @@ export const daemon: Command = {
         const status = await client.request('status', {});
         client.close();
         if (ctx.json) printJson(status);
-        else process.stdout.write(`daemon running, pid ${status.pid}, version ${status.version}${status.version !== VERSION ? ` (this CLI is ${VERSION}; restart it with \`tmuxcodex daemon stop\`)` : ''}\n  socket ${status.socket}\n  tmux ${status.tmux.socket} (${status.tmux.version}, ${status.tmux.connected ? 'attached' : 'not attached'}), session ${status.session}, ${status.agents} agents\n  log ${paths.log}\n${(status.notices ?? []).map((n) => `  notice: ${n}\n`).join('')}`);
+        else process.stdout.write(`daemon running, pid ${status.pid}, version ${status.version}${status.version !== VERSION ? ` (this CLI is ${VERSION}; restart it with \`tmuxcodex daemon stop\`)` : ''}\n  socket ${status.socket}\n  tmux ${status.tmux.socket} (${status.tmux.version}, ${status.tmux.connected ? 'attached' : 'not attached'}), session ${status.session}, ${status.agents} agents\n  log ${paths.log}\n${(status.notices ?? []).map((n) => `  notice: ${escapeControl(n)}\n`).join('')}`);
         return 0;
       }
       case 'stop': {

@@ -1,5 +1,6 @@
 // `events`: the agents now, and with --follow what happens to them, as lines for people or, with
 // --json, JSON lines. An agent-updated event says which fields changed (state, context, git, ...).
+import { escapeControl } from '../output.js';
 import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import type { AgentRecord } from '../../core/agent.js';
@@ -18,6 +19,7 @@ function changedFields(before: AgentRecord | undefined, after: AgentRecord): str
 function humanLine(e: DaemonEvent & { changed?: string[] }, before: AgentRecord | undefined): string {
   const time = new Date().toISOString().slice(11, 19);
   if (e.event === 'daemon-stopping') return `${time} the daemon is stopping`;
+  if (e.event === 'journal') return `${time} ${e.problem ?? 'the journal is written again'}`;
   const a = e.agent;
   switch (e.event) {
     case 'agent-added': return `${time} ${a.name} spawned (${a.profile}, pane ${a.paneId ?? '-'})`;
@@ -50,7 +52,7 @@ export const events: Command = {
       client.onEvent((e) => {
         const before = 'agent' in e ? known.get(e.agent.id) : undefined;
         const changed = e.event === 'agent-updated' ? changedFields(before, e.agent) : undefined;
-        process.stdout.write((ctx.json ? JSON.stringify(changed ? { ...e, changed } : e) : humanLine({ ...e, changed } as DaemonEvent & { changed?: string[] }, before)) + '\n');
+        process.stdout.write(escapeControl((ctx.json ? JSON.stringify(changed ? { ...e, changed } : e) : humanLine({ ...e, changed } as DaemonEvent & { changed?: string[] }, before)) + '\n', true));
         if (e.event === 'agent-removed') known.delete(e.agent.id);
         else if (e.event === 'agent-added' || e.event === 'agent-updated') known.set(e.agent.id, e.agent);
       });
@@ -58,7 +60,7 @@ export const events: Command = {
     const snapshot = await client.request('subscribe', {});
     for (const a of snapshot.agents) known.set(a.id, a);
     if (ctx.json) process.stdout.write(JSON.stringify({ event: 'snapshot', agents: snapshot.agents }) + '\n');
-    else for (const a of snapshot.agents) process.stdout.write(`${a.name} ${a.state}${a.context?.percent != null ? ` ctx ${Math.round(a.context.percent)}%` : ''}\n`);
+    else for (const a of snapshot.agents) process.stdout.write(escapeControl(`${a.name} ${a.state}${a.context?.percent != null ? ` ctx ${Math.round(a.context.percent)}%` : ''}\n`, true));
     if (!follow) return void client.close();
     await client.closed;
   },

@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { usageError } from '../../errors.js';
 import type { LandMethod } from '../../git/land.js';
-import { printJson, table } from '../output.js';
+import { printJson, table, escapeControl } from '../output.js';
 import { agentArg, teardownLines } from './agents.js';
 
 /** The one merge method the flags ask for (default: a merge commit). */
@@ -53,6 +53,6 @@ export const clean: Command = {
     if (ctx.json) return printJson(res);
     if (!res.results.length) return void process.stdout.write('nothing to clean: no agent has exited\n');
     process.stdout.write(table(['AGENT', 'BRANCH', 'TARGET', 'MERGED', 'ACTION', 'WHY KEPT'], res.results.map((r) => [r.agent, r.branch ?? '-', r.target ?? '-', r.merged, r.action, r.reason ?? ''])));
-    for (const r of res.results) if (r.removed) process.stdout.write(`${r.agent}:\n${teardownLines(r.removed).join('\n')}\n`);
+    for (const r of res.results) if (r.removed) process.stdout.write(escapeControl(`${r.agent}:\n${teardownLines(r.removed).join('\n')}\n`, true));
   },
 };

@@ -9,7 +9,7 @@ import { worktreeRoot } from '../../git/repo.js';
 import { defaultBranch } from '../../git/worktree.js';
 import { usageError } from '../../errors.js';
 import { daemonIfAgents, sayNoAgents } from '../read-only.js';
-import { age, printJson, table } from '../output.js';
+import { age, printJson, table, escapeControl } from '../output.js';
 
 /** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
 function cellText(c: MapCell | null, noCommitsYet: boolean): string {
@@ -48,7 +48,7 @@ export const map: Command = {
     if (res.rows.some((r) => r.target && res.targets.includes(r.target))) process.stdout.write('* the row\'s own target\n');
     if (res.pairs.length) {
       process.stdout.write('\nbranches that conflict with each other:\n');
-      for (const p of res.pairs) process.stdout.write(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`);
+      for (const p of res.pairs) process.stdout.write(escapeControl(`  ${p.a} × ${p.b}: ${p.files.join(', ')}\n`, true));
     }
   },
 };

@@ -2,7 +2,7 @@
 // `resurrect` brings the journal's agents back after the tmux server died, resuming their sessions.
 import type { Command } from '../command.js';
 import { usageError } from '../../errors.js';
-import { printJson, table } from '../output.js';
+import { escapeControl, printJson, table } from '../output.js';
 import { agentArg } from './agents.js';
 
 export const fresh: Command = {
@@ -16,7 +16,7 @@ export const fresh: Command = {
     const res = await client.request('fresh', { agent });
     client.close();
     if (ctx.json) return printJson(res);
-    process.stdout.write(`${res.agent.name}: a fresh session started${res.agent.sessionId ? ` (${res.agent.sessionId})` : ''}, after ${res.previousSessionId ?? 'a session tmuxcodex had not seen'}\n  handoff brief: ${res.brief}\n`);
+    process.stdout.write(escapeControl(`${res.agent.name}: a fresh session started${res.agent.sessionId ? ` (${res.agent.sessionId})` : ''}, after ${res.previousSessionId ?? 'a session tmuxcodex had not seen'}\n  handoff brief: ${res.brief}\n`, true));
   },
 };
 
@@ -30,9 +30,19 @@ export const resurrect: Command = {
     const client = await ctx.daemon();
     const res = await client.request('resurrect', { cwd: ctx.cwd });
     client.close();
-    if (ctx.json) return printJson(res);
-    if (!res.results.length) return void process.stdout.write('nothing to resurrect: every agent in the journal has its pane\n');
+    const notices = res.notices ?? [];
+    // Nothing brought back because the journal failed is a failure, never a quiet "nothing to do".
+    const failed = res.results.some((r) => r.skipped) || (notices.length > 0 && !res.results.length) ? 1 : 0;
+    if (ctx.json) {
+      printJson(res);
+      return failed;
+    }
+    for (const n of notices) process.stderr.write(`tmuxcodex: notice: ${escapeControl(n)}\n`);
+    if (!res.results.length) {
+      process.stdout.write(notices.length ? 'nothing to resurrect in the journal, which may be missing agents (see above)\n' : 'nothing to resurrect: every agent in the journal has its pane\n');
+      return failed;
+    }
     process.stdout.write(table(['AGENT', 'PANE', 'SESSION', 'NOTE'], res.results.map((r) => [r.agent, r.paneId ?? '-', r.resumed ? `resumed ${r.resumed}` : r.skipped ? '-' : 'started again', r.skipped ?? ''])));
-    return res.results.some((r) => r.skipped) ? 1 : 0;
+    return failed;
   },
 };

@@ -17,6 +17,11 @@ function whyNotConnected(e: unknown): string {
   return e instanceof TmuxcodexError && e.code === 'DAEMON_VERSION_MISMATCH' ? 'daemon of another version; run tmuxcodex daemon stop' : 'daemon stopped; waiting…';
 }
 
+/** The sidebar's short line for a journal that cannot be written (the whole story is in `list` and the log). */
+function journalWarning(problem: string | null): string | null {
+  return problem ? '! journal cannot be written (tmuxcodex list)' : null;
+}
+
 /** Keeps the app fed from the daemon: snapshot, then events; waits and tries again when it is gone. */
 async function feed(ctx: CommandContext, app: SidebarApp): Promise<never> {
   for (let delay = 250; ; delay = Math.min(delay * 2, 4000)) {
@@ -29,9 +34,11 @@ async function feed(ctx: CommandContext, app: SidebarApp): Promise<never> {
       client.onEvent((e) => {
         if (e.event === 'agent-removed') app.remove(e.agent.id);
         else if (e.event === 'agent-added' || e.event === 'agent-updated') app.upsert(e.agent);
+        else if (e.event === 'journal') app.setWarning(journalWarning(e.problem));
       });
       const snap = await client.request('subscribe', {}).catch(() => null);
       app.setAgents(snap?.agents ?? []);
+      app.setWarning(journalWarning(snap?.journal ?? null));
       app.setClient({ request: (method, params) => client.request(method as never, params as never) }, null);
       await client.closed;
       app.setClient(null, 'daemon stopped; waiting…');
@@ -92,12 +99,13 @@ export const sidebar: Command = {
         client.onEvent((e) => {
           if (e.event === 'agent-removed') agents.delete(e.agent.id);
           else if (e.event === 'agent-added' || e.event === 'agent-updated') agents.set(e.agent.id, e.agent);
+          else if (e.event === 'journal') status = journalWarning(e.problem);
           draw();
         });
         const snap = await client.request('subscribe', {}).catch(() => null);
         agents.clear();
         for (const a of snap?.agents ?? []) agents.set(a.id, a);
-        status = null;
+        status = journalWarning(snap?.journal ?? null);
         draw();
         await client.closed;
         status = 'daemon stopped; waiting…';

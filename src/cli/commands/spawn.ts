@@ -12,7 +12,7 @@ import { BUILTIN_PROFILES, launchOf, programFor, type Profile } from '../../agen
 import { findWorktreeTop } from '../../git/find-top.js';
 import { adapterFor } from '../../transcripts/adapters.js';
 import type { SpawnParams } from '../../daemon/protocol.js';
-import { printJson } from '../output.js';
+import { printJson, escapeControl } from '../output.js';
 
 /** Parses repeated --env K=V into a map, rejecting malformed entries. */
 export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
@@ -177,7 +177,7 @@ export const spawn: Command = {
     if (ctx.json) printJson(agent);
     else {
       const where = agent.worktree?.mode === 'new' ? ` in a new worktree ${agent.worktree.path} (branch ${agent.branch})` : '';
-      process.stdout.write(`spawned ${agent.name} (${agent.id}) in pane ${agent.paneId}${where}${agent.ports.length ? `, PORT ${agent.ports[0]}` : ''}\n`);
+      process.stdout.write(escapeControl(`spawned ${agent.name} (${agent.id}) in pane ${agent.paneId}${where}${agent.ports.length ? `, PORT ${agent.ports[0]}` : ''}\n`, true));
     }
   },
 };

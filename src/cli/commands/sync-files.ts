@@ -7,7 +7,7 @@ import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import { requireTrust } from '../../agents/trust.js';
 import { findWorktreeTop } from '../../git/find-top.js';
 import { worktreeIncludePatterns } from '../../agents/provision/index.js';
-import { printJson } from '../output.js';
+import { printJson, escapeControl } from '../output.js';
 
 export const syncFiles: Command = {
   name: 'sync-files',
@@ -26,6 +26,6 @@ export const syncFiles: Command = {
     const client = await ctx.daemon();
     const res = await client.request('syncFiles', { agent, globs: [...globs, ...include] });
     if (ctx.json) return printJson(res);
-    for (const r of res.results) process.stdout.write(`${r.agent}: ${r.copied.length ? r.copied.join(', ') : 'nothing new'}\n`);
+    for (const r of res.results) process.stdout.write(escapeControl(`${r.agent}: ${r.copied.length ? r.copied.join(', ') : 'nothing new'}\n`, true));
   },
 };

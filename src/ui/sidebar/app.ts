@@ -46,6 +46,7 @@ export class SidebarApp {
   private selected: string | null = null;
   /** The connection's state (null when connected) and a passing message over it. */
   private status: string | null = 'connecting…';
+  private warning: string | null = null;
   private flashText: string | null = null;
   private flashTimer: NodeJS.Timeout | undefined;
   private lines: Line[] = [];
@@ -83,6 +84,12 @@ export class SidebarApp {
     this.render();
   }
 
+  /** A lasting warning from the daemon (the journal cannot be written); shown while there is no other status. */
+  setWarning(text: string | null): void {
+    this.warning = text;
+    this.render();
+  }
+
   setAgents(list: readonly AgentRecord[]): void {
     this.agents = new Map(list.map((a) => [a.id, a]));
     this.render();
@@ -109,7 +116,7 @@ export class SidebarApp {
     const live = this.live();
     if (this.selected && !live.some((a) => a.id === this.selected)) this.selected = live[0]?.id ?? null;
     if (!this.selected) this.selected = live[0]?.id ?? null;
-    this.lines = sidebarLines([...this.agents.values()], { width, height, selected: this.selected, unicode: this.unicode, thresholds: this.host.thresholds, status: this.flashText ?? this.status, now: Date.now() });
+    this.lines = sidebarLines([...this.agents.values()], { width, height, selected: this.selected, unicode: this.unicode, thresholds: this.host.thresholds, status: this.flashText ?? this.status ?? this.warning, now: Date.now() });
     const content = toContent(this.lines, this.selected, width);
     if (!force && content === this.lastContent) return;
     this.lastContent = content;

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { globToRegExp, matchesAny, parsePatternFile } from '../../../src/agents/provision/glob.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from '../../../src/agents/provision/files.js';
-import { cloneTree } from '../../../src/agents/provision/clone.js';
+import { cloneTree, refillSpare, scopeOfDir, snapshotIntact, unshareTree } from '../../../src/agents/provision/clone.js';
 import { sourceInside, targetInside } from '../../../src/agents/provision/contain.js';
 import { defaultSteps, provisionWorktree } from '../../../src/agents/provision/index.js';
 import { agentArgv, withSetupSteps } from '../../../src/agents/provision/run-steps.js';
@@ -380,6 +380,70 @@ describe('cloneTree', () => {
     } finally {
       rmSync(shm, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sibling clones share no writable file (issue 14, item 9)', () => {
+  let source: string;
+  let snapshotRoot: string;
+
+  beforeAll(() => {
+    source = join(fresh('sib-project'), 'node_modules');
+    makeModules(source);
+    snapshotRoot = join(fresh('sib-worktrees'), '.tmuxcodex-snapshots');
+  });
+
+  it('a snapshot changed through a clone\'s hardlink is never handed to the next clone: it is checked and made again', async () => {
+    const a = join(fresh('sib-wt'), 'node_modules');
+    expect((await cloneTree({ source, target: a, snapshotRoot, key: 'k' })).method).toBe('hardlink');
+    appendFileSync(join(a, DEEP), '// agent a was here\n'); // before a's files were unshared
+    expect(readFileSync(join(snapshotDir(snapshotRoot, 'k'), DEEP), 'utf8')).toContain('agent a was here');
+    const b = join(fresh('sib-wt'), 'node_modules');
+    await cloneTree({ source, target: b, snapshotRoot, key: 'k' });
+    expect(readFileSync(join(b, DEEP), 'utf8')).toBe(readFileSync(join(source, DEEP), 'utf8'));
+    expect(readFileSync(join(snapshotDir(snapshotRoot, 'k'), DEEP), 'utf8')).not.toContain('agent a was here');
+    expect(readTree(b)).toEqual(readTree(source));
+    expect(snapshots(snapshotRoot)).toEqual(['node_modules-k']);
+  });
+
+  it('unshareTree gives every cloned file an inode of its own: an echo >> in one clone reaches neither the snapshot nor a sibling', async () => {
+    const a = join(fresh('sib-wt'), 'node_modules');
+    const b = join(fresh('sib-wt'), 'node_modules');
+    await cloneTree({ source, target: a, snapshotRoot, key: 'k' });
+    await cloneTree({ source, target: b, snapshotRoot, key: 'k' });
+    expect(await unshareTree(a, { gentle: true })).toBeGreaterThan(0);
+    expect(statSync(join(a, DEEP)).nlink).toBe(1);
+    expect(readTree(a)).toEqual(readTree(source)); // same bytes, modes and links
+    appendFileSync(join(a, DEEP), '// only in a\n');
+    expect(readFileSync(join(b, DEEP), 'utf8')).not.toContain('only in a');
+    expect(readFileSync(join(snapshotDir(snapshotRoot, 'k'), DEEP), 'utf8')).not.toContain('only in a');
+    expect(await snapshotIntact(snapshotDir(snapshotRoot, 'k'))).toBe(true);
+  });
+
+  it('a spare is a copy with inodes of its own, made from the checked snapshot, and the next clone takes it', async () => {
+    await refillSpare({ source, snapshotRoot, key: 'k' });
+    const spares = readdirSync(snapshotRoot).filter((n) => n.startsWith('spare-'));
+    expect(spares).toHaveLength(1);
+    expect(statSync(join(snapshotRoot, spares[0]!, DEEP)).nlink).toBe(1);
+    const c = join(fresh('sib-wt'), 'node_modules');
+    const r = await cloneTree({ source, target: c, snapshotRoot, key: 'k' });
+    expect(r).toMatchObject({ method: 'copy', spare: true });
+    expect(readTree(c)).toEqual(readTree(source));
+    appendFileSync(join(c, DEEP), '// only in c\n');
+    expect(await snapshotIntact(snapshotDir(snapshotRoot, 'k'))).toBe(true);
+  });
+
+  it('one snapshot per folder and lock file for the whole repository, whichever worktree is the source', async () => {
+    const root = join(fresh('sib-scope'), '.tmuxcodex-snapshots');
+    const otherSource = join(fresh('sib-project2'), 'node_modules');
+    makeModules(otherSource);
+    const scope = scopeOfDir('node_modules');
+    for (const from of [source, otherSource, source]) {
+      await cloneTree({ source: from, target: join(fresh('sib-wt'), 'node_modules'), snapshotRoot: root, key: 'k', scope, useSpare: false });
+      await refillSpare({ source: from, snapshotRoot: root, key: 'k', scope });
+    }
+    expect(readdirSync(root).filter((n) => n.startsWith('snap-') && !n.includes('.'))).toHaveLength(1);
+    expect(readdirSync(root).filter((n) => n.startsWith('spare-'))).toHaveLength(1);
   });
 });
 

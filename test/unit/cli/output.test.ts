@@ -1,6 +1,7 @@
 // Printing helpers: aligned tables and short ages.
 import { describe, expect, it } from 'vitest';
-import { age, table } from '../../../src/cli/output.js';
+import { age, escapeControl, reportError, table } from '../../../src/cli/output.js';
+import { usageError } from '../../../src/errors.js';
 
 describe('table', () => {
   it('aligns columns under the header, two spaces apart, and ends with a newline', () => {
@@ -59,5 +60,30 @@ describe('age', () => {
 
   it('never prints NaN for a timestamp it cannot read (a hand-set @tmuxcodex-created)', () => {
     for (const bad of ['', 'yesterday', 'not-a-date']) expect(age(bad, now)).not.toMatch(/NaN/);
+  });
+});
+
+describe('escapeControl and reportError', () => {
+  it('shows control characters as \\xNN; a message keeps its line breaks and tabs', () => {
+    expect(escapeControl('a\x1b[31mb\x07\x9bc\nd\te')).toBe('a\\x1b[31mb\\x07\\x9bc\\x0ad\\x09e');
+    expect(escapeControl('a\x1b]2;t\x07\nb\tc', true)).toBe('a\\x1b]2;t\\x07\nb\tc');
+    expect(escapeControl('plain: 日本語 🤖')).toBe('plain: 日本語 🤖');
+  });
+
+  it('prints an error naming a hostile value with its escapes shown, never raw', () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((s: string) => { written.push(s); return true; }) as typeof process.stderr.write;
+    try {
+      expect(reportError(usageError('AGENT_NOT_FOUND', 'No agent is called "x\x1b[2Jy".', 'Hint with \x1b]0;title\x07.'), false)).toBe(2);
+      expect(reportError(new Error('raw \x1b[31m error'), false)).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    const out = written.join('');
+    expect(out).toContain('No agent is called "x\\x1b[2Jy".');
+    expect(out).toContain('Hint with \\x1b]0;title\\x07.');
+    expect(out).toContain('raw \\x1b[31m error');
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
 });

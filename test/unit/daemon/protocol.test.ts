@@ -33,6 +33,17 @@ describe('LineSplitter', () => {
     }
   });
 
+  it('takes a long line in small chunks in linear time (it split the whole buffer again for every chunk)', () => {
+    const s = new LineSplitter();
+    const piece = 'p'.repeat(1024);
+    const started = performance.now();
+    for (let i = 0; i < 12 * 1024; i++) expect(s.push(piece)).toEqual([]);
+    const [line] = s.push('\n');
+    expect(line!.length).toBe(12 * 1024 * 1024);
+    // 12,288 chunks: the old splitter scanned about 75 GB for them (minutes); this is milliseconds.
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('keeps the text of a line exactly, carriage return included', () => {
     expect(new LineSplitter().push(' {"a":1} \r\n')).toEqual([' {"a":1} \r']);
   });

@@ -120,6 +120,39 @@ describe('the journal', () => {
     expect(new Registry(journal).all()).toEqual([]);
   });
 
+  it('keeps why it cannot be written (a folder in its place) until a write works, telling of each change once', () => {
+    const heard: Array<string | null> = [];
+    const events: Array<string | null> = [];
+    const reg = new Registry(journal, (p) => heard.push(p));
+    reg.on('journal', (p) => events.push(p));
+    reg.put(agent());
+    expect(reg.journalWriteProblem).toBeNull();
+    rmSync(journal);
+    mkdirSync(journal); // the file replaced by a folder
+    for (let i = 0; i < 20; i++) reg.put(agent()); // many writes, as a busy daemon makes
+    expect(reg.journalWriteProblem).toContain('cannot be written');
+    expect(reg.journalWriteProblem).toContain('a folder is in its place');
+    expect(reg.journalWriteProblem).toContain(journal);
+    expect(heard).toEqual([reg.journalWriteProblem]); // said once, not once per write
+    expect(events).toEqual([reg.journalWriteProblem]);
+    expect(readdirSync(join(journal, '..'))).toEqual(['agents.json']); // no temp files left
+    rmSync(journal, { recursive: true });
+    reg.save();
+    expect(reg.journalWriteProblem).toBeNull();
+    expect(heard).toEqual([events[0], null]);
+    expect(events).toEqual([heard[0], null]);
+    expect(journalOnDisk().agents).toHaveLength(21); // nothing lost: the whole registry is written
+  });
+
+  it('says so when the journal cannot be read (a folder in its place), instead of reading it as none', () => {
+    mkdirSync(journal, { recursive: true });
+    const reg = new Registry(journal);
+    expect(reg.all()).toEqual([]);
+    expect(reg.journalProblem).toContain('could not be read');
+    expect(reg.journalProblem).toContain('EISDIR');
+    expect(new Registry(join(journal, '..', 'absent.json')).journalProblem).toBeNull();
+  });
+
   it('lists agents oldest first, then by name', () => {
     const reg = new Registry(journal);
     const t = '2026-03-01T00:00:00.000Z';

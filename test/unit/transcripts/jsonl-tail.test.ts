@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonlTail } from '../../../src/transcripts/jsonl-tail.js';
+import { JsonlTail, MAX_LINE_BYTES } from '../../../src/transcripts/jsonl-tail.js';
 
 let dir: string;
 let file: string;
@@ -135,6 +135,47 @@ describe('JsonlTail', () => {
       else expect(r).toEqual({ records: [big2], count: 1 });
     }
     expect(tail.skipped).toBe(0);
+  });
+
+  it('skips a line over the limit as it streams past, holding none of it, reports it once, and reads on', async () => {
+    const limit = 1 << 20;
+    const reported: number[] = [];
+    const tail = new JsonlTail(file, { maxLineBytes: limit, onOversized: (at) => reported.push(at) });
+    const first = line({ n: 1 });
+    writeFileSync(file, first);
+    expect(await readNew(tail)).toEqual({ records: [{ n: 1 }], count: 1 });
+    // A valid JSON line of 5 MB, written in 700 KB pieces with a read after each.
+    const long = Buffer.from(line({ n: 'long', pad: 'x'.repeat(5 << 20) }));
+    for (let at = 0; at < long.length - 1; at += 700_000) {
+      appendFileSync(file, long.subarray(at, Math.min(at + 700_000, long.length - 1)));
+      expect(await readNew(tail)).toEqual({ records: [], count: 0 });
+      expect(tail.pendingBytes).toBeLessThanOrEqual(limit);
+      expect(tail.position).toBe(first.length); // the long line is not consumed until it ends
+    }
+    expect(reported).toEqual([first.length]); // once, as soon as it passed the limit
+    appendFileSync(file, '\n' + line({ n: 2 }));
+    expect(await readNew(tail)).toEqual({ records: [{ n: 2 }], count: 1 });
+    expect(tail.oversized).toBe(1);
+    expect(tail.skipped).toBe(0);
+    // A long line that arrives whole in one read, between two short ones, is skipped too.
+    const whole = line({ n: 'whole', pad: 'y'.repeat(limit) });
+    const before = tail.position;
+    appendFileSync(file, whole + line({ n: 3 }));
+    expect(await readNew(tail)).toEqual({ records: [{ n: 3 }], count: 1 });
+    expect(reported).toEqual([first.length, before]);
+    expect(tail.oversized).toBe(2);
+    expect(tail.pendingBytes).toBe(0);
+  });
+
+  it('keeps lines up to the limit, by default 32 MiB', async () => {
+    expect(MAX_LINE_BYTES).toBe(32 << 20);
+    const text = line({ pad: 'z'.repeat(1000) });
+    writeFileSync(file, text + text);
+    const exact = new JsonlTail(file, { maxLineBytes: text.length - 1 }); // newline excluded
+    expect((await readNew(exact)).count).toBe(2);
+    const under = new JsonlTail(file, { maxLineBytes: text.length - 2 });
+    expect((await readNew(under)).count).toBe(0);
+    expect(under.oversized).toBe(2);
   });
 
   it('seek(n) starts at the first line boundary at or after n', async () => {
