@@ -1,6 +1,6 @@
 // Where the daemon keeps its socket, lock, token, journal and log for one tmux server.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { usageError } from '../errors.js';
@@ -47,6 +47,7 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
  * with O_NOFOLLOW, so a symlink planted at /tmp/tmuxcodex-UID is refused, never chmod-ed through.
  */
 export function ensurePrivateDir(dir: string): void {
+  checkAncestors(dir); // before anything is made in a place another user controls
   try {
     mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
     mkdirSync(dir, { mode: 0o700 });
@@ -77,7 +78,32 @@ export function checkPrivateDir(dir: string): boolean {
   if ((st.mode & 0o077) !== 0) {
     throw usageError('INSECURE_RUNTIME_DIR', `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): they could replace the daemon's socket.`, `Close it with \`chmod 700 ${dir}\` (or remove it), or set XDG_RUNTIME_DIR to a folder of your own.`);
   }
+  checkAncestors(dir);
   return true;
+}
+
+/**
+ * Throws unless every folder above dir (as spelled, and where its symlinks lead) is root's or this
+ * user's and closed to others' writes, or sticky (as /tmp is): otherwise another user could move
+ * our checked folder aside and put theirs in its place between the check and the connect.
+ */
+function checkAncestors(dir: string): void {
+  const uid = userInfo().uid;
+  const above = (p: string): string[] => (dirname(p) === p ? [] : [dirname(p), ...above(dirname(p))]);
+  let real: string[] = [];
+  try { real = [realpathSync(dirname(dir)), ...above(realpathSync(dirname(dir)))]; } catch { /* not made yet */ }
+  for (const [a, follow] of [...above(dir).map((p) => [p, false] as const), ...real.map((p) => [p, true] as const)]) {
+    let st: Stats;
+    try {
+      st = follow ? statSync(a) : lstatSync(a);
+    } catch {
+      continue; // not made yet: mkdir makes it ours
+    }
+    if (st.isSymbolicLink()) continue; // where it leads is checked on the real path
+    const why = st.uid !== 0 && st.uid !== uid ? `belongs to uid ${st.uid}`
+      : (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0 /* sticky: only owners remove */ ? `can be written by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})` : null;
+    if (why) throw usageError('INSECURE_RUNTIME_DIR', `${a} (a folder above ${dir}) ${why}: they could replace ${dir} between the check and its use.`, 'Set XDG_RUNTIME_DIR to a folder of your own whose parents only you (or root) can change.');
+  }
 }
 
 /** Opens dir without following a symlink and hands fd and its stat to use; null if dir is missing. */

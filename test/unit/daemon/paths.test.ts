@@ -3,6 +3,7 @@
 import { chmodSync, chownSync, lchownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPrivateDir, daemonPaths, ensurePrivateDir } from '../../../src/daemon/paths.js';
 import { TmuxcodexError } from '../../../src/errors.js';
@@ -101,4 +102,37 @@ describe('checkPrivateDir (what a client checks before it reads the token or con
     symlinkSync(real, join(dir, 'link'));
     expect(refusal(() => checkPrivateDir(join(dir, 'link'))).code).toBe('INSECURE_RUNTIME_DIR');
   });
+
+  it('refuses our own 0700 folder inside one others can write without the sticky bit: they could swap it between check and use', async () => {
+    chmodSync(dir, 0o755); // nobody may pass through the temp folder, as through /
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const d = join(shared, 'tmuxcodex');
+    mkdirSync(d, { mode: 0o700 });
+    // What nobody can do there: move our folder aside and put theirs in its place.
+    await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'mv', d, join(shared, 'moved')]);
+    expect(statSync(join(shared, 'moved')).uid).toBe(0);
+    mkdirSync(d, { mode: 0o700 });
+    const e = refusal(() => checkPrivateDir(d));
+    expect(e.code).toBe('INSECURE_RUNTIME_DIR');
+    expect(e.message).toBe(`${shared} (a folder above ${d}) can be written by other users (mode 0777): they could replace ${d} between the check and its use.`);
+    expect(refusal(() => ensurePrivateDir(d)).code).toBe('INSECURE_RUNTIME_DIR');
+    // The same one higher up, and a folder above owned by another user.
+    expect(refusal(() => checkPrivateDir(join(shared, 'x')) || ensurePrivateDir(join(shared, 'x', 'tmuxcodex'))).code).toBe('INSECURE_RUNTIME_DIR');
+    const theirs = join(dir, 'theirs');
+    mkdirSync(join(theirs, 'tmuxcodex'), { recursive: true, mode: 0o700 });
+    chownSync(theirs, NOBODY, NOBODY);
+    expect(refusal(() => checkPrivateDir(join(theirs, 'tmuxcodex'))).message).toBe(`${theirs} (a folder above ${join(theirs, 'tmuxcodex')}) belongs to uid ${NOBODY}: they could replace ${join(theirs, 'tmuxcodex')} between the check and its use.`);
+  });
+
+  it('accepts a folder in one others can write with the sticky bit (as /tmp is)', () => {
+    const sticky = join(dir, 'sticky');
+    mkdirSync(sticky);
+    chmodSync(sticky, 0o1777);
+    const d = join(sticky, 'tmuxcodex');
+    ensurePrivateDir(d);
+    expect(checkPrivateDir(d)).toBe(true);
+  });
 });
+
