@@ -1,10 +1,10 @@
 // Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { invalidUtf8At } from '../fs/utf8.js';
 import { join } from 'node:path';
 import type { Node } from 'yaml';
-import { usageError } from '../errors.js';
+import { TmuxcodexError, usageError } from '../errors.js';
 import { DEFAULT_CONFIG, applyConfig, validateConfig, type Config } from './schema.js';
 
 /** The repository's own config file, at the top of its worktree. */
@@ -35,16 +35,32 @@ export async function readConfigFile(path: string): Promise<unknown> {
 }
 
 /**
+ * The bytes of path if it is a regular file (its symlinks followed). A repository's file may be a
+ * tracked symlink to a FIFO (open() would wait for a writer forever) or to /dev/zero (a read that
+ * never ends): it is opened without waiting and refused unless it is a file.
+ */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw usageError('CONFIG_UNREADABLE', `${path} is not a regular file: a repository's config is read only from a file.`, `Replace it with a file, or remove it.`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Reads, parses and validates one file in a single read, with the sha256 of exactly the bytes
  * parsed: trust must be checked against what was parsed, not against a second read of the file
  * (which may have been swapped in between).
  */
-export async function readConfigDocument(path: string): Promise<{ value: unknown; sha256: string } | null> {
+export async function readConfigDocument(path: string, opts: { fileOnly?: boolean } = {}): Promise<{ value: unknown; sha256: string } | null> {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = opts.fileOnly ? readRegularFile(path) : readFileSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof TmuxcodexError) throw e;
     throw usageError('CONFIG_UNREADABLE', `Cannot read ${path}: ${(e as Error).message}`);
   }
   // A value with stray bytes would reach an agent's argv or a target name changed: refuse it, with its place.
@@ -86,7 +102,7 @@ export async function loadConfig(opts: { configFile?: string | null; repoRoot?: 
   const repoFile = opts.repoRoot ? join(opts.repoRoot, REPO_CONFIG) : null;
   const sources = [opts.configFile ?? userConfigPath(opts.env), ...(repoFile ? [repoFile] : [])];
   for (const path of sources) {
-    const read = await readConfigDocument(path);
+    const read = await readConfigDocument(path, { fileOnly: path === repoFile });
     if (read === null) {
       if (path === opts.configFile) throw usageError('CONFIG_NOT_FOUND', `The config file ${path} does not exist.`, 'Check the --config path.');
       continue;
