@@ -1,6 +1,7 @@
 // Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../fs/read-regular.js';
 import { invalidUtf8At } from '../fs/utf8.js';
 import { join } from 'node:path';
 import type { Node } from 'yaml';
@@ -35,21 +36,6 @@ export async function readConfigFile(path: string): Promise<unknown> {
 }
 
 /**
- * The bytes of path if it is a regular file (its symlinks followed). A repository's file may be a
- * tracked symlink to a FIFO (open() would wait for a writer forever) or to /dev/zero (a read that
- * never ends): it is opened without waiting and refused unless it is a file.
- */
-function readRegularFile(path: string): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    if (!fstatSync(fd).isFile()) throw usageError('CONFIG_UNREADABLE', `${path} is not a regular file: a repository's config is read only from a file.`, `Replace it with a file, or remove it.`);
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
  * Reads, parses and validates one file in a single read, with the sha256 of exactly the bytes
  * parsed: trust must be checked against what was parsed, not against a second read of the file
  * (which may have been swapped in between).
@@ -57,7 +43,10 @@ function readRegularFile(path: string): Buffer {
 export async function readConfigDocument(path: string, opts: { fileOnly?: boolean } = {}): Promise<{ value: unknown; sha256: string } | null> {
   let bytes: Buffer;
   try {
-    bytes = opts.fileOnly ? readRegularFile(path) : readFileSync(path);
+    // A repository's file may be a tracked symlink to a FIFO or /dev/zero: read only from a file.
+    const read = opts.fileOnly ? readRegularFile(path) : readFileSync(path);
+    if (read === null) throw usageError('CONFIG_UNREADABLE', `${path} is not a regular file: a repository's config is read only from a file.`, 'Replace it with a file, or remove it.');
+    bytes = read;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     if (e instanceof TmuxcodexError) throw e;
