@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { markPick, recoverPick } from '../../../src/git/interrupted-pick.js';
 import { worktreeGitDir } from '../../../src/git/worktree.js';
 import { gitIn, hermeticGitFolder } from '../../helpers/tree.js';
@@ -166,6 +168,24 @@ describe('recoverPick', () => {
     expect(readFileSync(join(outside, 'out.txt'), 'utf8')).toBe('generated');
     expect(res.kind).toBe('left');
     expect((res as { reason: string }).reason).toContain('gen/out.txt');
+  });
+});
+
+describe('worktreeGitDir (the daemon asks it of every agent\'s worktree)', () => {
+  it('a .git that is a FIFO (or a link to /dev/zero) is no git folder: null at once, never a blocked open', async () => {
+    const fifoTree = join(folder.dir(), `fifo-tree${++n}`);
+    const zeroTree = join(folder.dir(), `zero-tree${n}`);
+    mkdirSync(fifoTree);
+    mkdirSync(zeroTree);
+    await execa('mkfifo', [join(fifoTree, '.git')]);
+    symlinkSync('/dev/zero', join(zeroTree, '.git'));
+    // In a child: a blocked open would otherwise freeze this test run instead of failing it.
+    const module = fileURLToPath(new URL('../../../dist/git/worktree.js', import.meta.url));
+    const child = `const { worktreeGitDir } = await import(process.argv[1]);
+      for (const t of process.argv.slice(2)) console.log(JSON.stringify(worktreeGitDir(t)));`;
+    const res = await execa(process.execPath, ['--input-type=module', '-e', child, module, fifoTree, zeroTree], { timeout: 10_000, reject: false });
+    expect(res.timedOut).toBe(false);
+    expect(res.stdout).toBe('null\nnull');
   });
 });
 
