@@ -2,7 +2,8 @@
 // last one, never reading a byte twice. A torn last line (a write in progress) waits for the next
 // read; a line that is not JSON is skipped; a file that shrank (replaced) is read again from the
 // start. Memory stays bounded by the chunk size plus the longest line, whatever the file's size.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { openRegular } from '../fs/read-regular.js';
 
 const CHUNK = 1 << 20;
 
@@ -24,7 +25,8 @@ export class JsonlTail {
     this.offset = from;
     this.partial = Buffer.alloc(0);
     if (from === 0) return;
-    const fh = await open(this.path, 'r');
+    const fh = await openRegular(this.path); // a transcript swapped for a FIFO is never waited on
+    if (!fh) return;
     try {
       // Skip to just after the first newline at or after from - 1, so reading begins on a line start.
       const buf = Buffer.alloc(64 * 1024);
@@ -54,7 +56,8 @@ export class JsonlTail {
       this.partial = Buffer.alloc(0);
     }
     if (size === this.offset) return 0;
-    const fh = await open(this.path, 'r');
+    const fh = await openRegular(this.path); // swapped for a FIFO since the stat: never waited on
+    if (!fh) return 0;
     let count = 0;
     try {
       const buf = Buffer.alloc(Math.min(CHUNK, size - this.offset));
