@@ -1,7 +1,7 @@
 // Atomic writes (fs/atomic.ts) where another user can write the folder (a settings file linked to
 // a shared folder, a sticky /tmp): the temp file must be a new file of ours, never something planted
 // at its name. "Another user" is the real nobody (tests run as root).
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
