@@ -4,12 +4,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, SetupStep } from '../config/schema.js';
+import { stateHome } from '../config/dirs.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 /** Where approvals are kept: $XDG_STATE_HOME/tmuxcodex/trust.json. */
 export function trustFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_STATE_HOME || join(env.HOME ?? '', '.local', 'state'), 'tmuxcodex', 'trust.json');
+  return join(stateHome(env), 'tmuxcodex', 'trust.json');
 }
 
 /** The sha256 of bytes, as approvals record it. */

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readRegularFile } from '../fs/read-regular.js';
+import { configHome } from './dirs.js';
 import { invalidUtf8At } from '../fs/utf8.js';
 import { join } from 'node:path';
 import type { Node } from 'yaml';
@@ -13,7 +14,7 @@ export const REPO_CONFIG = '.tmuxcodex.yaml';
 
 /** The user's config file: $XDG_CONFIG_HOME/tmuxcodex/config.yaml. */
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(env.HOME ?? '', '.config'), 'tmuxcodex', 'config.yaml');
+  return join(configHome(env), 'tmuxcodex', 'config.yaml');
 }
 
 /** Finds the YAML node at path, for its position. */

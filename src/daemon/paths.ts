@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { usageError } from '../errors.js';
+import { stateHome } from '../config/dirs.js';
 
 export interface DaemonPaths {
   /** Short, filesystem-safe key for the tmux server: socket basename plus a hash of its path. */
@@ -25,9 +26,9 @@ export interface DaemonPaths {
 export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = process.env): DaemonPaths {
   const hash = createHash('sha256').update(tmuxSocketPath).digest('hex').slice(0, 8);
   const key = `${basename(tmuxSocketPath).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-${hash}`;
-  const runtimeDir = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'tmuxcodex') : join('/tmp', `tmuxcodex-${userInfo().uid}`);
-  const stateHome = env.XDG_STATE_HOME || join(env.HOME || userInfo().homedir, '.local', 'state');
-  const stateDir = join(stateHome, 'tmuxcodex', key);
+  // A relative XDG_RUNTIME_DIR is ignored (XDG spec): the socket's place must not depend on the working folder.
+  const runtimeDir = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? join(env.XDG_RUNTIME_DIR, 'tmuxcodex') : join('/tmp', `tmuxcodex-${userInfo().uid}`);
+  const stateDir = join(stateHome(env), 'tmuxcodex', key);
   return {
     key, runtimeDir, stateDir,
     socket: join(runtimeDir, `${key}.sock`),

@@ -6,17 +6,17 @@
 import { readdir, readlink, realpath } from 'node:fs/promises';
 import { openRegular } from '../fs/read-regular.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homeDir } from '../config/dirs.js';
 import { join } from 'node:path';
 
 /** Claude Code's config folder for an agent's environment. */
 export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude');
+  return env.CLAUDE_CONFIG_DIR || join(homeDir(env), '.claude');
 }
 
 /** Codex's home folder for an agent's environment. */
 export function codexHome(env: NodeJS.ProcessEnv): string {
-  return env.CODEX_HOME || join(env.HOME || homedir(), '.codex');
+  return env.CODEX_HOME || join(homeDir(env), '.codex');
 }
 
 /** Java's String.hashCode, as Claude Code hashes long project paths (binary, FORMATS.md §2.1). */

@@ -3,12 +3,13 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, readConfigFile, userConfigPath } from '../../../src/config/load.js';
 import { DEFAULT_CONFIG, applyConfig, validateConfig } from '../../../src/config/schema.js';
 import { TmuxcodexError } from '../../../src/errors.js';
+import { trustFile } from '../../../src/agents/trust.js';
 import { slack } from '../../helpers/slack.js';
 
 let dir: string;
@@ -52,6 +53,19 @@ describe('userConfigPath', () => {
     expect(userConfigPath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/x/home' })).toBe('/x/cfg/tmuxcodex/config.yaml');
     expect(userConfigPath({ HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
     expect(userConfigPath({ XDG_CONFIG_HOME: '', HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
+  });
+
+  it('is never relative (then it would be read from the working folder, a repository\'s own files): no HOME means the account\'s home', () => {
+    // env -i, cron, a service: with HOME unset, .config/tmuxcodex/config.yaml in a cloned repository
+    // would be taken as the user's own config (trusted: its steps, profiles and notify.command run).
+    const home = userInfo().homedir;
+    expect(userConfigPath({})).toBe(join(home, '.config', 'tmuxcodex', 'config.yaml'));
+    expect(userConfigPath({ HOME: '' })).toBe(join(home, '.config', 'tmuxcodex', 'config.yaml'));
+    expect(userConfigPath({ HOME: '/x/home', XDG_CONFIG_HOME: 'cfg' })).toBe('/x/home/.config/tmuxcodex/config.yaml'); // relative XDG values are ignored (XDG spec)
+    // The same for the approvals: a repository must never ship its own trust.json.
+    expect(trustFile({})).toBe(join(home, '.local', 'state', 'tmuxcodex', 'trust.json'));
+    expect(trustFile({ HOME: '/x/home', XDG_STATE_HOME: 'state' })).toBe('/x/home/.local/state/tmuxcodex/trust.json');
+    expect(trustFile({ HOME: '/x/home', XDG_STATE_HOME: '/x/state' })).toBe('/x/state/tmuxcodex/trust.json');
   });
 });
 

@@ -32,6 +32,9 @@ describe('daemonPaths', () => {
   it('uses /tmp/tmuxcodex-UID without XDG_RUNTIME_DIR, and $XDG_RUNTIME_DIR/tmuxcodex with it', () => {
     expect(daemonPaths('/tmp/tmux-0/default', {}).runtimeDir).toBe(`/tmp/tmuxcodex-${userInfo().uid}`);
     expect(daemonPaths('/tmp/tmux-0/default', { XDG_RUNTIME_DIR: '/run/user/7' }).runtimeDir).toBe('/run/user/7/tmuxcodex');
+    // Relative values are ignored (XDG spec): the runtime folder and the journal never depend on the working folder.
+    expect(daemonPaths('/tmp/tmux-0/default', { XDG_RUNTIME_DIR: 'run' }).runtimeDir).toBe(`/tmp/tmuxcodex-${userInfo().uid}`);
+    expect(daemonPaths('/tmp/tmux-0/default', { XDG_STATE_HOME: 'state', HOME: '' }).stateDir.startsWith(join(userInfo().homedir, '.local', 'state', 'tmuxcodex'))).toBe(true);
   });
 });
 
