@@ -4,9 +4,9 @@
 // it) instead of leaving a folder no record knows.
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { deleteBranch, gitRaw, removeWorktree, resolveCommit } from '../git/worktree.js';
+import { deleteBranch, gitRaw, removeWorktree, resolveCommit, worktreeGitDir } from '../git/worktree.js';
 
 export interface SpawnIntent { source: string; path: string; branch: string; create: boolean; baseCommit: string }
 
@@ -44,8 +44,13 @@ export class SpawnIntents {
       const real = existsSync(intent.path) ? realpathSync(intent.path) : intent.path;
       if (!known.has(intent.path) && !known.has(real)) {
         if (existsSync(intent.path)) {
-          await removeWorktree(intent.source, intent.path, true).catch(() => rmSync(intent.path, { recursive: true, force: true }));
-          done.push(`removed the half-made worktree ${intent.path}`);
+          const removed = await removeWorktree(intent.source, intent.path, true).then(() => true, async () => {
+            // git does not know it as a worktree: removed only if it is what `git worktree add` was making.
+            if (!(await halfMadeWorktree(intent.source, intent.path))) return false;
+            rmSync(intent.path, { recursive: true, force: true });
+            return true;
+          });
+          done.push(removed ? `removed the half-made worktree ${intent.path}` : `left ${intent.path} alone: it is not the worktree an interrupted spawn was making`);
         }
         await gitRaw(intent.source, ['worktree', 'prune']).catch(() => {});
         if (intent.create && (await resolveCommit(intent.source, `refs/heads/${intent.branch}`)) === intent.baseCommit) {
@@ -58,3 +63,16 @@ export class SpawnIntents {
     return done;
   }
 }
+
+/**
+ * True if path is a worktree git was making for source when it was cut off: an empty folder, or
+ * one whose .git names a folder under source's worktrees/. Anything else there is someone's own.
+ */
+async function halfMadeWorktree(source: string, path: string): Promise<boolean> {
+  if (readdirSync(path).length === 0) return true;
+  const gitDir = worktreeGitDir(path);
+  if (gitDir === null) return false;
+  const common = await gitRaw(source, ['rev-parse', '--git-common-dir']).then((o) => resolve(source, o.trim()), () => null);
+  return common !== null && gitDir.startsWith(join(common, 'worktrees') + sep);
+}
+
