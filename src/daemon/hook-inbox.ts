@@ -1,7 +1,7 @@
 // The agents' hook events, as tmux/agent-hook.sh appends them: one file per agent in the daemon's
 // private hook folder, watched with inotify (fs.watch), read from where the last read stopped. This
 // replaces a Node process per hook (about 250 ms from hook to sidebar) with a shell line (a few ms).
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { basename, join } from 'node:path';
 import { hookState } from '../agents/hooks.js';
 import { hookFileOf } from '../agents/hook-file.js';
@@ -27,6 +27,8 @@ const MAX_READ = 1 << 20;
 export class HookInbox {
   /** Read offsets by file name, for the agents opened: the only files read. */
   private readonly offsets = new Map<string, number>();
+  /** The inode each file had when last read: another one is a new file, read from its start. */
+  private readonly inodes = new Map<string, number>();
   /** Files whose last read ended inside an overlong line, dropped up to its newline. */
   private readonly skipping = new Set<string>();
   private readonly watcher: FSWatcher;
@@ -40,10 +42,24 @@ export class HookInbox {
   /** Starts an agent's file afresh (events from before this daemon are stale); returns its path. */
   open(agentId: string): string {
     const file = hookFileOf(this.dir, agentId);
+    const name = basename(file);
+    this.skipping.delete(name);
+    this.offsets.set(name, 0);
+    this.inodes.delete(name);
+    let fd: number;
     try {
-      this.offsets.set(basename(file), statSync(file).size);
+      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch {
-      this.offsets.set(basename(file), 0);
+      return file; // none yet (or a symlink: never read)
+    }
+    try {
+      const st = fstatSync(fd);
+      this.offsets.set(name, st.size);
+      this.inodes.set(name, st.ino);
+      // A line a killed hook left unfinished is stale too: dropped up to its newline.
+      if (st.isFile() && st.size > 0 && !newlineAt(fd, st.size - 1)) this.skipping.add(name);
+    } catch { /* read from the start when it changes */ } finally {
+      closeSync(fd);
     }
     return file;
   }
@@ -52,6 +68,7 @@ export class HookInbox {
   remove(agentId: string): void {
     const file = hookFileOf(this.dir, agentId);
     this.offsets.delete(basename(file));
+    this.inodes.delete(basename(file));
     this.skipping.delete(basename(file));
     try {
       rmSync(file, { force: true });
@@ -81,6 +98,9 @@ export class HookInbox {
     try {
       const st = fstatSync(fd);
       if (!st.isFile()) return this.log(`hook events of ${agent}: ${join(this.dir, name)} is not a regular file; ignored`);
+      // Removed and written anew: all of the new file is new events (the old offset means nothing there).
+      if (this.inodes.get(name) !== st.ino) this.restart(name);
+      this.inodes.set(name, st.ino);
       while (this.readChunk(fd, name, agent, st.size)) { /* on to the next chunk */ }
     } catch (e) {
       this.log(`reading hook events of ${agent}: ${(e as Error).message}`);
@@ -89,13 +109,22 @@ export class HookInbox {
     }
   }
 
+  /** Reads a file from its start again. */
+  private restart(name: string): void {
+    this.offsets.set(name, 0);
+    this.skipping.delete(name);
+  }
+
   /** Reads and hands on the whole lines of one chunk from the file's offset; true if a full chunk was read and more is there. */
   private readChunk(fd: number, name: string, agent: string, size: number): boolean {
-    const from = this.offsets.get(name) ?? 0;
-    if (size <= from) {
-      if (size < from) this.offsets.set(name, size); // cut short: start again from its end
-      return false;
+    let from = this.offsets.get(name) ?? 0;
+    // Emptied or cut short (and maybe written again since): what it holds now is new. A read always
+    // ends after a newline, so a byte there that is no newline means the same: the file was rewritten.
+    if (size < from || (from > 0 && size > from && !this.skipping.has(name) && !newlineAt(fd, from - 1))) {
+      this.restart(name);
+      from = 0;
     }
+    if (size === from) return false;
     const buf = Buffer.alloc(Math.min(size - from, MAX_READ));
     const n = readSync(fd, buf, 0, buf.length, from);
     const more = n === MAX_READ && from + n < size;
@@ -125,4 +154,10 @@ export class HookInbox {
     }
     return more;
   }
+}
+
+/** True if the byte at pos of fd is a newline. */
+function newlineAt(fd: number, pos: number): boolean {
+  const b = Buffer.alloc(1);
+  return readSync(fd, b, 0, 1, pos) === 1 && b[0] === 0x0a;
 }

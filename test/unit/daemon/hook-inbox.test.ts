@@ -57,6 +57,30 @@ describe('HookInbox', () => {
     expect(signals.filter((s) => s.state === 'waiting')).toEqual([]);
   });
 
+  it('reads a file replaced or emptied from its start: the first event written after is not lost', async () => {
+    const file = start().open(A);
+    appendFileSync(file, `claude\tNotification\t{"message":"${'m'.repeat(500)}"}\n`);
+    await waitFor(() => signals.length === 1, { what: 'the long notification' });
+    rmSync(file);
+    appendFileSync(file, STOP); // a new file, shorter than what was read of the old one
+    await waitFor(() => signals.length === 2, { what: 'the Stop in the new file' });
+    writeFileSync(file, ''); // emptied in place, then one event
+    appendFileSync(file, 'claude\tPreToolUse\t\n');
+    await waitFor(() => signals.length === 3, { what: 'the event after the file was emptied' });
+    expect(signals.map((s) => s.state)).toEqual(['waiting', 'idle', 'working']);
+  });
+
+  it('events from before it opened the file are stale, an unfinished last line too; the next event is read', async () => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${A}.events`);
+    writeFileSync(file, 'claude\tPreToolUse\t\nclaude\tNotifica'); // a hook killed mid-line before this daemon
+    start().open(A);
+    appendFileSync(file, 'tion\t\n'); // were it read, this would finish the stale line
+    appendFileSync(file, STOP);
+    await waitFor(() => signals.length >= 1, { what: 'the Stop' });
+    expect(signals).toEqual([{ agent: A, state: 'idle', detail: null }]);
+  });
+
   it('ignores files of names that are no agent it opened, and keeps nothing for them', async () => {
     start().open(A);
     for (let i = 0; i < 2000; i++) writeFileSync(join(dir, `junk${i}.events`), STOP);
