@@ -7,6 +7,7 @@ import type { Config, SetupStep } from '../config/schema.js';
 import { stateHome } from '../config/dirs.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { readRegularFile } from '../fs/read-regular.js';
 
 /** Where approvals are kept: $XDG_STATE_HOME/tmuxcodex/trust.json. */
 export function trustFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,8 +19,11 @@ export function hashBytes(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** The sha256 of a repository's config file; refused unless it is a regular file (a FIFO or /dev/zero is never read). */
 export function hashFile(path: string): string {
-  return hashBytes(readFileSync(path));
+  const bytes = readRegularFile(path);
+  if (bytes === null) throw usageError('CONFIG_UNREADABLE', `${path} is not a regular file: a repository's config is read only from a file.`, 'Replace it with a file, or remove it.');
+  return hashBytes(bytes);
 }
 
 function readApprovals(env: NodeJS.ProcessEnv): Record<string, string> {
