@@ -124,10 +124,12 @@ async function landInCheckout(w: Worktree, r: LandRequest, before: string, tip: 
   try {
     for (const args of steps) await git(w.path, args, args[0] === 'commit' ? r.message + '\n' : undefined);
   } catch (e) {
-    // The worktree was clean before: back to exactly `before`, index and files.
+    // Back to `before`, taking back only what the merge wrote: --merge (what merge --abort does) keeps
+    // a file the person changed meanwhile (a hook can run for a minute), where --hard would drop it.
     await git(w.path, ['merge', '--abort']).catch(() => {});
-    await git(w.path, ['reset', '--quiet', '--hard', before]).catch(() => {});
-    throw failure('MERGE_FAILED', `git could not ${r.method === 'squash' ? 'squash-merge' : 'merge'} ${r.branch} into ${r.target} in ${w.path}: ${gitSays(e)}. ${r.target} was left as it was.`, 'Fix what git names (an untracked file in the way, a failing hook, no user.name/user.email), then merge again.');
+    const back = await git(w.path, ['reset', '--quiet', '--merge', before]).then(() => true, () => false);
+    const left = back ? `${r.target} was left as it was` : `${r.target} is at its old commit, but a file the merge wrote was changed meanwhile, so the merge's changes were left in ${w.path} (see \`git status\` there)`;
+    throw failure('MERGE_FAILED', `git could not ${r.method === 'squash' ? 'squash-merge' : 'merge'} ${r.branch} into ${r.target} in ${w.path}: ${gitSays(e)}. ${left}.`, 'Fix what git names (an untracked file in the way, a failing hook, no user.name/user.email), then merge again.');
   }
 }
 
