@@ -1,6 +1,6 @@
 // Where the daemon keeps its socket, lock, token, journal and log for one tmux server.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { usageError } from '../errors.js';
@@ -60,6 +60,20 @@ export function ensurePrivateDir(dir: string): void {
     if (st.isDirectory() && st.uid === userInfo().uid && (st.mode & 0o077) !== 0) fchmodSync(fd, 0o700);
   });
   checkPrivateDir(dir);
+  checkEntriesOurs(dir);
+}
+
+/**
+ * Throws if anything in dir belongs to another user: put there while the folder was open (closing
+ * it again does not take it out), such as a hook folder they keep open to write fake events, or a
+ * socket at the lock's name that would keep the daemon from ever starting.
+ */
+function checkEntriesOurs(dir: string): void {
+  const uid = userInfo().uid;
+  for (const name of readdirSync(dir)) {
+    const owner = (() => { try { return lstatSync(join(dir, name)).uid; } catch { return uid; } })();
+    if (owner !== uid) throw usageError('INSECURE_RUNTIME_DIR', `${join(dir, name)} belongs to uid ${owner}, not to you: another user put it in ${dir} while it was open to them.`, `Remove the folder (\`rm -r ${dir}\`; stop the daemon first if one runs) and try again.`);
+  }
 }
 
 /**

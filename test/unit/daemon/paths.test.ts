@@ -48,6 +48,21 @@ describe('ensurePrivateDir', () => {
     expect(mode(d)).toBe(0o700);
   });
 
+  it('closes our own folder that was open, but refuses it when another user put something in it meanwhile', async () => {
+    chmodSync(dir, 0o755);
+    const d = join(dir, 'tmuxcodex-0');
+    mkdirSync(d);
+    chmodSync(d, 0o777);
+    // While it was open, nobody made the hook folder (and could keep it open to write fake events).
+    await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'mkdir', '-m', '777', join(d, 'x-1234abcd.hooks')]);
+    const e = refusal(() => ensurePrivateDir(d));
+    expect(e.code).toBe('INSECURE_RUNTIME_DIR');
+    expect(e.message).toBe(`${join(d, 'x-1234abcd.hooks')} belongs to uid ${NOBODY}, not to you: another user put it in ${d} while it was open to them.`);
+    rmSync(join(d, 'x-1234abcd.hooks'), { recursive: true });
+    ensurePrivateDir(d);
+    expect(mode(d)).toBe(0o700);
+  });
+
   it('refuses a symlink, even to a folder of ours, and never changes what it points to', () => {
     const elsewhere = join(dir, 'elsewhere');
     mkdirSync(elsewhere, { mode: 0o755 });
