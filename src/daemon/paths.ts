@@ -1,10 +1,11 @@
 // Where the daemon keeps its socket, lock, token, journal and log for one tmux server.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { usageError } from '../errors.js';
 import { stateHome } from '../config/dirs.js';
+import { othersCanSwap } from '../fs/others-can-swap.js';
 
 export interface DaemonPaths {
   /** Short, filesystem-safe key for the tmux server: socket basename plus a hash of its path. */
@@ -98,27 +99,13 @@ export function checkPrivateDir(dir: string): boolean {
 }
 
 /**
- * Throws unless every folder above dir (as spelled, and where its symlinks lead) is root's or this
- * user's and closed to others' writes, or sticky (as /tmp is): otherwise another user could move
- * our checked folder aside and put theirs in its place between the check and the connect.
+ * Throws unless every folder above dir is root's or this user's and closed to others' writes, or
+ * sticky (as /tmp is): otherwise another user could move our checked folder aside and put theirs
+ * in its place between the check and the connect.
  */
 function checkAncestors(dir: string): void {
-  const uid = userInfo().uid;
-  const above = (p: string): string[] => (dirname(p) === p ? [] : [dirname(p), ...above(dirname(p))]);
-  let real: string[] = [];
-  try { real = [realpathSync(dirname(dir)), ...above(realpathSync(dirname(dir)))]; } catch { /* not made yet */ }
-  for (const [a, follow] of [...above(dir).map((p) => [p, false] as const), ...real.map((p) => [p, true] as const)]) {
-    let st: Stats;
-    try {
-      st = follow ? statSync(a) : lstatSync(a);
-    } catch {
-      continue; // not made yet: mkdir makes it ours
-    }
-    if (st.isSymbolicLink()) continue; // where it leads is checked on the real path
-    const why = st.uid !== 0 && st.uid !== uid ? `belongs to uid ${st.uid}`
-      : (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0 /* sticky: only owners remove */ ? `can be written by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})` : null;
-    if (why) throw usageError('INSECURE_RUNTIME_DIR', `${a} (a folder above ${dir}) ${why}: they could replace ${dir} between the check and its use.`, 'Set XDG_RUNTIME_DIR to a folder of your own whose parents only you (or root) can change.');
-  }
+  const unsafe = othersCanSwap(dirname(dir));
+  if (unsafe) throw usageError('INSECURE_RUNTIME_DIR', `${unsafe.folder} (a folder above ${dir}) ${unsafe.why}: they could replace ${dir} between the check and its use.`, 'Set XDG_RUNTIME_DIR to a folder of your own whose parents only you (or root) can change.');
 }
 
 /** Opens dir without following a symlink and hands fd and its stat to use; null if dir is missing. */

@@ -1,10 +1,10 @@
 // Writing a file the user may keep as a symlink (settings.json -> ~/dotfiles/...): the content
 // changes where the link leads, and the link itself stays.
 import { lstatSync, readlinkSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { othersCanSwap } from './others-can-swap.js';
 
 /**
  * The path a chain of symlinks at path ends at (path itself if it is no link); a dangling link gives
@@ -27,25 +27,12 @@ export function finalTarget(path: string): string {
   throw usageError('SYMLINK_LOOP', `${path}: its symbolic links lead round in a loop (or more than 40 deep); it was left as it is.`, `Check where it leads (\`ls -l ${path}\`) and fix the link.`);
 }
 
-/** target, once the nearest existing folder above it is found to be one only this user (or root) can change. */
+/** target, once the folders above it are found to be ones only this user (or root) can change. */
 function checkedFolder(path: string, target: string): string {
-  let folder = dirname(target);
-  for (;;) {
-    let st;
-    try {
-      st = statSync(folder);
-    } catch {
-      if (dirname(folder) === folder) return target;
-      folder = dirname(folder); // made by the write: its parent is what decides
-      continue;
-    }
-    const uid = userInfo().uid;
-    const why = st.uid !== 0 && st.uid !== uid ? `of uid ${st.uid}`
-      : (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0 ? `other users can write (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})` : null;
-    if (why === null) return target;
-    const where = target === path ? `${path} is` : `${path} leads to ${target},`;
-    throw usageError('UNSAFE_SETTINGS_FOLDER', `${where} in a folder ${why}: they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`, `Keep the file in a folder of your own (\`chmod o-w ${folder}\`, or move it), then run the command again.`);
-  }
+  const unsafe = othersCanSwap(dirname(target));
+  if (unsafe === null) return target;
+  const where = target === path ? `${path}:` : `${path} leads to ${target}, and`;
+  throw usageError('UNSAFE_SETTINGS_FOLDER', `${where} ${unsafe.folder} ${unsafe.why}: they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`, `Keep the file in a folder of your own (\`chmod o-w ${unsafe.folder}\`, or move it), then run the command again.`);
 }
 
 /**

@@ -105,7 +105,7 @@ describe('settings files behind symlinks that lead nowhere safe', () => {
     symlinkSync(join(shared, 'claude.json'), file); // dangling: install would create it there
     const e = await refusal(() => installClaudeHooks(file, CMD, false));
     expect(e.code).toBe('UNSAFE_SETTINGS_FOLDER');
-    expect(e.message).toBe(`${file} leads to ${join(shared, 'claude.json')}, in a folder other users can write (mode 0777): they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`);
+    expect(e.message).toBe(`${file} leads to ${join(shared, 'claude.json')}, and ${shared} can be written by other users (mode 0777): they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`);
     expect(readdirSync(shared)).toEqual([]);
     const theirs = join(dir, 'theirs');
     mkdirSync(theirs);
@@ -113,7 +113,7 @@ describe('settings files behind symlinks that lead nowhere safe', () => {
     chownSync(theirs, 65534, 65534);
     const toml = join(dir, 'config.toml');
     symlinkSync(join(theirs, 'config.toml'), toml);
-    expect((await refusal(() => installCodexNotify(toml, ['/bin/sh', 'hook', 'codex'], false))).message).toBe(`${toml} leads to ${join(theirs, 'config.toml')}, in a folder of uid 65534: they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`);
+    expect((await refusal(() => installCodexNotify(toml, ['/bin/sh', 'hook', 'codex'], false))).message).toBe(`${toml} leads to ${join(theirs, 'config.toml')}, and ${theirs} belongs to uid 65534: they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`);
     expect(readFileSync(join(theirs, 'config.toml'), 'utf8')).toBe('model = "o3"\n');
   });
 });
