@@ -1,15 +1,16 @@
 // The model a Claude Code agent is configured to run, read the way Claude Code reads it: --model on
 // its command line, then ANTHROPIC_MODEL, then `model` in the settings files (the project's local
 // file, the project's file, the user's). Null when none says: the transcript will name the model.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile } from '../fs/read-regular.js';
 import { modelArg } from '../core/claude-window.js';
 import { claudeConfigDir } from '../transcripts/locate.js';
 
 /** `model` from a Claude settings file, or null when the file is missing, invalid or silent. */
 function settingsModel(file: string): string | null {
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as { model?: unknown };
+    // The project's files are the repository's: a symlink to a FIFO or /dev/zero is no settings file.
+    const v = JSON.parse(readRegularFile(file)?.toString('utf8') ?? 'null') as { model?: unknown } | null;
     return typeof v?.model === 'string' && v.model ? v.model : null;
   } catch {
     return null;

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import { othersCanSwap } from '../fs/others-can-swap.js';
 import { worktreeRoot } from '../git/repo.js';
 import { branchExists, defaultBranch, isValidBranchName, listWorktrees, mainWorktree, resolveCommit } from '../git/worktree.js';
 
@@ -50,7 +51,11 @@ export async function planNewWorktree(req: NewWorktreeRequest, name: string, tar
   if (!source) throw usageError('NOT_IN_GIT_REPO', `${req.path} is not inside a git repository, so there is nothing to make a worktree of.`, 'cd into a repository, or spawn with --worktree shared.');
   if (!(await resolveCommit(source, 'HEAD'))) throw usageError('NO_COMMITS', `The repository at ${source} has no commits yet; a worktree needs a commit to start from.`, 'Make a first commit (git commit --allow-empty -m init) and spawn again.');
   const main = (await mainWorktree(source))?.path ?? source;
-  const path = join(worktreesRoot(main, req.root), name);
+  const root = worktreesRoot(main, req.root);
+  // A repository in /tmp gets its worktrees at a name anyone can make first: never in a folder of theirs.
+  const unsafe = othersCanSwap(root);
+  if (unsafe) throw usageError('UNSAFE_WORKTREE_ROOT', `${unsafe.folder} ${unsafe.why}: ${unsafe.why.startsWith('belongs') ? 'that user' : 'they'} could replace the agents' worktrees in it with folders of their own; nothing was created.`, 'Set worktrees.root in your config to a folder of your own, or remove that folder if it should not be there.');
+  const path = join(root, name);
   if (existsSync(path)) throw usageError('WORKTREE_PATH_EXISTS', `${path} exists already; tmuxcodex will not put a worktree over it.`, 'Pick another --name, or remove that folder.');
 
   const branch = req.branch ?? name;

@@ -5,9 +5,9 @@
 // the worktree that spawn made (spawn-identity.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { deleteBranch, gitRaw, resolveCommit } from '../git/worktree.js';
+import { deleteBranch, gitRaw, resolveCommit, worktreeGitDir } from '../git/worktree.js';
 import { notTheSpawnsWorktree, SPAWN_MARKER } from './spawn-identity.js';
 
 export { spawnLockReason } from './spawn-identity.js';
@@ -62,7 +62,10 @@ export class SpawnIntents {
             continue;
           }
           // Twice --force: the spawn's worktree may still be locked by git with the spawn's reason.
-          await gitRaw(intent.source, ['worktree', 'remove', '--force', '--force', '--', intent.path], { timeoutMs: 300_000 }).catch(() => rmSync(intent.path, { recursive: true, force: true }));
+          // git does not know it as a worktree: removed by hand only if it is what `git worktree add` was making.
+          await gitRaw(intent.source, ['worktree', 'remove', '--force', '--force', '--', intent.path], { timeoutMs: 300_000 }).catch(async () => {
+            if (await halfMadeWorktree(intent.source, intent.path)) rmSync(intent.path, { recursive: true, force: true });
+          });
           done.push(`removed the half-made worktree ${intent.path}`);
         }
         await gitRaw(intent.source, ['worktree', 'prune']).catch(() => {});
@@ -76,3 +79,16 @@ export class SpawnIntents {
     return done;
   }
 }
+
+/**
+ * True if path is a worktree git was making for source when it was cut off: an empty folder, or
+ * one whose .git names a folder under source's worktrees/. Anything else there is someone's own.
+ */
+async function halfMadeWorktree(source: string, path: string): Promise<boolean> {
+  if (readdirSync(path).length === 0) return true;
+  const gitDir = worktreeGitDir(path);
+  if (gitDir === null) return false;
+  const common = await gitRaw(source, ['rev-parse', '--git-common-dir']).then((o) => resolve(source, o.trim()), () => null);
+  return common !== null && gitDir.startsWith(join(common, 'worktrees') + sep);
+}
+

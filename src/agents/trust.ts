@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, SetupStep } from '../config/schema.js';
+import { stateHome } from '../config/dirs.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { readRegularFile } from '../fs/read-regular.js';
 
 /** Where approvals are kept: $XDG_STATE_HOME/tmuxcodex/trust.json. */
 export function trustFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_STATE_HOME || join(env.HOME ?? '', '.local', 'state'), 'tmuxcodex', 'trust.json');
+  return join(stateHome(env), 'tmuxcodex', 'trust.json');
 }
 
 /** The sha256 of bytes, as approvals record it. */
@@ -17,8 +19,11 @@ export function hashBytes(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** The sha256 of a repository's config file; refused unless it is a regular file (a FIFO or /dev/zero is never read). */
 export function hashFile(path: string): string {
-  return hashBytes(readFileSync(path));
+  const bytes = readRegularFile(path);
+  if (bytes === null) throw usageError('CONFIG_UNREADABLE', `${path} is not a regular file: a repository's config is read only from a file.`, 'Replace it with a file, or remove it.');
+  return hashBytes(bytes);
 }
 
 function readApprovals(env: NodeJS.ProcessEnv): Record<string, string> {

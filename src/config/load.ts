@@ -1,10 +1,12 @@
 // Loading configuration: read -> parse (with positions) -> validate -> merge over defaults.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../fs/read-regular.js';
+import { configHome } from './dirs.js';
 import { invalidUtf8At } from '../fs/utf8.js';
 import { join } from 'node:path';
 import type { Node } from 'yaml';
-import { usageError } from '../errors.js';
+import { TmuxcodexError, usageError } from '../errors.js';
 import { DEFAULT_CONFIG, applyConfig, validateConfig, type Config } from './schema.js';
 
 /** The repository's own config file, at the top of its worktree. */
@@ -12,7 +14,7 @@ export const REPO_CONFIG = '.tmuxcodex.yaml';
 
 /** The user's config file: $XDG_CONFIG_HOME/tmuxcodex/config.yaml. */
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(env.HOME ?? '', '.config'), 'tmuxcodex', 'config.yaml');
+  return join(configHome(env), 'tmuxcodex', 'config.yaml');
 }
 
 /** Finds the YAML node at path, for its position. */
@@ -39,12 +41,16 @@ export async function readConfigFile(path: string): Promise<unknown> {
  * parsed: trust must be checked against what was parsed, not against a second read of the file
  * (which may have been swapped in between).
  */
-export async function readConfigDocument(path: string): Promise<{ value: unknown; sha256: string } | null> {
+export async function readConfigDocument(path: string, opts: { fileOnly?: boolean } = {}): Promise<{ value: unknown; sha256: string } | null> {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    // A repository's file may be a tracked symlink to a FIFO or /dev/zero: read only from a file.
+    const read = opts.fileOnly ? readRegularFile(path) : readFileSync(path);
+    if (read === null) throw usageError('CONFIG_UNREADABLE', `${path} is not a regular file: a repository's config is read only from a file.`, 'Replace it with a file, or remove it.');
+    bytes = read;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof TmuxcodexError) throw e;
     throw usageError('CONFIG_UNREADABLE', `Cannot read ${path}: ${(e as Error).message}`);
   }
   // A value with stray bytes would reach an agent's argv or a target name changed: refuse it, with its place.
@@ -86,7 +92,7 @@ export async function loadConfig(opts: { configFile?: string | null; repoRoot?: 
   const repoFile = opts.repoRoot ? join(opts.repoRoot, REPO_CONFIG) : null;
   const sources = [opts.configFile ?? userConfigPath(opts.env), ...(repoFile ? [repoFile] : [])];
   for (const path of sources) {
-    const read = await readConfigDocument(path);
+    const read = await readConfigDocument(path, { fileOnly: path === repoFile });
     if (read === null) {
       if (path === opts.configFile) throw usageError('CONFIG_NOT_FOUND', `The config file ${path} does not exist.`, 'Check the --config path.');
       continue;

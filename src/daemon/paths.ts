@@ -1,9 +1,11 @@
 // Where the daemon keeps its socket, lock, token, journal and log for one tmux server.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { usageError } from '../errors.js';
+import { stateHome } from '../config/dirs.js';
+import { othersCanSwap } from '../fs/others-can-swap.js';
 
 export interface DaemonPaths {
   /** Short, filesystem-safe key for the tmux server: socket basename plus a hash of its path. */
@@ -25,9 +27,9 @@ export interface DaemonPaths {
 export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = process.env): DaemonPaths {
   const hash = createHash('sha256').update(tmuxSocketPath).digest('hex').slice(0, 8);
   const key = `${basename(tmuxSocketPath).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40)}-${hash}`;
-  const runtimeDir = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'tmuxcodex') : join('/tmp', `tmuxcodex-${userInfo().uid}`);
-  const stateHome = env.XDG_STATE_HOME || join(env.HOME || userInfo().homedir, '.local', 'state');
-  const stateDir = join(stateHome, 'tmuxcodex', key);
+  // A relative XDG_RUNTIME_DIR is ignored (XDG spec): the socket's place must not depend on the working folder.
+  const runtimeDir = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? join(env.XDG_RUNTIME_DIR, 'tmuxcodex') : join('/tmp', `tmuxcodex-${userInfo().uid}`);
+  const stateDir = join(stateHome(env), 'tmuxcodex', key);
   return {
     key, runtimeDir, stateDir,
     socket: join(runtimeDir, `${key}.sock`),
@@ -47,6 +49,7 @@ export function daemonPaths(tmuxSocketPath: string, env: NodeJS.ProcessEnv = pro
  * with O_NOFOLLOW, so a symlink planted at /tmp/tmuxcodex-UID is refused, never chmod-ed through.
  */
 export function ensurePrivateDir(dir: string): void {
+  checkAncestors(dir); // before anything is made in a place another user controls
   try {
     mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
     mkdirSync(dir, { mode: 0o700 });
@@ -58,6 +61,20 @@ export function ensurePrivateDir(dir: string): void {
     if (st.isDirectory() && st.uid === userInfo().uid && (st.mode & 0o077) !== 0) fchmodSync(fd, 0o700);
   });
   checkPrivateDir(dir);
+  checkEntriesOurs(dir);
+}
+
+/**
+ * Throws if anything in dir belongs to another user: put there while the folder was open (closing
+ * it again does not take it out), such as a hook folder they keep open to write fake events, or a
+ * socket at the lock's name that would keep the daemon from ever starting.
+ */
+function checkEntriesOurs(dir: string): void {
+  const uid = userInfo().uid;
+  for (const name of readdirSync(dir)) {
+    const owner = (() => { try { return lstatSync(join(dir, name)).uid; } catch { return uid; } })();
+    if (owner !== uid) throw usageError('INSECURE_RUNTIME_DIR', `${join(dir, name)} belongs to uid ${owner}, not to you: another user put it in ${dir} while it was open to them.`, `Remove the folder (\`rm -r ${dir}\`; stop the daemon first if one runs) and try again.`);
+  }
 }
 
 /**
@@ -77,7 +94,18 @@ export function checkPrivateDir(dir: string): boolean {
   if ((st.mode & 0o077) !== 0) {
     throw usageError('INSECURE_RUNTIME_DIR', `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): they could replace the daemon's socket.`, `Close it with \`chmod 700 ${dir}\` (or remove it), or set XDG_RUNTIME_DIR to a folder of your own.`);
   }
+  checkAncestors(dir);
   return true;
+}
+
+/**
+ * Throws unless every folder above dir is root's or this user's and closed to others' writes, or
+ * sticky (as /tmp is): otherwise another user could move our checked folder aside and put theirs
+ * in its place between the check and the connect.
+ */
+function checkAncestors(dir: string): void {
+  const unsafe = othersCanSwap(dirname(dir));
+  if (unsafe) throw usageError('INSECURE_RUNTIME_DIR', `${unsafe.folder} (a folder above ${dir}) ${unsafe.why}: they could replace ${dir} between the check and its use.`, 'Set XDG_RUNTIME_DIR to a folder of your own whose parents only you (or root) can change.');
 }
 
 /** Opens dir without following a symlink and hands fd and its stat to use; null if dir is missing. */

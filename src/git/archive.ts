@@ -180,8 +180,9 @@ export async function applyArchive(worktree: string, entry: ArchiveEntry): Promi
     await gitRaw(worktree, ['cherry-pick', '--no-commit', ...(entry.indexTree ? ['-m', '1'] : []), entry.commit], { timeoutMs: 300_000 });
   } catch (e) {
     await gitRaw(worktree, ['cherry-pick', '--abort'], { okExitCodes: [128] }).catch(() => {});
-    await gitRaw(worktree, ['reset', '--hard', '--quiet']).catch(() => {});
-    throw usageError('ARCHIVE_CONFLICT', `The archive ${entry.id} does not apply cleanly to ${worktree}; the worktree was left as it was.`, 'Restore into a new worktree instead (leave out --into).');
+    // --merge, not --hard: the worktree may be a running agent's, and a file it wrote meanwhile is its work.
+    const back = await gitRaw(worktree, ['reset', '--merge', '--quiet']).then(() => true, () => false);
+    throw usageError('ARCHIVE_CONFLICT', `The archive ${entry.id} does not apply cleanly to ${worktree}; ${back ? 'the worktree was left as it was' : 'a file it wrote was changed meanwhile, so what it wrote was left there (see `git status`)'}.`, 'Restore into a new worktree instead (leave out --into).');
   }
   // Unstage: the work comes back as it was, uncommitted, with new files untracked; and what was
   // staged comes back staged, where the worktree stands on the same commit as when it was saved.

@@ -5,9 +5,9 @@
 // made) or rolls it back. Agents work in these worktrees meanwhile, so nothing is undone that the
 // pick cannot have written: a file is restored only when its bytes are what the pick would write (or
 // the start of them, cut off by the kill), and nothing at all when another change is there.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { run } from '../proc/run.js';
 import { gitRaw, worktreeGitDir } from './worktree.js';
 
@@ -117,8 +117,22 @@ async function pickedContent(worktree: string, m: PickMarker, path: string): Pro
   }
 }
 
+/**
+ * True if a folder on the way to path (relative to worktree) is a symlink: git sees no file there,
+ * and reading or removing join(worktree, path) would reach wherever the link leads, outside.
+ */
+function behindLink(worktree: string, path: string): boolean {
+  for (let d = dirname(path); d !== '.' && d !== '/'; d = dirname(d)) {
+    try {
+      if (lstatSync(join(worktree, d)).isSymbolicLink()) return true;
+    } catch { /* missing: nothing behind it either */ }
+  }
+  return false;
+}
+
 /** Whether path holds what the pick would have left there, or HEAD's version: nothing anyone else wrote. */
 async function ownedByPick(worktree: string, m: PickMarker, path: string, markedAt: number): Promise<boolean> {
+  if (behindLink(worktree, path)) return false; // a folder made a link after the pick: not ours to judge
   const file = join(worktree, path);
   if (!existsSync(file)) return true; // deleted: by the pick, or the file restores to HEAD's anyway
   const st = statSync(file);
@@ -183,7 +197,7 @@ export async function recoverPick(worktree: string): Promise<Recovery> {
   if (restore.length) await gitRaw(worktree, ['checkout', '-q', 'HEAD', '--', ...restore], { env: literal() });
   for (const p of changed.filter((x) => !inHead.has(x))) {
     await gitRaw(worktree, ['rm', '-q', '--cached', '--ignore-unmatch', '--', p], { env: literal() });
-    rmSync(join(worktree, p), { force: true });
+    if (!behindLink(worktree, p)) rmSync(join(worktree, p), { force: true });
   }
   const left = await changedPaths(worktree);
   if (left.length) return { kind: 'left', reason: `an interrupted propagate of ${short} could not be fully rolled back: ${left.slice(0, 3).join(', ')} still differ from HEAD` };

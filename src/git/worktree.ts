@@ -1,5 +1,6 @@
 // Worktrees and branches: typed records from porcelain output, and the few writes spawn needs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readRegularFile } from '../fs/read-regular.js';
 import { dirname, join, resolve } from 'node:path';
 import { run, ProcessError } from '../proc/run.js';
 import { failure, usageError } from '../errors.js';
@@ -176,7 +177,8 @@ export function worktreeGitDir(worktree: string): string | null {
   const dotGit = join(worktree, '.git');
   try {
     if (statSync(dotGit).isDirectory()) return dotGit;
-    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    // Only a file is read: a FIFO put there by the agent's code would block the daemon's open().
+    const m = /^gitdir: (.+)$/m.exec(readRegularFile(dotGit)?.toString('utf8') ?? '');
     return m ? resolve(worktree, m[1]!.trim()) : null;
   } catch {
     return null;

@@ -2,7 +2,8 @@
 // one (a session of hundreds of MB) is not: its head is parsed for the session's start, its last
 // few MB for the context now, and the part between is only scanned line by line for prompts and
 // compactions (a substring test, no JSON parse), so time and memory stay small whatever the size.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { openRegular } from '../fs/read-regular.js';
 import type { SessionFacts } from '../core/session.js';
 import { MAX_LINE_BYTES, type JsonlTail } from './jsonl-tail.js';
 
@@ -31,7 +32,8 @@ export interface LineScan {
 async function countLines(path: string, from: number, to: number, probes: ReadonlyArray<{ marker: string; test: (line: string) => boolean }>): Promise<number[]> {
   const needles = probes.map((p) => Buffer.from(p.marker));
   const counts = probes.map(() => 0);
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path); // swapped for a FIFO since its size was read: nothing to count
+  if (!fh) return counts;
   try {
     // One buffer for the whole pass: the unfinished last line is moved to its start, then read after.
     let buf = Buffer.alloc(CHUNK * 2);
@@ -74,7 +76,8 @@ async function countLines(path: string, from: number, to: number, probes: Readon
 
 /** Calls onLine for every complete line in [from, to); returns where the last complete line ended. */
 async function eachLine(path: string, from: number, to: number, onLine: (line: string) => void): Promise<number> {
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
+  if (!fh) return from;
   try {
     const buf = Buffer.alloc(CHUNK);
     let carry: Buffer = Buffer.alloc(0);

@@ -4,7 +4,8 @@
 // start. Time is linear in the bytes read and memory stays bounded by the chunk size plus the line
 // limit: an unfinished line is kept as a list of chunks (never copied again per read), and a line
 // longer than the limit is dropped as it streams past and reported through onOversized.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { openRegular } from '../fs/read-regular.js';
 
 const CHUNK = 1 << 20;
 /** Lines longer than this are skipped: no transcript record we read is near it (images are a few MB). */
@@ -60,7 +61,8 @@ export class JsonlTail {
   async seek(from: number): Promise<void> {
     this.reset(from);
     if (from === 0) return;
-    const fh = await open(this.path, 'r');
+    const fh = await openRegular(this.path); // a transcript swapped for a FIFO is never waited on
+    if (!fh) return;
     try {
       // Skip to just after the first newline at or after from - 1, so reading begins on a line start.
       const buf = Buffer.alloc(64 * 1024);
@@ -87,7 +89,8 @@ export class JsonlTail {
     }
     if (size < this.offset) this.reset(0); // replaced or truncated: start over
     if (size === this.offset) return 0;
-    const fh = await open(this.path, 'r');
+    const fh = await openRegular(this.path); // swapped for a FIFO since the stat: never waited on
+    if (!fh) return 0;
     let count = 0;
     try {
       const buf = Buffer.alloc(Math.min(CHUNK, size - this.offset));

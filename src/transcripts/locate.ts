@@ -3,19 +3,20 @@
 // its own id: first the pane's own processes are asked (/proc fds hold the thread's lock file or
 // the rollout), else the earliest rollout for this cwd created after the spawn that no other agent
 // has claimed (two agents in one cwd must not swap transcripts).
-import { open, readdir, readlink, realpath } from 'node:fs/promises';
+import { readdir, readlink, realpath } from 'node:fs/promises';
+import { openRegular } from '../fs/read-regular.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homeDir } from '../config/dirs.js';
 import { join } from 'node:path';
 
 /** Claude Code's config folder for an agent's environment. */
 export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.CLAUDE_CONFIG_DIR || join(env.HOME || homedir(), '.claude');
+  return env.CLAUDE_CONFIG_DIR || join(homeDir(env), '.claude');
 }
 
 /** Codex's home folder for an agent's environment. */
 export function codexHome(env: NodeJS.ProcessEnv): string {
-  return env.CODEX_HOME || join(env.HOME || homedir(), '.codex');
+  return env.CODEX_HOME || join(homeDir(env), '.codex');
 }
 
 /** Java's String.hashCode, as Claude Code hashes long project paths (binary, FORMATS.md §2.1). */
@@ -95,7 +96,8 @@ export async function codexSessionFromProcesses(panePid: number, home: string): 
 
 /** The first line of a file (Codex's session_meta is ~22 KB), parsed; null if unreadable. */
 async function firstRecord(path: string): Promise<Record<string, unknown> | null> {
-  const fh = await open(path, 'r').catch(() => null);
+  // Only a file: a FIFO named like a rollout would hold one of the daemon's few fs threads for good.
+  const fh = await openRegular(path).catch(() => null);
   if (!fh) return null;
   try {
     const buf = Buffer.alloc(1 << 20);

@@ -1,7 +1,8 @@
 // Provisioning a new worktree: the declared steps, or sensible defaults, applied in order.
 // copy, symlink and clone run here (in the daemon); run steps are returned for the agent's pane.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readRegularFile } from '../../fs/read-regular.js';
 import { lstat, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SetupStep } from '../../config/schema.js';
@@ -38,7 +39,9 @@ export function findLockfile(dir: string): { file: string; install: string } | n
 
 function sameBytes(a: string, b: string): boolean {
   try {
-    return readFileSync(a).equals(readFileSync(b));
+    // Lock files are the repository's: a symlink to a FIFO or /dev/zero is no lock file to compare.
+    const [x, y] = [readRegularFile(a), readRegularFile(b)];
+    return x !== null && y !== null && x.equals(y);
   } catch {
     return false;
   }
@@ -66,14 +69,15 @@ export function defaultSteps(source: string, target: string): SetupStep[] {
  */
 export function snapshotKey(source: string, dir: string): string | null {
   const lock = findLockfile(source);
-  if (!lock) return null;
-  return createHash('sha256').update(dir).update(readFileSync(join(source, lock.file))).digest('hex').slice(0, 16);
+  const bytes = lock ? readRegularFile(join(source, lock.file)) : null;
+  if (!bytes) return null; // no lock file, or none that is a file (the daemon must never block on a FIFO here)
+  return createHash('sha256').update(dir).update(bytes).digest('hex').slice(0, 16);
 }
 
 /** Patterns from Claude Code's .worktreeinclude at the top of source, if there is one. */
 export function worktreeIncludePatterns(source: string): string[] {
   try {
-    return parsePatternFile(readFileSync(join(source, '.worktreeinclude'), 'utf8'));
+    return parsePatternFile(readRegularFile(join(source, '.worktreeinclude'))?.toString('utf8') ?? '');
   } catch {
     return [];
   }

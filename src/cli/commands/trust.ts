@@ -1,6 +1,7 @@
 // `trust`: approve the current content of the repository's .tmuxcodex.yaml, so its run steps and
 // profiles may run. A changed file must be approved again.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFile } from '../../fs/read-regular.js';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { flag } from '../command.js';
@@ -21,7 +22,8 @@ export const trust: Command = {
     if (!existsSync(file)) throw usageError('NO_REPO_CONFIG', `${file} does not exist; there is nothing to trust.`);
     if (flag(ctx, 'show')) {
       // One read: the content shown, its hash and the verdict all describe the same bytes.
-      const bytes = readFileSync(file);
+      const bytes = readRegularFile(file);
+      if (bytes === null) throw usageError('CONFIG_UNREADABLE', `${file} is not a regular file: a repository's config is read only from a file.`, 'Replace it with a file, or remove it.');
       const hash = hashBytes(bytes);
       const trusted = isApproved(file, hash, ctx.env);
       if (ctx.json) return printJson({ file, hash, trusted });

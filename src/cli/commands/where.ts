@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
+import { stateHome } from '../../config/dirs.js';
 import { runToFile } from '../../proc/run.js';
 import { requireWorktreeRoot } from '../../git/repo.js';
 import { requireCommit, whereIs, type WhereRow } from '../../git/where.js';
@@ -52,8 +53,8 @@ export const where: Command = {
       const timeout = (ctx.options.timeout as number | undefined) ?? 300;
       const jobs = (ctx.options.jobs as number | undefined) ?? 4;
       if (!(timeout > 0) || !Number.isInteger(jobs) || jobs < 1) throw usageError('BAD_NUMBER', '--timeout takes seconds above 0 and --jobs a whole number from 1.');
-      // A folder of this run's own (two runs in one millisecond get two folders).
-      const logRoot = join(ctx.env.XDG_STATE_HOME || join(ctx.env.HOME ?? '/tmp', '.local', 'state'), 'tmuxcodex', 'where');
+      // A folder of this run's own (two runs in one millisecond get two folders), under an absolute state folder.
+      const logRoot = join(stateHome(ctx.env), 'tmuxcodex', 'where');
       mkdirSync(logRoot, { recursive: true });
       const logDir = mkdtempSync(join(logRoot, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));
       let next = 0;

@@ -2,7 +2,7 @@
 // stays, a backup is kept, twice is once), Codex's config.toml gets a top-level notify unless one is
 // set; and what each hook call means for an agent's state.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hookState, installClaudeHooks, installCodexNotify, uninstallClaudeHooks, uninstallCodexNotify } from '../../../src/agents/hooks.js';
@@ -71,6 +71,50 @@ describe('Claude Code settings', () => {
     expect(uninstallClaudeHooks(file)).toMatchObject({ changed: true, note: 'removed 4 hook(s)' });
     expect(lstatSync(file).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(real, 'utf8'))).toEqual({ model: 'opus', hooks: {} });
+  });
+});
+
+describe('settings files behind symlinks that lead nowhere safe', () => {
+  /** The usage error fn throws (exit 2, no stack trace), or a failure of the test. */
+  async function refusal(fn: () => unknown): Promise<TmuxcodexError> {
+    try { await fn(); } catch (e) {
+      expect(e).toBeInstanceOf(TmuxcodexError);
+      expect((e as TmuxcodexError).exitCode).toBe(2);
+      return e as TmuxcodexError;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('a link loop is a clear usage error, and nothing is written', async () => {
+    const file = join(dir, 'settings.json');
+    symlinkSync(join(dir, 'loop'), file);
+    symlinkSync(file, join(dir, 'loop'));
+    const e = await refusal(() => installClaudeHooks(file, CMD, false));
+    expect(e.code).toBe('SYMLINK_LOOP');
+    expect(e.message).toBe(`${file}: its symbolic links lead round in a loop (or more than 40 deep); it was left as it is.`);
+    expect((await refusal(() => installCodexNotify(join(dir, 'settings.json'), ['/bin/sh', 'hook', 'codex'], false))).code).toBe('SYMLINK_LOOP');
+    expect(readdirSync(dir).sort()).toEqual(['loop', 'settings.json']);
+  });
+
+  it('refuses to write where another user can replace the file: a folder writable by others (no sticky bit), or of another user', async () => {
+    chmodSync(dir, 0o755);
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const file = join(dir, 'settings.json');
+    symlinkSync(join(shared, 'claude.json'), file); // dangling: install would create it there
+    const e = await refusal(() => installClaudeHooks(file, CMD, false));
+    expect(e.code).toBe('UNSAFE_SETTINGS_FOLDER');
+    expect(e.message).toBe(`${file} leads to ${join(shared, 'claude.json')}, and ${shared} can be written by other users (mode 0777): they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`);
+    expect(readdirSync(shared)).toEqual([]);
+    const theirs = join(dir, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, 'config.toml'), 'model = "o3"\n');
+    chownSync(theirs, 65534, 65534);
+    const toml = join(dir, 'config.toml');
+    symlinkSync(join(theirs, 'config.toml'), toml);
+    expect((await refusal(() => installCodexNotify(toml, ['/bin/sh', 'hook', 'codex'], false))).message).toBe(`${toml} leads to ${join(theirs, 'config.toml')}, and ${theirs} belongs to uid 65534: they could replace what tmuxcodex writes with hooks of their own; it was left as it is.`);
+    expect(readFileSync(join(theirs, 'config.toml'), 'utf8')).toBe('model = "o3"\n');
   });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
 import { globToRegExp, matchesAny, parsePatternFile } from '../../../src/agents/provision/glob.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from '../../../src/agents/provision/files.js';
 import { cloneTree, refillSpare, scopeOfDir, snapshotIntact, unshareTree } from '../../../src/agents/provision/clone.js';
@@ -486,6 +487,37 @@ describe('defaultSteps', () => {
     const bare = project({ 'package.json': pkg, 'node_modules/x/i.js': '' });
     expect(defaultSteps(bare, project({ 'package.json': pkg, 'package-lock.json': '{}\n' }))).toEqual([copyEnv, { run: 'npm ci', origin: 'user' }]);
     expect(defaultSteps(bare, project({ 'package.json': pkg }))).toEqual([copyEnv, { run: 'npm install', origin: 'user' }]);
+  });
+});
+
+describe('files a repository names that are no regular file (the daemon reads them)', () => {
+  it('a lock file or .worktreeinclude that is a link to a FIFO or /dev/zero is never read: no hang, no 2 GiB read', async () => {
+    // Tracked symlinks of a hostile repository. Run in a child, so a hang fails this test rather
+    // than freezing the run; the FIFO comes first, so code that hangs never reaches /dev/zero.
+    const fifo = join(fresh('fifo'), 'f');
+    await execa('mkfifo', [fifo]);
+    const pkg = '{"name":"p","version":"1.0.0"}\n';
+    const pair = (to: string) => {
+      const source = fresh('weird-source');
+      const target = fresh('weird-target');
+      for (const d of [source, target]) {
+        put(join(d, 'package.json'), pkg);
+        symlinkSync(to, join(d, 'package-lock.json'));
+      }
+      put(join(source, 'node_modules', 'x', 'i.js'), '');
+      symlinkSync(to, join(source, '.worktreeinclude'));
+      return [source, target];
+    };
+    const index = fileURLToPath(new URL('../../../dist/agents/provision/index.js', import.meta.url));
+    const child = `const { defaultSteps, snapshotKey, worktreeIncludePatterns } = await import(process.argv[1]);
+      for (let i = 2; i < process.argv.length; i += 2) {
+        const [source, target] = process.argv.slice(i, i + 2);
+        console.log(JSON.stringify([defaultSteps(source, target), snapshotKey(target, 'node_modules'), worktreeIncludePatterns(source)]));
+      }`;
+    const res = await execa(process.execPath, ['--input-type=module', '-e', child, index, ...pair(fifo), ...pair('/dev/zero')], { timeout: 10_000, reject: false });
+    expect(res.timedOut).toBe(false);
+    const expected = JSON.stringify([[{ copy: ['.env*'], origin: 'user' }, { run: 'npm ci', origin: 'user' }], null, []]);
+    expect(res.stdout.split('\n')).toEqual([expected, expected]);
   });
 });
 

@@ -1,6 +1,8 @@
 // Trust in a repository's .tmuxcodex.yaml: approvals bound to the hash of the bytes that were
 // parsed. Real files in a temp folder; approvals in a temp XDG_STATE_HOME (never the real HOME).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,3 +89,25 @@ describe('requireTrust', () => {
     expect(isApproved(join(dir, 'other.yaml'), hash, env)).toBe(false);
   });
 });
+
+describe('trust of a file that is no regular file', () => {
+  it('a .tmuxcodex.yaml linked to a FIFO or /dev/zero is refused at once, never read (trust, isTrusted)', async () => {
+    // In a child, FIFO first: a hang fails this test instead of freezing the run, and code that
+    // hangs on the FIFO never reaches /dev/zero.
+    await execa('mkfifo', [join(dir, 'fifo')]);
+    symlinkSync(join(dir, 'fifo'), file);
+    const zero = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', zero);
+    const module = fileURLToPath(new URL('../../../dist/agents/trust.js', import.meta.url));
+    const child = `const { trust, isTrusted } = await import(process.argv[1]);
+      const env = JSON.parse(process.argv[2]);
+      for (const f of process.argv.slice(3)) for (const fn of [trust, isTrusted]) {
+        try { fn(f, env); console.log('read'); } catch (e) { console.log(e.code + ' ' + e.message); }
+      }`;
+    const res = await execa(process.execPath, ['--input-type=module', '-e', child, module, JSON.stringify(env), file, zero], { timeout: 10_000, reject: false });
+    expect(res.timedOut).toBe(false);
+    expect(res.stdout.split('\n')).toEqual([file, file, zero, zero].map((f) => `CONFIG_UNREADABLE ${f} is not a regular file: a repository's config is read only from a file.`));
+    expect(readdirSync(dir)).not.toContain('state'); // nothing approved
+  });
+});
+

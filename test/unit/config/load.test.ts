@@ -1,12 +1,16 @@
 // Config loading: YAML files in a temp folder (never the real HOME), merged over the defaults;
 // every broken rule and every syntax error names file:line:col of the place to fix.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, readConfigFile, userConfigPath } from '../../../src/config/load.js';
 import { DEFAULT_CONFIG, applyConfig, validateConfig } from '../../../src/config/schema.js';
 import { TmuxcodexError } from '../../../src/errors.js';
+import { trustFile } from '../../../src/agents/trust.js';
+import { slack } from '../../helpers/slack.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -49,6 +53,19 @@ describe('userConfigPath', () => {
     expect(userConfigPath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/x/home' })).toBe('/x/cfg/tmuxcodex/config.yaml');
     expect(userConfigPath({ HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
     expect(userConfigPath({ XDG_CONFIG_HOME: '', HOME: '/x/home' })).toBe('/x/home/.config/tmuxcodex/config.yaml');
+  });
+
+  it('is never relative (then it would be read from the working folder, a repository\'s own files): no HOME means the account\'s home', () => {
+    // env -i, cron, a service: with HOME unset, .config/tmuxcodex/config.yaml in a cloned repository
+    // would be taken as the user's own config (trusted: its steps, profiles and notify.command run).
+    const home = userInfo().homedir;
+    expect(userConfigPath({})).toBe(join(home, '.config', 'tmuxcodex', 'config.yaml'));
+    expect(userConfigPath({ HOME: '' })).toBe(join(home, '.config', 'tmuxcodex', 'config.yaml'));
+    expect(userConfigPath({ HOME: '/x/home', XDG_CONFIG_HOME: 'cfg' })).toBe('/x/home/.config/tmuxcodex/config.yaml'); // relative XDG values are ignored (XDG spec)
+    // The same for the approvals: a repository must never ship its own trust.json.
+    expect(trustFile({})).toBe(join(home, '.local', 'state', 'tmuxcodex', 'trust.json'));
+    expect(trustFile({ HOME: '/x/home', XDG_STATE_HOME: 'state' })).toBe('/x/home/.local/state/tmuxcodex/trust.json');
+    expect(trustFile({ HOME: '/x/home', XDG_STATE_HOME: '/x/state' })).toBe('/x/state/tmuxcodex/trust.json');
   });
 });
 
@@ -157,6 +174,25 @@ describe('loadConfig: merging', () => {
   it('lists a user file holding only comments among the files read', async () => {
     const path = write('xdg/tmuxcodex/config.yaml', '# nothing set yet\n');
     expect(await loadConfig({ env })).toEqual({ config: DEFAULT_CONFIG, files: [path] });
+  });
+
+  it('refuses a repository file that is no regular file (a link to a FIFO, /dev/zero, /dev/null) without reading it', async () => {
+    // A hostile repository can track .tmuxcodex.yaml as a symlink: to a FIFO (an open() that waits
+    // for a writer forever) or to /dev/zero (a read that never ends). Run in a child, so a hang
+    // fails this test instead of freezing the run; the FIFO is tried first, so /dev/zero is never
+    // read by code that would hang on the FIFO.
+    const repos = ['fifo', 'zero', 'null'].map((name) => join(dir, `repo-${name}`));
+    for (const r of repos) mkdirSync(r);
+    await execa('mkfifo', [join(dir, 'a-fifo')]);
+    symlinkSync(join(dir, 'a-fifo'), join(repos[0]!, '.tmuxcodex.yaml'));
+    symlinkSync('/dev/zero', join(repos[1]!, '.tmuxcodex.yaml'));
+    symlinkSync('/dev/null', join(repos[2]!, '.tmuxcodex.yaml'));
+    const load = fileURLToPath(new URL('../../../dist/config/load.js', import.meta.url));
+    const child = `const { loadConfig } = await import(process.argv[1]);
+      for (const repoRoot of process.argv.slice(3)) console.log(await loadConfig({ env: JSON.parse(process.argv[2]), repoRoot }).then(() => 'loaded', (e) => e.code + ' ' + e.message));`;
+    const res = await execa(process.execPath, ['--input-type=module', '-e', child, load, JSON.stringify(env), ...repos], { timeout: slack(5000), reject: false });
+    expect(res.timedOut).toBe(false);
+    expect(res.stdout.split('\n')).toEqual(repos.map((r) => `CONFIG_UNREADABLE ${join(r, '.tmuxcodex.yaml')} is not a regular file: a repository's config is read only from a file.`));
   });
 
   it('names the repository file when that is the broken one', async () => {

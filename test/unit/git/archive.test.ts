@@ -3,7 +3,7 @@
 // neither the worktree nor the user's index or stash; restores refuse dirty worktrees and leave a
 // worktree exactly as it was when the archive does not apply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -378,5 +378,35 @@ describe('listArchives, findArchive and numbering', () => {
       else process.env.GIT_COMMITTER_DATE = was;
     }
     expect((await listArchives(r)).map((a) => a.id)).toEqual(['fast/3', 'fast/2', 'fast/1']);
+  });
+});
+
+describe('applyArchive that does not apply, while someone works in the worktree', () => {
+  it('takes back only what the pick wrote: a file changed meanwhile (by the agent there) keeps its change', async () => {
+    const repo = join(dir, `repo-${++counter}`);
+    mkdirSync(repo);
+    await git(repo, 'init', '-q');
+    for (const name of ['a.txt', 'b.txt', 'notes.txt']) put(join(repo, name), `${name}\n`);
+    await git(repo, 'add', '-A');
+    await git(repo, 'commit', '-q', '-m', 'base');
+    const base = (await git(repo, 'rev-parse', 'HEAD')).trim();
+    const saved = await addWorktree(repo, 'saved', base);
+    put(join(saved, 'a.txt'), 'a from the archive\n');
+    put(join(saved, 'b.txt'), 'b from the archive\n');
+    const entry = (await saveArchive(saved, { agent: 'arch', agentId: 'a1', branch: null }))!;
+    // The target moved on in b.txt: the pick conflicts there after writing a.txt.
+    const wt = await addWorktree(repo, 'into', base);
+    put(join(wt, 'b.txt'), 'b on this branch\n');
+    await git(wt, 'commit', '-q', '-am', 'b moves');
+    // Writing a.txt runs a filter that stands for the agent saving notes.txt at that moment.
+    await git(repo, 'config', 'filter.agent.smudge', `sh -c 'printf "the agent\\047s edit\\n" > ${join(wt, 'notes.txt')}; cat'`);
+    put(join(repo, '.git', 'info', 'attributes'), 'a.txt filter=agent\n');
+    let error: unknown = null;
+    await applyArchive(wt, entry).catch((e: unknown) => { error = e; });
+    expect((error as TmuxcodexError).code).toBe('ARCHIVE_CONFLICT');
+    expect(readFileSync(join(wt, 'notes.txt'), 'utf8')).toBe('the agent\'s edit\n');
+    expect(readFileSync(join(wt, 'a.txt'), 'utf8')).toBe('a.txt\n');
+    expect(readFileSync(join(wt, 'b.txt'), 'utf8')).toBe('b on this branch\n');
+    expect(await gitPathExists(wt, 'CHERRY_PICK_HEAD')).toBe(false);
   });
 });

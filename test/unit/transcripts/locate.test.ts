@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import {
   claudeProjectSlug, claudeTranscriptPath, codexSessionFromProcesses, findCodexRollout, uuidV7Time,
@@ -183,6 +185,20 @@ describe('findCodexRollout', () => {
     expect(await findCodexRollout({ home, cwd: cwdB, since, claimed: none, sessionId: null })).toEqual({ path: b.path, sessionId: b.id });
     const d = new Date(since + 2000);
     expect(a.path.startsWith(join(home, 'sessions', String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate())))).toBe(true);
+  });
+
+  it('a FIFO named like a rollout is skipped, never opened (an open would wait forever for a writer)', async () => {
+    const fifo = writeRollout(home, since + 1000, cwdB);
+    rmSync(fifo.path);
+    await execa('mkfifo', [fifo.path]);
+    const a = writeRollout(home, since + 2000, cwdA);
+    // In a child: the blocked open would otherwise hold one of this test process's few fs threads for good.
+    const module = fileURLToPath(new URL('../../../dist/transcripts/locate.js', import.meta.url));
+    const child = `const { findCodexRollout } = await import(process.argv[1]);
+      console.log(JSON.stringify(await findCodexRollout({ home: process.argv[2], cwd: process.argv[3], since: Number(process.argv[4]), claimed: new Set(), sessionId: null })));`;
+    const res = await execa(process.execPath, ['--input-type=module', '-e', child, module, home, cwdA, String(since)], { timeout: 10_000, reject: false });
+    expect(res.timedOut).toBe(false);
+    expect(JSON.parse(res.stdout)).toEqual({ path: a.path, sessionId: a.id });
   });
 
   it('matches the cwd through a symlink', async () => {
