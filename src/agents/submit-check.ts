@@ -28,6 +28,23 @@ async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | n
 }
 
 /**
+ * Waits (up to deadlineMs) until the CLI has drawn text at its cursor: it has read the typed keys.
+ * Why: Codex takes keys that arrive in one read with the Enter after them as a paste, and turns
+ * the Enter into a newline in its input box; on a busy machine a fixed pause does not keep them
+ * apart, but an Enter sent after the text is drawn always comes in a read of its own.
+ */
+export async function waitTextDrawn(runner: TmuxRunner, paneId: string, text: string, deadlineMs: number): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const row = await cursorRow(runner, paneId);
+    if (row === null) return false;
+    if (textStillAtCursor(row, text)) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
  * Presses Enter again while text stays unsubmitted at the cursor, until it is taken or deadlineMs
  * passes (then the text is left in the box, as typed). Taken: taken() says so (the agent's
  * transcript moved since the send), the text was seen at the cursor and has left it, or the cursor's

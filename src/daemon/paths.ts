@@ -117,7 +117,8 @@ function withPrivateDirFd<T>(dir: string, use: (fd: number, st: Stats) => T): T 
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     // O_NOFOLLOW on a symlink fails with ELOOP; O_DIRECTORY on anything else with ENOTDIR.
-    if (code === 'ELOOP' || (code === 'ENOTDIR' && lstatSync(dir).isSymbolicLink())) {
+    // ENOTDIR also comes from a component above dir that is a file (XDG_RUNTIME_DIR is one): lstat fails then too.
+    if (code === 'ELOOP' || (code === 'ENOTDIR' && isSymlink(dir))) {
       throw usageError('INSECURE_RUNTIME_DIR', `${dir} is a symbolic link (to ${readlinkSafe(dir)}), not a folder: another user may have planted it to receive your requests.`, `Check where it leads, remove it (\`rm ${dir}\`), or set XDG_RUNTIME_DIR to a folder of your own.`);
     }
     throw badDir(dir, code === 'ENOTDIR' ? 'it is not a folder' : (e as Error).message);
@@ -126,6 +127,14 @@ function withPrivateDirFd<T>(dir: string, use: (fd: number, st: Stats) => T): T 
     return use(fd, fstatSync(fd));
   } finally {
     closeSync(fd);
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

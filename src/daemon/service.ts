@@ -21,7 +21,7 @@ import { PANE_STATE_SUBSCRIPTION, SessionWatch, type WatchOptions } from './sess
 import { reviveAgent, spawnAgent } from '../agents/spawn.js';
 import { fullAgentEnv } from '../agents/agent-env.js';
 import { launchArgv } from '../agents/profiles.js';
-import { ensureSubmitted } from '../agents/submit-check.js';
+import { ensureSubmitted, waitTextDrawn } from '../agents/submit-check.js';
 import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
@@ -49,6 +49,8 @@ const SELECTED_OPTION = '@tmuxcodex-selected';
 const PASTE_ABOVE = 2000;
 /** How long send keeps pressing Enter into an agent CLI that has not taken the prompt yet (its start-up). */
 const SUBMIT_DEADLINE_MS = 30_000;
+/** How long send waits for an agent CLI to draw the typed text before it presses Enter anyway. */
+const SUBMIT_DRAWN_MS = 3_000;
 
 /** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
 const FOLDED_SIDEBAR_WIDTH = 1;
@@ -524,7 +526,10 @@ export class AgentService {
     else if (p.text.length) await this.link.run(tmux.sendText(paneId, p.text));
     if (p.enter) this.lastSent.set(agent.id, sentAt);
     if (p.enter) {
-      // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md).
+      // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md):
+      // an agent CLI gets the Enter once it has drawn the text (in a read of its own), else after a pause.
+      const agentCli = adapterFor(agent.transcriptFormat ?? agent.profile) !== null;
+      if (p.text.length && agentCli && !p.text.includes('\n')) await waitTextDrawn(this.link, paneId, p.text, SUBMIT_DRAWN_MS);
       if (p.text.length) await new Promise((r) => setTimeout(r, 120));
       await this.link.run(tmux.sendEnter(paneId)).catch((e) => {
         if (e instanceof TmuxCommandError && /can't find pane/.test(e.message)) throw failure('AGENT_GONE', `Agent "${agent.name}"'s pane went away while the text was being given to it.`, 'It was killed or exited meanwhile: `tmuxcodex list` shows it.');

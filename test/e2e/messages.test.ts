@@ -73,7 +73,8 @@ describe('a state folder that cannot be made', () => {
   it('is named with why and what to do, exit 1, no stack trace', async () => {
     const blocker = join(ts.root, 'not-a-folder');
     writeFileSync(blocker, 'a file where the state folder would go\n');
-    const res = await cli(ts, ['-L', `${ts.socketName}-nostate`, 'list'], { env: { XDG_STATE_HOME: join(blocker, 'state') } });
+    // daemon start: `list` on a server with no agents answers without a daemon (issue 13), so it needs no state folder.
+    const res = await cli(ts, ['-L', `${ts.socketName}-nostate`, 'daemon', 'start'], { env: { XDG_STATE_HOME: join(blocker, 'state') } });
     expect(res.exitCode).toBe(1);
     expect(res.stderr).toContain(`Cannot use ${join(blocker, 'state', 'tmuxcodex')}`);
     expect(res.stderr).toContain('XDG_STATE_HOME');

@@ -127,7 +127,8 @@ async function listAgents(): Promise<AgentRecord[]> {
 async function snapshot(): Promise<string> {
   const panes = await ts.tmux(tmux.listAllPanes('#{session_name} #{window_id} #{pane_id} #{@tmuxcodex-name}'));
   const worktrees = await git(repo, ['worktree', 'list', '--porcelain'], ts.env);
-  const branches = await git(repo, ['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/tmuxcodex'], ts.env);
+  // The tips of branches kill deleted are kept on purpose under refs/tmuxcodex/branches/ (issue 14 item 4): not a leftover.
+  const branches = (await git(repo, ['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/tmuxcodex'], ts.env)).split('\n').filter((r) => !r.startsWith('refs/tmuxcodex/branches/')).join('\n');
   const wtRoot = `${repo}.worktrees`;
   const dirs = existsSync(wtRoot) ? readdirSync(wtRoot).filter((d) => !d.startsWith('.')).sort().join(' ') : '';
   return [panes, worktrees, branches, dirs].join('\n--\n');

@@ -34,8 +34,9 @@ export function hooksCheck(ctx: CommandContext): Check {
   const read = (path: string) => { try { return readFileSync(path, 'utf8'); } catch { return ''; } };
   const claude = claudeSettingsFile(claudeConfigDir(ctx.env));
   const codex = join(codexHome(ctx.env), 'config.toml');
-  const claudeOn = read(claude).includes(' hook claude');
-  const codexOn = /"hook",\s*"codex"/.test(read(codex));
+  // Both kinds of entry carry tmuxcodex's mark: the shell hook (tmux/agent-hook.sh) and the older `tmuxcodex hook`.
+  const claudeOn = read(claude).includes('tmuxcodex-hook=');
+  const codexOn = /"tmuxcodex-hook"/.test(read(codex));
   const detail = `Claude Code (${claude}): ${claudeOn ? 'installed' : 'not installed'}; Codex (${codex}): ${codexOn ? 'installed' : 'not installed'}`;
   // Optional: without them, states come from the transcripts alone.
   return passed('hooks', claudeOn && codexOn ? detail : `${detail} (optional; \`tmuxcodex hooks install\` makes waiting and idle exact)`);
