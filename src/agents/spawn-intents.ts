@@ -61,12 +61,14 @@ export class SpawnIntents {
             rmSync(full, { force: true });
             continue;
           }
-          // Twice --force: the spawn's worktree may still be locked by git with the spawn's reason.
-          // git does not know it as a worktree: removed by hand only if it is what `git worktree add` was making.
-          await gitRaw(intent.source, ['worktree', 'remove', '--force', '--force', '--', intent.path], { timeoutMs: 300_000 }).catch(async () => {
-            if (await halfMadeWorktree(intent.source, intent.path)) rmSync(intent.path, { recursive: true, force: true });
+          // Twice --force: the spawn's worktree may still be locked by git with the spawn's reason. If
+          // git does not know it as a worktree, it is removed by hand only if it is what `git worktree add` was making.
+          const removed = await gitRaw(intent.source, ['worktree', 'remove', '--force', '--force', '--', intent.path], { timeoutMs: 300_000 }).then(() => true, async () => {
+            if (!(await halfMadeWorktree(intent.source, intent.path))) return false;
+            rmSync(intent.path, { recursive: true, force: true });
+            return true;
           });
-          done.push(`removed the half-made worktree ${intent.path}`);
+          done.push(removed ? `removed the half-made worktree ${intent.path}` : `left ${intent.path} alone: git does not know it as a worktree, and it is not one being made`);
         }
         await gitRaw(intent.source, ['worktree', 'prune']).catch(() => {});
         if (intent.create && (await resolveCommit(intent.source, `refs/heads/${intent.branch}`)) === intent.baseCommit) {
