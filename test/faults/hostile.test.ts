@@ -55,7 +55,7 @@ const COUNTS = FULL ? null : {
 } as const;
 const count = (k: keyof NonNullable<typeof COUNTS>, of: readonly unknown[]) => (COUNTS ? Math.min(COUNTS[k], of.length) : of.length);
 /** A slow test gets time in proportion to how many strings it runs. */
-const budget = (n: number, perItemMs: number) => Math.max(60_000, n * perItemMs * 3);
+const budget = (n: number, perItemMs: number) => slack(Math.max(60_000, n * perItemMs * 3));
 
 let repo: string;
 const DUMP_DIR = join(ts.root, 'dump');
