@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planNewWorktree, type NewWorktreeRequest } from '../../../src/agents/new-worktree.js';
-import { TmuxcodexError } from '../../../src/errors.js';
 import { gitIn, hermeticGitFolder } from '../../helpers/tree.js';
+import { asyncRefusal as refusal } from '../../helpers/refusal.js';
 
 const folder = hermeticGitFolder('tmuxcodex-new-worktree-');
 let n = 0;
@@ -26,14 +26,6 @@ async function repo(): Promise<string> {
 }
 
 const request = (path: string, root: string | null = null): NewWorktreeRequest => ({ mode: 'new', path, given: 'new', branch: null, base: null, root, targets: [] });
-
-async function refusal(p: Promise<unknown>): Promise<TmuxcodexError> {
-  try { await p; } catch (e) {
-    expect(e).toBeInstanceOf(TmuxcodexError);
-    return e as TmuxcodexError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('planNewWorktree: the worktrees folder', () => {
   it('plans beside the repository when that folder is not there yet, or is ours', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, REPO_CONFIG } from '../../../src/config/load.js';
 import { hashBytes, isApproved, isTrusted, requireTrust, trust } from '../../../src/agents/trust.js';
-import { TmuxcodexError } from '../../../src/errors.js';
+import { refusal } from '../../helpers/refusal.js';
 
 let dir: string;
 let repo: string;
@@ -23,16 +23,6 @@ beforeEach(() => {
   env = { HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_STATE_HOME: join(dir, 'state') };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function refusal(fn: () => void): TmuxcodexError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TmuxcodexError);
-    return e as TmuxcodexError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('requireTrust', () => {
   it('checks the bytes that were parsed: a file swapped for an approved one after the parse is refused', async () => {

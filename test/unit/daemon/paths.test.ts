@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkPrivateDir, daemonPaths, ensurePrivateDir } from '../../../src/daemon/paths.js';
-import { TmuxcodexError } from '../../../src/errors.js';
+import { refusal } from '../../helpers/refusal.js';
 
 const NOBODY = 65534;
 let dir: string;
@@ -15,16 +15,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-paths-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function refusal(fn: () => unknown): TmuxcodexError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TmuxcodexError);
-    return e as TmuxcodexError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
