@@ -6,6 +6,7 @@ import { DepsWatcher } from './deps-watch.js';
 import { FixWatcher } from './fix-watch.js';
 import { GitWatcher } from './git-watch.js';
 import { HookInbox } from './hook-inbox.js';
+import { WaitingHold } from './waiting-hold.js';
 import { AttentionWatcher } from './attention.js';
 import { StatusKeeper } from './status-keeper.js';
 import type { Config } from '../config/schema.js';
@@ -94,6 +95,8 @@ export class AgentService {
   /** Waiting, finished and threshold moments; the daemon's server broadcasts them as events. */
   readonly attention: AttentionWatcher;
   private readonly hooks: HookInbox | null;
+  /** A hook's waiting, kept against transcript lines older than it. */
+  private readonly waitingHold = new WaitingHold();
   /** The status-bar segment and pane borders, kept current in tmux options. */
   readonly status: StatusKeeper;
 
@@ -127,7 +130,7 @@ export class AgentService {
     this.hooks = o.hookDir ? new HookInbox(o.hookDir, (s) => void this.signal(s).catch((e) => o.log(`hook event of ${s.agent}: ${(e as Error).message}`)), o.log) : null;
     for (const a of registry.all()) this.hooks?.open(a.id);
     registry.on('added', (a) => this.hooks?.open(a.id));
-    registry.on('removed', (a) => this.hooks?.remove(a.id));
+    registry.on('removed', (a) => { this.hooks?.remove(a.id); this.waitingHold.forget(a.id); });
     // thresholds.autoFresh: between-turns: the fresh session the policy asks for, once the turn has ended.
     this.attention.on('fresh-due', ({ agent, reason }) => void this.fresh({ agent: agent.id, reason }).then(
       (r) => o.log(`started a fresh session of ${agent.name} (${reason.kind}); brief ${r.brief}`),
@@ -406,7 +409,9 @@ export class AgentService {
   /** Takes the state an agent CLI's hook reports (waiting needs the person); an exited or gone agent keeps its state. */
   async signal(p: Params<'signal'>): Promise<Result<'signal'>> {
     const agent = this.registry.resolve(p.agent);
-    if (agent.state === 'exited' || agent.state === 'gone' || agent.state === p.state) return { agent };
+    if (agent.state === 'exited' || agent.state === 'gone') return { agent };
+    this.waitingHold.hooked(agent.id, p.state);
+    if (agent.state === p.state) return { agent };
     // The registry first: the sidebar and the status segment hear of it without waiting for tmux. The
     // state option is only for borders and is never read back, so no reconcile can undo the change.
     this.registry.patch(agent.id, { state: p.state });
@@ -635,7 +640,7 @@ export class AgentService {
   private async transcriptUpdated(id: string, u: TranscriptUpdate): Promise<void> {
     const before = this.registry.get(id);
     if (!before) return;
-    const state = before.state === 'exited' || before.state === 'gone' ? before.state : u.state;
+    const state = before.state === 'exited' || before.state === 'gone' ? before.state : this.waitingHold.resolve(id, before.state, u.state, u.conversation?.lastActivityAt ?? null);
     // Pane first, registry second (as setPr): a reconcile in between must not undo the change.
     if (before.paneId && before.state !== 'gone') {
       const options: Array<[string, string]> = [];
@@ -649,7 +654,9 @@ export class AgentService {
     }
     const now = this.registry.get(id);
     if (!now) return;
-    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, model: u.model ?? now.model, state: now.state === 'exited' || now.state === 'gone' ? now.state : state });
+    // A hook may have spoken while the pane options were set: its waiting holds as above.
+    const latest = now.state === 'exited' || now.state === 'gone' ? now.state : this.waitingHold.resolve(id, now.state, u.state, u.conversation?.lastActivityAt ?? null);
+    this.registry.patch(id, { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, model: u.model ?? now.model, state: latest });
   }
 
   /** Records how far a fix agent's commits have been brought, on its pane and in the registry. */

@@ -270,6 +270,18 @@ describe('hooks', () => {
     await sendAndWait('k1', 'yes', (x) => x.state === 'idle' && x.conversation?.turns === 2, 'k1 idle after the allowed tool');
   });
 
+  it('a permission prompt stays waiting when the tool_use line is read after the hook, until the person answers', async () => {
+    // The hook reaches the daemon first; the transcript's tool_use line (which alone says working)
+    // is read 400 ms later. The agent waits for the person all along, and must be shown so.
+    const before = (await agent('k1')).context?.usedTokens;
+    await sendAndWait('k1', 'ask-late deploy', (x) => x.state === 'waiting', 'k1 waiting for permission');
+    // The tool_use line carries usage: once the context moved, the daemon has read it and decided.
+    const read = await waitFor(async () => { const x = await agent('k1'); return x.context?.usedTokens !== before ? x : null; }, { timeoutMs: 10_000, what: 'the late tool_use line read' });
+    expect(read.state).toBe('waiting');
+    expect(await paneOption(read, '@tmuxcodex-state')).toBe('waiting');
+    await sendAndWait('k1', 'yes', (x) => x.state === 'idle' && x.conversation?.turns === 3, 'k1 idle after the allowed tool');
+  });
+
   it('a hook call outside a tmuxcodex agent, or for an agent the daemon does not know, does nothing and exits 0', async () => {
     const outside = await cli(ts, ['hook', 'claude', 'tmuxcodex-hook=Notification'], { env: { TMUXCODEX_AGENT_ID: '' } });
     expect(outside).toMatchObject({ exitCode: 0, stdout: '' });

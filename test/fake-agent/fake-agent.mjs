@@ -4,7 +4,8 @@
 // format (transcript-writer.mjs), so the daemon's readers see what they would see from Codex or
 // Claude Code. Lines: "exit N" exits with N ("quit" with 0); "compact" compacts the history;
 // "work MS TEXT" is a prompt whose answer takes MS milliseconds; "ask TEXT" (claude) is a prompt
-// whose answer needs a tool the person must allow first (Notification hook), and "yes" allows it;
+// whose answer needs a tool the person must allow first (Notification hook), and "yes" allows it
+// ("ask-late TEXT": its tool_use line is found only after the hook, as a daemon behind would);
 // anything else is a prompt. As Claude Code does, it runs the hooks its settings.json declares.
 // Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--model M] [--resume ID | resume ID] [--] [TASK...]
 import { createInterface } from 'node:readline';
@@ -56,12 +57,12 @@ function onLine(line) {
     writer.compact();
     return void process.stdout.write('compacted\n> ');
   }
-  const ask = /^ask (.*)$/.exec(text);
+  const ask = /^ask(-late)? (.*)$/.exec(text);
   if (ask && format === 'claude') {
     turns++;
-    const answer = `answer ${turns} to: ${ask[1]}`;
-    const t = writer.turn(ask[1], answer);
-    writer.askPermission('npm test');
+    const answer = `answer ${turns} to: ${ask[2]}`;
+    const t = writer.turn(ask[2], answer);
+    writer.askPermission('npm test', ask[1] ? 400 : 0);
     pendingAnswer = () => { writer.permissionGranted(); t.finish(); process.stdout.write(`${answer}\n> `); };
     return void process.stdout.write('allow Bash(npm test)? (yes)\n> ');
   }

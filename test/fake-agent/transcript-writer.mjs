@@ -134,10 +134,11 @@ export class ClaudeWriter {
     this.parent = null;
   }
 
-  line(record) {
+  /** at: the line's timestamp, now unless a test writes a line as a late reader would find it. */
+  line(record, at = now()) {
     mkdirSync(this.dir, { recursive: true });
     const uuid = randomUUID();
-    appendFileSync(this.path, JSON.stringify({ parentUuid: this.parent, isSidechain: false, ...record, uuid, timestamp: now(), userType: 'external', entrypoint: 'cli', cwd: this.cwd, sessionId: this.id, version: '2.1.197', gitBranch: 'HEAD' }) + '\n');
+    appendFileSync(this.path, JSON.stringify({ parentUuid: this.parent, isSidechain: false, ...record, uuid, timestamp: at, userType: 'external', entrypoint: 'cli', cwd: this.cwd, sessionId: this.id, version: '2.1.197', gitBranch: 'HEAD' }) + '\n');
     this.parent = uuid;
   }
 
@@ -151,12 +152,22 @@ export class ClaudeWriter {
     return { finish: () => this.finish(answer) };
   }
 
-  /** The model asks to run a tool: the assistant's tool_use line, then Claude asks the person (Notification). */
-  askPermission(command) {
+  /**
+   * The model asks to run a tool: the assistant's tool_use line, then Claude asks the person
+   * (Notification). lateMs > 0: the line reaches the file lateMs after the hook, with the time it
+   * was made, as a reader that is behind finds it (the daemon's transcript read racing its hook inbox).
+   */
+  askPermission(command, lateMs = 0) {
     const usage = { input_tokens: 3, cache_creation_input_tokens: 500, cache_read_input_tokens: this.cached, output_tokens: 30 };
     this.toolId = `toolu_${randomUUID().replace(/-/g, '')}`;
-    this.line({ type: 'assistant', message: { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: this.model, stop_reason: 'tool_use', usage, content: [{ type: 'tool_use', id: this.toolId, name: 'Bash', input: { command } }] } });
+    const toolUse = { type: 'assistant', message: { id: `msg_fake_${randomUUID().replace(/-/g, '')}`, type: 'message', role: 'assistant', model: this.model, stop_reason: 'tool_use', usage, content: [{ type: 'tool_use', id: this.toolId, name: 'Bash', input: { command } }] } };
+    const at = now();
+    if (lateMs === 0) this.line(toolUse, at);
     runClaudeHooks('Notification', { ...this.hookPayload(), message: 'Claude needs your permission to use Bash', notification_type: 'permission_prompt' });
+    if (lateMs > 0) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, lateMs); // the reader is behind
+      this.line(toolUse, at);
+    }
   }
 
   /** The person allowed it: the tool runs (PreToolUse), its result comes back. */
