@@ -15,6 +15,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { userConfigPath } from '../../src/config/load.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import { slack } from '../helpers/slack.js';
+import { tmux } from '../../src/tmux/command.js';
 
 const INTEGRATOR = fileURLToPath(new URL('../fake-agent/integrator.mjs', import.meta.url));
 let ts: TestServer;
@@ -159,12 +160,15 @@ describe('bad input', () => {
   });
 
   it('wait on an agent that disappears returns (exit 3), and a spawn from a pane that is not an agent has no parent', async () => {
-    await cliJson(ts, ['spawn', 'claude', '--name', 'w1', '--worktree', 'shared'], { cwd: repo });
+    const w1 = await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'w1', '--worktree', 'shared'], { cwd: repo });
     const waiting = cli(ts, ['wait', 'w1', '--idle', '--timeout', '30']);
     await waitFor(async () => (await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.some((a) => a.name === 'w1'), { what: 'w1' });
-    await cli(ts, ['kill', 'w1']);
+    // The pane goes away under it (tmux's own kill-pane, as a person's C-b x): whether the wait
+    // reached the daemon before or after, the agent is gone and the answer is exit 3. (After a
+    // `tmuxcodex kill` the name is unknown, which a wait that came late rightly refuses with 2.)
+    await ts.tmux(tmux.killPane(w1.paneId!));
     const res = await waiting;
-    expect(res.exitCode).toBe(3);
+    expect(res.exitCode, res.stderr).toBe(3);
     // TMUXCODEX_AGENT_ID of no agent: refused with a clear message rather than a wrong parent.
     const orphan = await cli(ts, ['spawn', 'shell', '--name', 'o1'], { cwd: repo, env: { TMUXCODEX_AGENT_ID: 'deadbeef' } });
     expect(orphan.exitCode).toBe(2);
