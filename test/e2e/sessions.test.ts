@@ -94,7 +94,9 @@ describe('Claude Code transcripts', () => {
   });
 
   it('shows working while a turn runs, idle after', async () => {
-    await sendAndWait('c1', 'work 1500 a slow answer', (x) => x.state === 'working', 'c1 working');
+    // The turn runs until it is released: seen working however late the daemon reads.
+    await sendAndWait('c1', 'hold a slow answer', (x) => x.state === 'working', 'c1 working');
+    expect((await cli(ts, ['send', 'c1', 'release'])).exitCode).toBe(0);
     const a = await waitFor(async () => { const x = await agent('c1'); return x.state === 'idle' && x.conversation?.turns === 4 ? x : null; }, { timeoutMs: 10_000, what: 'c1 idle again' });
     expect(a.context?.usedTokens).toBe(3587);
   });
@@ -237,8 +239,9 @@ describe('attention', () => {
     // A 100k window: the first turn (15000) is over warn (10%), the fifth (21000) over critical (20%).
     await cliJson(ts, ['spawn', 'claude', '--name', 'w1', '--worktree', 'shared', '--context-window', '100000'], { cwd: repo });
     await waitFor(async () => (await agent('w1')).state === 'starting', { what: 'w1 starting' });
-    // Long enough for the one-second look for a transcript that does not exist yet to see the turn running.
-    await sendAndWait('w1', 'work 2500 first', (x) => x.state === 'working', 'w1 working');
+    // Held until released, so the one-second look for a transcript that does not exist yet sees the turn running.
+    await sendAndWait('w1', 'hold first', (x) => x.state === 'working', 'w1 working');
+    expect((await cli(ts, ['send', 'w1', 'release'])).exitCode).toBe(0);
     await waitFor(() => seen.some((e) => e.agent === 'w1' && e.kind === 'finished'), { timeoutMs: 10_000, what: 'a finished event' });
     await waitFor(() => seen.some((e) => e.agent === 'w1' && e.kind === 'context'), { timeoutMs: 10_000, what: 'the warn event' });
     for (const t of ['two', 'three', 'four']) await sendAndWait('w1', t, (x) => x.conversation?.turns === ['two', 'three', 'four'].indexOf(t) + 2, `turn ${t}`);

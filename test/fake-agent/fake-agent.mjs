@@ -6,6 +6,8 @@
 // "work MS TEXT" is a prompt whose answer takes MS milliseconds; "ask TEXT" (claude) is a prompt
 // whose answer needs a tool the person must allow first (Notification hook), and "yes" allows it
 // ("ask-late TEXT": its tool_use line is found only after the hook, as a daemon behind would);
+// "hold TEXT" is a prompt whose turn runs until "release" is typed (a test sees it working however
+// busy the machine is);
 // anything else is a prompt. As Claude Code does, it runs the hooks its settings.json declares.
 // Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--model M] [--resume ID | resume ID] [--] [TASK...]
 import { createInterface } from 'node:readline';
@@ -66,7 +68,15 @@ function onLine(line) {
     pendingAnswer = () => { writer.permissionGranted(); t.finish(); process.stdout.write(`${answer}\n> `); };
     return void process.stdout.write('allow Bash(npm test)? (yes)\n> ');
   }
-  if (text === 'yes' && pendingAnswer) {
+  const hold = /^hold (.*)$/.exec(text);
+  if (hold && writer) {
+    turns++;
+    const answer = `answer ${turns} to: ${hold[1]}`;
+    const t = writer.turn(hold[1], answer);
+    pendingAnswer = () => { t.finish(); process.stdout.write(`${answer}\n> `); };
+    return;
+  }
+  if ((text === 'yes' || text === 'release') && pendingAnswer) {
     const done = pendingAnswer;
     pendingAnswer = null;
     return void done();
