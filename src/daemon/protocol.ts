@@ -155,13 +155,6 @@ export type DaemonEvent =
   /** The journal cannot be written (why), or can again (null). */
   | { event: 'journal'; problem: string | null };
 
-// A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
-const METHOD_TABLE: Record<Method, true> = {
-  hello: true, status: true, stop: true, ensureSession: true, spawn: true, list: true, kill: true, map: true, merge: true,
-  clean: true, setPr: true, fresh: true, resurrect: true, signal: true, toggleSidebar: true, highlight: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
-};
-export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
-
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {
   /** The unfinished last line as the pieces it came in: joined once, when its newline arrives

@@ -5,7 +5,7 @@ import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
 import type { Notification } from '../tmux/control/events.js';
 import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../agents/pane-query.js';
 import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
-import type { Registry } from './registry.js';
+import type { Registry } from './store/registry.js';
 import { sessionExists, type TmuxLink } from './tmux-link.js';
 
 /** Subscription that reports every pane's death (remain-on-exit keeps dead panes; no notification is sent). */
