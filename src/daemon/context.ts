@@ -6,7 +6,7 @@ import type { ProgramSpec, TmuxServer } from '../tmux/command.js';
 import type { LayoutSettings } from '../agents/windows.js';
 import type { Config } from '../config/schema.js';
 import { Mutex, PaneLocks } from './locks.js';
-import { PANE_STATE_SUBSCRIPTION } from './session-watch.js';
+import { PANE_STATE_SUBSCRIPTION } from './watch/session-watch.js';
 import type { Registry } from './store/registry.js';
 import type { AgentStore } from './store/publish.js';
 import { TmuxLink } from './tmux-link.js';

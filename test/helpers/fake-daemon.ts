@@ -13,7 +13,7 @@ import { SpawnIntents } from '../../src/agents/spawn-intents.js';
 import type { DaemonContext } from '../../src/daemon/context.js';
 import type { TmuxLink } from '../../src/daemon/tmux-link.js';
 import type { Watchers } from '../../src/daemon/watch/wire.js';
-import { WaitingHold } from '../../src/daemon/waiting-hold.js';
+import { WaitingHold } from '../../src/daemon/watch/waiting-hold.js';
 
 /** A canned answer: output lines, or the error tmux gives (as a TmuxCommandError). */
 type Answer = string[] | { error: string };

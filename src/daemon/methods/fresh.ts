@@ -7,7 +7,7 @@ import { fullAgentEnv } from '../../agents/agent-env.js';
 import { launchArgv } from '../../agents/profiles.js';
 import { handoffBrief, saveBrief } from '../../agents/handoff.js';
 import { adapterFor } from '../../transcripts/adapters.js';
-import type { FreshDue } from '../attention.js';
+import type { FreshDue } from '../watch/attention.js';
 import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
 import { dropIntent, writeIntent, type FreshSession } from '../store/intents.js';

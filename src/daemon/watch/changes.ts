@@ -1,8 +1,8 @@
 // What the watchers found, published on the agent's pane and in the registry (store/publish.ts).
 import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue, type AgentRecord } from '../../core/agent.js';
 import { publishAgentChange, type AgentStore, type PaneOption } from '../store/publish.js';
-import type { TranscriptUpdate } from '../transcript-watch.js';
-import type { WaitingHold } from '../waiting-hold.js';
+import type { TranscriptUpdate } from './transcript-watch.js';
+import type { WaitingHold } from './waiting-hold.js';
 
 /** The context percent as the pane option shows it ('' when unknown). */
 const percentText = (context: AgentRecord['context']): string => (context?.percent != null ? `${Math.round(context.percent)}%` : '');

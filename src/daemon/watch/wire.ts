@@ -1,15 +1,15 @@
 // The daemon's watchers, made and wired to the registry in one place: which registry events each one
 // follows, and where what it finds goes (published through store/, or raised as attention).
 import type { Config } from '../../config/schema.js';
-import { DepsWatcher } from '../deps-watch.js';
-import { FixWatcher } from '../fix-watch.js';
-import { GitWatcher } from '../git-watch.js';
-import { HookInbox, type HookSignal } from '../hook-inbox.js';
-import { WaitingHold } from '../waiting-hold.js';
-import { AttentionWatcher, type FreshDue } from '../attention.js';
-import { StatusKeeper } from '../status-keeper.js';
-import { TranscriptWatcher } from '../transcript-watch.js';
-import { SessionWatch, type WatchOptions } from '../session-watch.js';
+import { DepsWatcher } from './deps-watch.js';
+import { FixWatcher } from './fix-watch.js';
+import { GitWatcher } from './git-watch.js';
+import { HookInbox, type HookSignal } from './hook-inbox.js';
+import { WaitingHold } from './waiting-hold.js';
+import { AttentionWatcher, type FreshDue } from './attention.js';
+import { StatusKeeper } from './status-keeper.js';
+import { TranscriptWatcher } from './transcript-watch.js';
+import { SessionWatch, type WatchOptions } from './session-watch.js';
 import { panePid } from '../store/pane-pid.js';
 import type { AgentStore } from '../store/publish.js';
 import { depsMadePrivate, fixTipRecorded, transcriptUpdated } from './changes.js';

@@ -2,12 +2,12 @@
 // option @tmuxcodex-status (status-right shows it with #{@tmuxcodex-status}) and each agent pane's
 // @tmuxcodex-border (managed windows show it in pane-border-format). Changed values only, at most
 // once a second.
-import type { AgentRecord } from '../core/agent.js';
-import { paneBorder, statusSegment } from '../core/status.js';
-import { tmux } from '../tmux/command.js';
-import { listSessionPanes } from '../agents/pane-query.js';
-import { managedWindows, BORDER_OPTIONS } from '../agents/windows.js';
-import type { TmuxLink } from './tmux-link.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { paneBorder, statusSegment } from '../../core/status.js';
+import { tmux } from '../../tmux/command.js';
+import { listSessionPanes } from '../../agents/pane-query.js';
+import { managedWindows, BORDER_OPTIONS } from '../../agents/windows.js';
+import type { TmuxLink } from '../tmux-link.js';
 
 export const STATUS_OPTION = '@tmuxcodex-status';
 export const BORDER_OPTION = '@tmuxcodex-border';

@@ -3,10 +3,10 @@
 // only as "something changed": the branch tips are then read again with git (no state from events).
 import type { FSWatcher } from 'chokidar';
 import { watchGitDir } from './git-dir-watch.js';
-import type { AgentRecord } from '../core/agent.js';
-import { commonGitDir, gitRaw } from '../git/worktree.js';
-import { propagateInto, SETTLED } from '../git/propagate.js';
-import { bugCommitsOf } from '../git/bug-commits.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { commonGitDir, gitRaw } from '../../git/worktree.js';
+import { propagateInto, SETTLED } from '../../git/propagate.js';
+import { bugCommitsOf } from '../../git/bug-commits.js';
 
 export class FixWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
