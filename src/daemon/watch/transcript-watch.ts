@@ -155,9 +155,10 @@ export class TranscriptWatcher {
         clearTimeout(w.settle);
         w.settle = setTimeout(() => this.schedule(id, w), SETTLE_MS);
       });
+      // A watch that fails (the file removed, inotify out of watches) is dropped; the next sync watches again.
       w.fileWatch.on('error', () => { w.fileWatch?.close(); w.fileWatch = null; });
     } catch {
-      w.fileWatch = null;
+      w.fileWatch = null; // no file to watch yet (as above)
     }
   }
 
