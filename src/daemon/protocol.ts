@@ -57,7 +57,7 @@ export interface DaemonStatus {
   notices: string[];
 }
 
-/** Method name -> [params, result]. */
+/** Method name -> [params, result]; each has its one entry (params check and handler) in methods/table.ts. */
 export interface Methods {
   // client names the command that connects ("list", "sidebar"): for the daemon's log and for telling connections apart.
   hello: [{ token: string; version: string; client?: string }, { version: string; pid: number }];
