@@ -36,7 +36,7 @@ export interface SpawnDeps {
   log: (m: string) => void;
   /** Where a spawn writes down the worktree it is about to make (null in tests that need no crash safety). */
   intents?: SpawnIntents;
-  /** The daemon's folder of agent hook files (see daemon/hook-inbox.ts); none: hooks go through the CLI. */
+  /** The daemon's folder of agent hook files (see daemon/watch/hook-inbox.ts); none: hooks go through the CLI. */
   hookDir?: string | null;
 }
 

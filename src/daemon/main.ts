@@ -13,10 +13,13 @@ import { acquireLock, readLockPid, releaseLock } from './lock.js';
 import { holdSocketLock } from './socket-lock.js';
 import { daemonPaths, ensurePrivateDir } from './paths.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { Registry } from './registry.js';
+import { Registry } from './store/registry.js';
 import { DaemonServer } from './server.js';
-import { AgentService } from './service.js';
-import type { Method, Params } from './protocol.js';
+import { closeContext, createContext, type DaemonContext } from './context.js';
+import { dispatch, isMethod } from './methods/table.js';
+import { startDaemon } from './methods/recover.js';
+import { signal } from './methods/signal.js';
+import { freshWhenDue } from './methods/fresh.js';
 import { makeWritableDir } from '../fs/writable-dir.js';
 
 /** How often a journal that could not be written is tried again (a put also tries). */
@@ -43,17 +46,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     return 3;
   }
   let server: DaemonServer | null = null;
-  let service: AgentService | null = null;
+  let ctx: DaemonContext | null = null;
   let stopping: Promise<void> | null = null;
   /** Stops; filesOurs false leaves socket and token alone (another daemon may have them now). */
   const shutdown = (why: string, filesOurs = true) => {
     stopping ??= (async () => {
       log(`stopping: ${why}`);
       server?.broadcast({ event: 'daemon-stopping' });
-      await service?.close().catch(() => {});
+      if (ctx) await closeContext(ctx).catch((e: Error) => log(`stopping the watchers and the tmux link: ${e.message}`));
       // Closing a listening socket unlinks its path (Node does), which may be another daemon's now:
       // then the process just exits, and the kernel closes the socket without touching the path.
-      if (filesOurs) await server?.close().catch(() => {});
+      if (filesOurs) await server?.close().catch((e: Error) => log(`closing the socket: ${e.message}`));
       if (filesOurs) try { unlinkSync(paths.token); } catch { /* gone */ }
       releaseLock(paths.lock);
     })();
@@ -83,54 +86,29 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     const journalRetry = setInterval(() => { if (registry.journalWriteProblem) registry.save(); }, JOURNAL_RETRY_MS);
     journalRetry.unref();
     for (const n of notices) log(`notice: ${n}`);
-    service = new AgentService(registry, {
-      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, hookDir: paths.hooks, settings: { thresholds: config.thresholds, notify: config.notify },
-      sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
-    });
-    const svc = service;
     // Requests about agents wait for the start (the registry rebuilt from tmux); hello, status and stop do not.
     let markStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => { markStarted = resolve; });
-    const handle = async (method: Method, params: unknown, client: Parameters<ConstructorParameters<typeof DaemonServer>[2]>[2]): Promise<unknown> => {
-      if (method !== 'hello' && method !== 'status' && method !== 'stop') await started;
-      switch (method) {
-        case 'hello': return { version: VERSION, pid: process.pid };
-        case 'status': return { running: true, pid: process.pid, socket: paths.socket, version: VERSION, session, tmux: { socket: opts.server.socketPath, version: tmuxVersion, connected: svc.link.connected }, agents: registry.all().length, notices: currentNotices() };
-        case 'stop': setImmediate(() => void shutdown('stop request').then(() => process.exit(0))); return { stopping: true };
-        case 'ensureSession': return svc.ensureSession(params as Params<'ensureSession'>);
-        case 'spawn': return svc.spawn(params as Params<'spawn'>);
-        case 'list': return currentNotices().length ? { ...svc.list(), notices: currentNotices() } : svc.list();
-        case 'kill': return svc.kill(params as Params<'kill'>);
-        case 'map': return svc.map(params as Params<'map'>);
-        case 'merge': return svc.merge(params as Params<'merge'>);
-        case 'clean': return svc.clean(params as Params<'clean'>);
-        case 'setPr': return svc.setPr(params as Params<'setPr'>);
-        case 'fresh': return svc.fresh(params as Params<'fresh'>);
-        case 'signal': return svc.signal(params as Params<'signal'>);
-        case 'toggleSidebar': return svc.toggleSidebar();
-        case 'highlight': return svc.highlight(params as Params<'highlight'>);
-        // Said with the results: a journal that was unreadable or cannot be written leaves agents out.
-        case 'resurrect': return svc.resurrect(params as Params<'resurrect'>).then((r) => ({ ...r, notices: currentNotices() }));
-        case 'syncFiles': return svc.syncFiles(params as Params<'syncFiles'>);
-        case 'focus': return svc.focus(params as Params<'focus'>);
-        case 'send': return svc.send(params as Params<'send'>);
-        case 'capture': return svc.capture(params as Params<'capture'>);
-        case 'wait': return svc.wait(params as Params<'wait'>, client);
-        case 'subscribe': client.subscribed = true; return { ...svc.list(), notices: currentNotices(), journal: registry.journalWriteProblem };
-        default: throw usageError('UNKNOWN_METHOD', `Unknown method ${String(method)}.`);
-      }
+    const daemon = {
+      version: VERSION, socket: paths.socket, tmuxSocket: opts.server.socketPath, tmuxVersion, notices: currentNotices, started,
+      requestStop: () => setImmediate(() => void shutdown('stop request').then(() => process.exit(0))),
     };
+    const c: DaemonContext = createContext(registry, {
+      server: opts.server, session, env: opts.env, layout: config.layout, log, stateDir: paths.stateDir, hookDir: paths.hooks, settings: { thresholds: config.thresholds, notify: config.notify },
+      sidebar: { kind: 'argv', argv: [process.execPath, CLI_ENTRY, '-S', opts.server.socketPath, 'sidebar'] },
+    }, daemon, { signal: (s) => signal(c, s), freshDue: (due) => freshWhenDue(c, due) });
+    ctx = c;
     // A token left by a daemon that was killed must not be read as ours while we start listening.
     try { unlinkSync(paths.token); } catch { /* none left */ }
-    server = new DaemonServer(paths.socket, token, handle, log);
+    server = new DaemonServer(paths.socket, token, { knows: isMethod, handle: (method, params, client) => dispatch(c, method, params, client) }, log);
     for (const ev of ['added', 'updated', 'removed'] as const) registry.on(ev, (agent) => server!.broadcast({ event: `agent-${ev}`, agent }));
     registry.on('journal', (problem) => server!.broadcast({ event: 'journal', problem }));
-    svc.attention.on('attention', (a) => server!.broadcast({ event: 'agent-attention', agent: a.agent, kind: a.kind, text: a.text }));
+    c.watch.attention.on('attention', (a) => server!.broadcast({ event: 'agent-attention', agent: a.agent, kind: a.kind, text: a.text }));
     await server.listen();
     // The token is published last: a client that can read it finds a socket ready to answer.
     writeFileAtomic(paths.token, token);
     log(`daemon ${VERSION} listening on ${paths.socket} for tmux ${opts.server.socketPath} (${tmuxVersion}), session ${session}`);
-    await service.start().finally(markStarted);
+    await startDaemon(c).finally(markStarted);
   } catch (e) {
     log(`start failed: ${e instanceof TmuxcodexError ? e.message : (e as Error).stack}`);
     await shutdown('start failed');

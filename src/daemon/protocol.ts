@@ -57,7 +57,7 @@ export interface DaemonStatus {
   notices: string[];
 }
 
-/** Method name -> [params, result]. */
+/** Method name -> [params, result]; each has its one entry (params check and handler) in methods/table.ts. */
 export interface Methods {
   // client names the command that connects ("list", "sidebar"): for the daemon's log and for telling connections apart.
   hello: [{ token: string; version: string; client?: string }, { version: string; pid: number }];
@@ -154,13 +154,6 @@ export type DaemonEvent =
   | { event: 'daemon-stopping' }
   /** The journal cannot be written (why), or can again (null). */
   | { event: 'journal'; problem: string | null };
-
-// A Record over Method: a method added to Methods but not here is a compile error, not a runtime refusal.
-const METHOD_TABLE: Record<Method, true> = {
-  hello: true, status: true, stop: true, ensureSession: true, spawn: true, list: true, kill: true, map: true, merge: true,
-  clean: true, setPr: true, fresh: true, resurrect: true, signal: true, toggleSidebar: true, highlight: true, syncFiles: true, focus: true, send: true, capture: true, wait: true, subscribe: true,
-};
-export const METHODS: ReadonlySet<string> = new Set(Object.keys(METHOD_TABLE));
 
 /** Splits a stream of bytes into JSON lines, keeping a partial last line for the next chunk. */
 export class LineSplitter {

@@ -3,9 +3,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { TmuxcodexError } from '../errors.js';
-import { LineSplitter, METHODS, type DaemonEvent, type ErrorPayload, type Method, type Request, type Response } from './protocol.js';
+import { LineSplitter, type DaemonEvent, type ErrorPayload, type Method, type Request, type Response } from './protocol.js';
 
-export type Handler = (method: Method, params: unknown, client: ClientConn) => Promise<unknown>;
+/** What answers requests: which methods exist (methods/table.ts), and the answer to one. */
+export interface Handler {
+  knows(method: unknown): method is Method;
+  handle(method: Method, params: unknown, client: ClientConn): Promise<unknown>;
+}
 
 export interface ClientConn {
   readonly socket: Socket;
@@ -80,6 +84,7 @@ export class DaemonServer {
       }
       for (const line of lines) void this.handleLine(client, line);
     });
+    // A client that vanished mid-write (EPIPE, ECONNRESET): 'close' follows and forgets it.
     socket.on('error', () => {});
     socket.on('close', () => {
       this.clients.delete(client);
@@ -91,7 +96,7 @@ export class DaemonServer {
     let req: Request;
     try {
       req = JSON.parse(line) as Request;
-      if (typeof req !== 'object' || req === null || typeof req.id !== 'number' || !METHODS.has(req.method)) throw new Error('not a request');
+      if (typeof req !== 'object' || req === null || typeof req.id !== 'number' || !this.handler.knows(req.method)) throw new Error('not a request');
     } catch {
       this.reply(client.socket, { id: 0, error: { code: 'BAD_REQUEST', message: 'The daemon received a line that is not a request.', hint: null, kind: 'usage' } });
       return;
@@ -107,7 +112,7 @@ export class DaemonServer {
       client.authed = true;
     }
     try {
-      const result = await this.handler(req.method, req.params ?? {}, client);
+      const result = await this.handler.handle(req.method, req.params ?? {}, client);
       this.reply(client.socket, { id: req.id, result });
     } catch (e) {
       if (!(e instanceof TmuxcodexError)) this.log(`request ${req.method} failed: ${(e as Error).stack ?? e}`);

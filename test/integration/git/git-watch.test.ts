@@ -5,7 +5,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRecord } from '../../../src/core/agent.js';
-import { GitWatcher } from '../../../src/daemon/git-watch.js';
+import { GitWatcher } from '../../../src/daemon/watch/git-watch.js';
 import { git as gitIn } from '../../helpers/git-repo.js';
 import { waitFor } from '../../helpers/wait-for.js';
 

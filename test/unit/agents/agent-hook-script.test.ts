@@ -1,12 +1,12 @@
 // The shipped hook script (tmux/agent-hook.sh) run by a real /bin/sh as Claude Code and Codex run it,
-// and the daemon's reading of the lines it appends (daemon/hook-inbox.ts parseHookLine).
+// and the daemon's reading of the lines it appends (daemon/watch/hook-inbox.ts parseHookLine).
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseHookLine } from '../../../src/daemon/hook-inbox.js';
+import { parseHookLine } from '../../../src/daemon/watch/hook-inbox.js';
 
 const HOOK = fileURLToPath(new URL('../../../tmux/agent-hook.sh', import.meta.url));
 

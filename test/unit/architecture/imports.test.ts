@@ -1,6 +1,7 @@
 // The import rules of DESIGN.md, checked on the source: core imports nothing of ours; tmux/, git/
 // and proc/ never import agents/, daemon/, ui/ or cli/; ui/ and cli/ reach the daemon only through
-// daemon/protocol.ts; only src/tmux/ names the tmux binary.
+// daemon/protocol.ts; only src/tmux/ names the tmux binary. Inside the daemon: store/ and watch/ never
+// import methods/; one method table, imported by main alone; no daemon file over 250 lines.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -48,5 +49,22 @@ describe('import rules', () => {
   it('only src/tmux/ names the tmux binary', () => {
     const bad = files.filter((f) => top(f.path) !== 'tmux' && /['"]tmux['"]/.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
     expect(bad).toEqual([]);
+  });
+
+  it('daemon/store/ and daemon/watch/ never import daemon/methods/ (requests call down into them, not back)', () => {
+    const bad = files.filter((f) => /^daemon\/(store|watch)\//.test(f.path))
+      .flatMap((f) => f.imports.filter((i) => i.startsWith('daemon/methods/') || i === 'daemon/main.ts' || i === 'daemon/context.ts').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('the daemon dispatches through one method table: only main.ts imports methods/table.ts', () => {
+    const bad = files.filter((f) => f.path !== 'daemon/main.ts' && !f.path.startsWith('daemon/methods/') && f.imports.includes('daemon/methods/table.ts')).map((f) => f.path);
+    expect(bad).toEqual([]);
+    expect(readFileSync(join(SRC, 'daemon/main.ts'), 'utf8')).not.toMatch(/switch \(method\)/);
+  });
+
+  it('no file in src/daemon/ is over 250 lines', () => {
+    const long = files.filter((f) => top(f.path) === 'daemon').map((f) => ({ path: f.path, lines: readFileSync(join(SRC, f.path), 'utf8').split('\n').length })).filter((f) => f.lines > 250);
+    expect(long).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The daemon socket's framing: JSON lines split out of arbitrary chunks.
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, METHODS, PROTOCOL_VERSION } from '../../../src/daemon/protocol.js';
+import { LineSplitter, PROTOCOL_VERSION } from '../../../src/daemon/protocol.js';
+import { METHODS } from '../../../src/daemon/methods/table.js';
 
 describe('LineSplitter', () => {
   it('returns complete lines and keeps a partial last line for the next chunk', () => {

@@ -4,9 +4,9 @@
 // reach another worktree.
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentRecord } from '../core/agent.js';
-import { LOCKFILES, snapshotKey } from '../agents/provision/index.js';
-import { unshareTree } from '../agents/provision/clone.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { LOCKFILES, snapshotKey } from '../../agents/provision/index.js';
+import { unshareTree } from '../../agents/provision/clone.js';
 
 const LOCK_NAMES = new Set(LOCKFILES.map((l) => l.file));
 export const PRIVATE_KEY = 'private';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WaitingHold } from '../../../src/daemon/waiting-hold.js';
+import { WaitingHold } from '../../../../src/daemon/watch/waiting-hold.js';
 
 describe('WaitingHold', () => {
   const at = (ms: number) => new Date(ms).toISOString();

@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentRecord } from '../../../src/core/agent.js';
-import { Registry, readJournal } from '../../../src/daemon/registry.js';
-import { TmuxcodexError } from '../../../src/errors.js';
+import type { AgentRecord } from '../../../../src/core/agent.js';
+import { Registry, readJournal } from '../../../../src/daemon/store/registry.js';
+import { TmuxcodexError } from '../../../../src/errors.js';
 
 let dir: string;
 let journal: string;

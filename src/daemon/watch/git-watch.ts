@@ -8,11 +8,11 @@
 import type { FSWatcher } from 'chokidar';
 import { dirname, join, sep } from 'node:path';
 import { watchGitDir } from './git-dir-watch.js';
-import type { AgentRecord } from '../core/agent.js';
-import { commonGitDir, defaultBranch, worktreeGitDir } from '../git/worktree.js';
-import { computeMergeMap, dirtyCount, newMapCache, type MapCache } from '../git/mergemap.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { commonGitDir, defaultBranch, worktreeGitDir } from '../../git/worktree.js';
+import { computeMergeMap, dirtyCount, newMapCache, type MapCache } from '../../git/mergemap.js';
 import { WorktreeEditWatch } from './worktree-edit-watch.js';
-import { readRefs, targetRef } from '../git/refs-snapshot.js';
+import { readRefs, targetRef } from '../../git/refs-snapshot.js';
 
 /** Long enough for one git command's burst of writes (index, ref, reflog) to end. */
 const DEBOUNCE_MS = 20;

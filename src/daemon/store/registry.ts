@@ -1,9 +1,9 @@
 // The daemon's registry of agents: rebuilt from tmux pane options, kept in a journal on disk.
 import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
-import type { AgentRecord } from '../core/agent.js';
-import { usageError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { usageError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs/atomic.js';
 
 const JOURNAL_VERSION = 1;
 

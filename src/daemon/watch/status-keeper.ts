@@ -2,12 +2,12 @@
 // option @tmuxcodex-status (status-right shows it with #{@tmuxcodex-status}) and each agent pane's
 // @tmuxcodex-border (managed windows show it in pane-border-format). Changed values only, at most
 // once a second.
-import type { AgentRecord } from '../core/agent.js';
-import { paneBorder, statusSegment } from '../core/status.js';
-import { tmux } from '../tmux/command.js';
-import { listSessionPanes } from '../agents/pane-query.js';
-import { managedWindows, BORDER_OPTIONS } from '../agents/windows.js';
-import type { TmuxLink } from './tmux-link.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { paneBorder, statusSegment } from '../../core/status.js';
+import { tmux } from '../../tmux/command.js';
+import { listSessionPanes } from '../../agents/pane-query.js';
+import { managedWindows, BORDER_OPTIONS } from '../../agents/windows.js';
+import type { TmuxLink } from '../tmux-link.js';
 
 export const STATUS_OPTION = '@tmuxcodex-status';
 export const BORDER_OPTION = '@tmuxcodex-border';
@@ -63,7 +63,8 @@ export class StatusKeeper {
       const border = paneBorder(a);
       if (this.lastBorder.get(a.paneId) === border) continue;
       this.commands++;
-      await this.link.run(tmux.setPaneOption(a.paneId, BORDER_OPTION, border)).catch(() => {});
+      // A pane that died before the registry heard of it: the border is cosmetic, so logged, not thrown.
+      await this.link.run(tmux.setPaneOption(a.paneId, BORDER_OPTION, border)).catch((e: Error) => this.log(`could not draw the border of ${a.name}'s pane ${a.paneId}: ${e.message}`));
       this.lastBorder.set(a.paneId, border);
     }
     for (const pane of this.lastBorder.keys()) if (!live.has(pane)) this.lastBorder.delete(pane);
@@ -72,7 +73,8 @@ export class StatusKeeper {
   /** Managed windows made by an older daemon get the border settings too. */
   private async markWindows(): Promise<void> {
     for (const windowId of managedWindows(await listSessionPanes(this.link, this.session)).keys()) {
-      for (const [name, value] of BORDER_OPTIONS) await this.link.run(tmux.setWindowOption(windowId, name, value)).catch(() => {});
+      // A window closed meanwhile needs no border settings: logged, and the next windows still get theirs.
+      for (const [name, value] of BORDER_OPTIONS) await this.link.run(tmux.setWindowOption(windowId, name, value)).catch((e: Error) => this.log(`could not set ${name} on window ${windowId}: ${e.message}`));
     }
   }
 }

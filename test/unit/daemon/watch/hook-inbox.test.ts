@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HookInbox, type HookSignal } from '../../../src/daemon/hook-inbox.js';
-import { waitFor } from '../../helpers/wait-for.js';
+import { HookInbox, type HookSignal } from '../../../../src/daemon/watch/hook-inbox.js';
+import { waitFor } from '../../../helpers/wait-for.js';
 
 const A = 'aaaa1111';
 const B = 'bbbb2222';
@@ -129,7 +129,7 @@ describe('HookInbox and a FIFO', () => {
 
   it('does not block on a FIFO put in place of an events file: the other agents\' events still come', async () => {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const module = fileURLToPath(new URL('../../../dist/daemon/hook-inbox.js', import.meta.url));
+    const module = fileURLToPath(new URL('../../../../dist/daemon/watch/hook-inbox.js', import.meta.url));
     child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, module, dir, A, B], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });

@@ -3,8 +3,8 @@
 // replaces a Node process per hook (about 250 ms from hook to sidebar) with a shell line (a few ms).
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { basename, join } from 'node:path';
-import { hookState } from '../agents/hooks.js';
-import { hookFileOf } from '../agents/hook-file.js';
+import { hookState } from '../../agents/hooks.js';
+import { hookFileOf } from '../../agents/hook-file.js';
 
 export interface HookSignal { agent: string; state: 'waiting' | 'working' | 'idle'; detail: string | null }
 

@@ -2,7 +2,7 @@
 // the person (Notification hook); the hook reaches the daemon in a few ms through inotify, the
 // transcript line may be read after it, and the line alone says "working". Without this the
 // sidebar would show a person-blocked agent as working until the person happened to look.
-import type { AgentState } from '../core/agent.js';
+import type { AgentState } from '../../core/agent.js';
 
 export class WaitingHold {
   /** When each agent's hook said waiting (daemon clock, ms). */

@@ -4,11 +4,11 @@
 // session folders); then fs.watch on the file wakes a tail read of only the new bytes, with a slow
 // poll as a safety net for missed events.
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import type { AgentRecord, AgentState } from '../core/agent.js';
-import { contextPercent, emptySessionFacts, type SessionFacts } from '../core/session.js';
-import { JsonlTail, MAX_LINE_BYTES } from '../transcripts/jsonl-tail.js';
-import { firstRead } from '../transcripts/first-read.js';
-import { adapterFor, type TranscriptAdapter } from '../transcripts/adapters.js';
+import type { AgentRecord, AgentState } from '../../core/agent.js';
+import { contextPercent, emptySessionFacts, type SessionFacts } from '../../core/session.js';
+import { JsonlTail, MAX_LINE_BYTES } from '../../transcripts/jsonl-tail.js';
+import { firstRead } from '../../transcripts/first-read.js';
+import { adapterFor, type TranscriptAdapter } from '../../transcripts/adapters.js';
 
 const LOCATE_EVERY_MS = 1000;
 const SAFETY_POLL_MS = 5000;
@@ -155,9 +155,10 @@ export class TranscriptWatcher {
         clearTimeout(w.settle);
         w.settle = setTimeout(() => this.schedule(id, w), SETTLE_MS);
       });
+      // A watch that fails (the file removed, inotify out of watches) is dropped; the next sync watches again.
       w.fileWatch.on('error', () => { w.fileWatch?.close(); w.fileWatch = null; });
     } catch {
-      w.fileWatch = null;
+      w.fileWatch = null; // no file to watch yet (as above)
     }
   }
 

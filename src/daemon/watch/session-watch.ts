@@ -1,12 +1,12 @@
 // The daemon's reactions to tmux: pane deaths, layout changes, windows and sessions coming and
 // going. It keeps the registry in step with tmux, each managed window in its sidebar layout, and
 // every sidebar alive.
-import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
-import type { Notification } from '../tmux/control/events.js';
-import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../agents/pane-query.js';
-import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
-import type { Registry } from './registry.js';
-import { sessionExists, type TmuxLink } from './tmux-link.js';
+import { tmux, type ProgramSpec, type TmuxServer } from '../../tmux/command.js';
+import type { Notification } from '../../tmux/control/events.js';
+import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../../agents/pane-query.js';
+import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../../agents/windows.js';
+import type { Registry } from '../store/registry.js';
+import { sessionExists, type TmuxLink } from '../tmux-link.js';
 
 /** Subscription that reports every pane's death (remain-on-exit keeps dead panes; no notification is sent). */
 export const PANE_STATE_SUBSCRIPTION = { name: 'tmuxcodex-panes', what: '%*', format: '#{pane_dead}|#{pane_dead_status}' };

@@ -3,10 +3,10 @@
 // only as "something changed": the branch tips are then read again with git (no state from events).
 import type { FSWatcher } from 'chokidar';
 import { watchGitDir } from './git-dir-watch.js';
-import type { AgentRecord } from '../core/agent.js';
-import { commonGitDir, gitRaw } from '../git/worktree.js';
-import { propagateInto, SETTLED } from '../git/propagate.js';
-import { bugCommitsOf } from '../git/bug-commits.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { commonGitDir, gitRaw } from '../../git/worktree.js';
+import { propagateInto, SETTLED } from '../../git/propagate.js';
+import { bugCommitsOf } from '../../git/bug-commits.js';
 
 export class FixWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -72,6 +72,7 @@ export class FixWatcher {
   private async check(): Promise<void> {
     const fixers = this.fixers();
     for (const f of fixers) {
+      // A worktree git cannot read now (removed, locked) has no tip to bring: the next check tries again.
       const tip = (await gitRaw(f.worktree!.path, ['rev-parse', '--verify', '--quiet', `refs/heads/${f.branch}`], { okExitCodes: [1] }).catch(() => '')).trim();
       const from = f.fix!.propagatedTip ?? f.base;
       if (!tip || !from) continue;
@@ -113,6 +114,7 @@ export class FixWatcher {
     const held = this.blocked.get(key);
     if (held) {
       // Nothing changed there since the conflict: trying again would only conflict again.
+      // An unreadable HEAD reads as a change (''): the fix is tried again rather than held for ever.
       const head = (await gitRaw(path, ['rev-parse', '--verify', '--quiet', 'HEAD'], { okExitCodes: [1] }).catch(() => '')).trim();
       const at = commits.indexOf(held.commit);
       if (head === held.head && at >= 0) return at;
@@ -127,6 +129,7 @@ export class FixWatcher {
       this.log(`fix ${f.name}: ${a.name}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
       // Dirty or busy: its index or HEAD changes when it is ready, and this runs again.
       if (r.outcome === 'conflict' || r.outcome === 'error') {
+        // An unreadable HEAD is held as '': any HEAD read later counts as a change and tries again.
         const head = (await gitRaw(path, ['rev-parse', '--verify', '--quiet', 'HEAD'], { okExitCodes: [1] }).catch(() => '')).trim();
         this.blocked.set(key, { head, commit: c });
         this.markBlocked(a.id, { fix: f.name, commit: c, files: r.files, reason: r.outcome === 'conflict' ? (r.files.length ? `conflict in ${r.files.join(', ')}` : 'conflict') : (r.reason ?? 'error') });
@@ -139,6 +142,7 @@ export class FixWatcher {
 
   /** The commits a fix commit repairs, computed once per commit. */
   private async bugsOf(dir: string, commit: string): Promise<string[]> {
+    // Bug commits that cannot be read count as none: no worktree is then ruled out as not needing the fix.
     if (!this.bugs.has(commit)) this.bugs.set(commit, await bugCommitsOf(dir, commit).catch(() => []));
     return this.bugs.get(commit)!;
   }

@@ -5,7 +5,7 @@
 // with more tracked folders than the cap is left to the caller's slow poll.
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gitRaw } from '../git/worktree.js';
+import { gitRaw } from '../../git/worktree.js';
 
 /** More folders than this in one worktree: polled instead (inotify watches are a shared budget). */
 export const MAX_WATCHED_FOLDERS = 2000;
