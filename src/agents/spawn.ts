@@ -2,7 +2,8 @@
 import { configuredClaudeModel } from './claude-model.js';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
+import type { AgentRecord, WorktreeMode } from '../core/agent.js';
+import { PANE_META, encodeOptionValue, recordToPaneMeta, type PaneMetaKey } from '../tmux/agent-options.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
 import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';

@@ -1,6 +1,6 @@
 // Managed windows: each has a sidebar at pane index 0 and up to N agent panes tiled beside it.
-import { MANAGED_WINDOW_OPTION, ROLE_OPTION } from '../core/agent.js';
-import { describeLayout, layoutShape, sidebarLayout, sidebarLayoutFits } from '../core/layout.js';
+import { MANAGED_WINDOW_OPTION, ROLE_OPTION } from '../tmux/agent-options.js';
+import { describeLayout, layoutShape, sidebarLayout, sidebarLayoutFits } from '../tmux/layout.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { failure } from '../errors.js';
 import type { PaneInfo, TmuxRunner } from './pane-query.js';

@@ -9,7 +9,7 @@ import type { AgentRecord } from '../core/agent.js';
 import type { Config, NotifyKind } from '../config/schema.js';
 import { startDetached } from '../proc/run.js';
 import { tmux } from '../tmux/command.js';
-import type { TmuxLink } from './tmux-link.js';
+import type { TmuxLink } from '../tmux/link.js';
 import type { FreshReason } from '../agents/handoff.js';
 
 export interface Attention { agent: AgentRecord; kind: NotifyKind; text: string }

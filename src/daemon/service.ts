@@ -1,5 +1,6 @@
 // The daemon's request handlers: sessions, spawn, kill, merge, clean, send, capture, wait, sync-files.
-import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue, type AgentRecord } from '../core/agent.js';
+import type { AgentRecord } from '../core/agent.js';
+import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue } from '../tmux/agent-options.js';
 import { cleanVerdict, landingFacts, landingMessage } from '../agents/landing.js';
 import { landBranch } from '../git/land.js';
 import { DepsWatcher } from './deps-watch.js';
@@ -39,7 +40,7 @@ import { commonGitDir, defaultBranch, listWorktrees } from '../git/worktree.js';
 import { worktreeRoot } from '../git/repo.js';
 import { Registry } from './registry.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { TmuxLink, sessionExists, tmuxOnce } from './tmux-link.js';
+import { TmuxLink, sessionExists, tmuxOnce } from '../tmux/link.js';
 import type { Params, Result } from './protocol.js';
 import type { ClientConn } from './server.js';
 

@@ -6,7 +6,7 @@ import type { Notification } from '../tmux/control/events.js';
 import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../agents/pane-query.js';
 import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
 import type { Registry } from './registry.js';
-import { sessionExists, type TmuxLink } from './tmux-link.js';
+import { sessionExists, type TmuxLink } from '../tmux/link.js';
 
 /** Subscription that reports every pane's death (remain-on-exit keeps dead panes; no notification is sent). */
 export const PANE_STATE_SUBSCRIPTION = { name: 'tmuxcodex-panes', what: '%*', format: '#{pane_dead}|#{pane_dead_status}' };

@@ -7,7 +7,7 @@ import { paneBorder, statusSegment } from '../core/status.js';
 import { tmux } from '../tmux/command.js';
 import { listSessionPanes } from '../agents/pane-query.js';
 import { managedWindows, BORDER_OPTIONS } from '../agents/windows.js';
-import type { TmuxLink } from './tmux-link.js';
+import type { TmuxLink } from '../tmux/link.js';
 
 export const STATUS_OPTION = '@tmuxcodex-status';
 export const BORDER_OPTION = '@tmuxcodex-border';

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeLayout, layoutChecksum, layoutShape, leafWidths, sidebarLayout } from '../../../src/core/layout.js';
+import { describeLayout, layoutChecksum, layoutShape, leafWidths, sidebarLayout } from '../../../src/tmux/layout.js';
 import { tmux } from '../../../src/tmux/command.js';
 import { createTestServer } from '../../helpers/tmux-server.js';
 

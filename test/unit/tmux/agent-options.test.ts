@@ -1,11 +1,13 @@
 // Agent records and their pane-option form: hostile values survive encoding, and a record stored on a
 // pane comes back as the same record.
 import { describe, expect, it } from 'vitest';
+import type { AgentRecord } from '../../../src/core/agent.js';
 import {
   PANE_META, ROLE_OPTION, decodeOptionValue, encodeOptionValue, recordFromPane, recordToPaneMeta,
-  type AgentRecord, type PaneMetaKey,
-} from '../../../src/core/agent.js';
+  type PaneMetaKey,
+} from '../../../src/tmux/agent-options.js';
 import { FIELD_SEPARATOR, formatFor, parseRow, str } from '../../../src/tmux/formats.js';
+import { paneId, windowId } from '../../../src/tmux/ids.js';
 
 const HOSTILE = [
   '', 'plain words', 'line one\nline two\n', 'cr\r\nlf', '\t tabs \t', 'nul\0byte', 'del\x7f', 'esc \x1b[31mred\x1b[0m', 'bell\x07',
@@ -74,7 +76,7 @@ describe('encodeOptionValue / decodeOptionValue', () => {
   });
 });
 
-const PANE = { paneId: '%7', windowId: '@3', session: 'agents', dead: false, deadStatus: null };
+const PANE = { paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents', dead: false, deadStatus: null };
 
 function fullRecord(): AgentRecord {
   return {
@@ -132,7 +134,7 @@ describe('recordToPaneMeta / recordFromPane', () => {
   });
 
   it('takes the pane\'s identity and liveness from tmux, not from the metadata', () => {
-    const r = recordFromPane(recordToPaneMeta(fullRecord()), { paneId: '%99', windowId: '@9', session: 'other', dead: true, deadStatus: 3 });
+    const r = recordFromPane(recordToPaneMeta(fullRecord()), { paneId: paneId('%99'), windowId: windowId('@9'), session: 'other', dead: true, deadStatus: 3 });
     expect(r).toMatchObject({ paneId: '%99', windowId: '@9', session: 'other', state: 'exited', exitCode: 3 });
     expect(recordFromPane(recordToPaneMeta(fullRecord()), { ...PANE, dead: true, deadStatus: null })).toMatchObject({ state: 'exited', exitCode: null });
   });
