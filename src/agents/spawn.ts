@@ -7,6 +7,7 @@ import { PANE_META, encodeOptionValue, recordToPaneMeta, type PaneMetaKey } from
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
 import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
+import { NEW_PANE } from '../tmux/formats.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
 import type { SpawnParams } from '../daemon/protocol.js';
@@ -64,7 +65,7 @@ async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | 
     undo.push(() => deps.runner.run(tmux.killWindow(opened.windowId)));
     slot = { windowId: opened.windowId, splitTarget: opened.paneId, splitHorizontally: true };
   }
-  const format = '#{pane_id} #{window_id}';
+  const format = NEW_PANE.template;
   const target = slot.splitTarget;
   const split = (horizontal: boolean) => deps.runner.run(tmux.splitWindow({ target, cwd, horizontal, program: program ?? undefined, env, format }));
   let out: string[];
@@ -79,8 +80,9 @@ async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | 
       throw failure('WINDOW_TOO_SMALL', `tmux could not make room for another pane: ${e.message}`, 'Make the terminal larger, or lower layout.maxAgentsPerWindow so agents spread over more windows.');
     }
   }
-  const [paneId, windowId] = (out[0] ?? '').split(' ');
-  if (!paneId || !windowId) throw failure('TMUX_UNEXPECTED', `tmux did not report the new pane (got "${out[0]}").`);
+  const ids = NEW_PANE.first(out);
+  if (!ids) throw failure('TMUX_UNEXPECTED', `tmux did not report the new pane (got "${out[0]}").`);
+  const { paneId, windowId } = ids;
   undo.push(() => deps.runner.run(tmux.killPane(paneId)));
   return { paneId, windowId };
 }

@@ -4,6 +4,7 @@
 // (shared/notes/agent-tuis.md). Seen with capture-pane: the text sits at the cursor, `❯ early words`,
 // until Enter is pressed again. So after Enter, while the text is still at the cursor, press it again.
 import { tmux } from '../tmux/command.js';
+import { PANE_CURSOR } from '../tmux/formats.js';
 import type { TmuxRunner } from './pane-query.js';
 
 /** How much of the text's end identifies it at the cursor (a TUI may wrap long input itself). */
@@ -19,9 +20,9 @@ export function textStillAtCursor(cursorRow: string, text: string): boolean {
 /** The row the cursor is on, as drawn; null when the pane is gone or its program has ended. */
 async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | null> {
   try {
-    const [y, dead] = ((await runner.run(tmux.display(paneId, '#{cursor_y} #{pane_dead}')))[0] ?? '').split(' ');
-    if (dead === '1' || !Number.isInteger(Number(y))) return null;
-    return (await runner.run(tmux.captureScreen(paneId)))[Number(y)] ?? '';
+    const cursor = PANE_CURSOR.first(await runner.run(tmux.display(paneId, PANE_CURSOR.template)));
+    if (!cursor || cursor.dead || cursor.cursorY === null || !Number.isInteger(cursor.cursorY)) return null;
+    return (await runner.run(tmux.captureScreen(paneId)))[cursor.cursorY] ?? '';
   } catch {
     return null;
   }

@@ -15,6 +15,7 @@ import { TranscriptWatcher, type TranscriptUpdate } from './transcript-watch.js'
 import { sessionNameProblem } from '../core/naming.js';
 import { keyLikeCharacter } from '../core/send-text.js';
 import { tmux } from '../tmux/command.js';
+import { NEW_WINDOW, PANE_PID } from '../tmux/formats.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, TmuxcodexError, usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
@@ -184,9 +185,9 @@ export class AgentService {
       if (!(await sessionExists(this.o.server, this.o.session, this.o.env))) {
         const out = await tmuxOnce(this.o.server, tmux.newSession({
           session: this.o.session, windowName: this.o.session, cwd: p.cwd, width: p.width ?? 200, height: p.height ?? 50,
-          program: this.o.sidebar, format: '#{window_id} #{pane_id}',
+          program: this.o.sidebar, format: NEW_WINDOW.template,
         }), this.o.env);
-        const [windowId, paneId] = out.trim().split(' ');
+        const { windowId, paneId } = NEW_WINDOW.parse(out.trim()) ?? {};
         await this.link.connect();
         await markManagedWindow(this.link, windowId!, paneId!);
         return { session: this.o.session, windowId: windowId! };
@@ -629,8 +630,8 @@ export class AgentService {
   /** The pid of the process an agent's pane runs (its processes hold a Codex session's files open). */
   private async panePid(agent: AgentRecord): Promise<number | null> {
     if (!agent.paneId || !this.link.connected) return null;
-    const out = await this.link.run(tmux.display(agent.paneId, '#{pane_pid}')).catch(() => [] as string[]);
-    return Number(out[0]) || null;
+    const out = await this.link.run(tmux.display(agent.paneId, PANE_PID.template)).catch(() => [] as string[]);
+    return PANE_PID.first(out)?.pid || null;
   }
 
   /**

@@ -1,6 +1,7 @@
 // Field tables drive formats: one table gives both the -F template and a typed parser (as libtmux's
 // field tables do). Every format the rest of tmuxcodex asks tmux for is a named table below.
 import { isPaneId, isSessionId, isWindowId, type PaneId, type SessionId, type WindowId } from './ids.js';
+import { PANE_META, ROLE_OPTION } from './agent-options.js';
 
 /** Separator between fields: printable (survives -u output), and escaped inside our own option values. */
 export const FIELD_SEPARATOR = '\u241e';
@@ -109,3 +110,5 @@ export const SESSION_ID = fieldFormat({ sessionId: ['session_id', sessionIdOf] }
 export const CLIENT_NAMES = fieldFormat({ controlMode: ['client_control_mode', bool], name: ['client_name', str] });
 /** Clients: each one's pid and whether it is a control client (to reap stale ones of ours). */
 export const CLIENT_PIDS = fieldFormat({ pid: ['client_pid', int], controlMode: ['client_control_mode', bool] });
+/** Whether a pane is one tmuxcodex made: its agent id, or its role (a sidebar). */
+export const AGENT_MARKS = fieldFormat({ id: [PANE_META.id, str], role: [ROLE_OPTION, str] });
