@@ -10,7 +10,7 @@ import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { NEW_PANE } from '../tmux/formats.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
-import type { SpawnParams } from '../daemon/protocol.js';
+import type { SpawnParams } from './spawn-params.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
 import { resolveWorktree } from './worktree-choice.js';
 import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';

@@ -1,6 +1,7 @@
 // The import rules of DESIGN.md, checked on the source: core imports nothing of ours; tmux/, git/
 // and proc/ never import agents/, daemon/, ui/ or cli/; ui/ and cli/ reach the daemon only through
-// daemon/protocol.ts; only src/tmux/ names the tmux binary.
+// daemon/protocol.ts; agents/ never imports daemon/; only src/tmux/ names the tmux binary or writes a
+// `#{` format (its field tables and format builders).
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -47,6 +48,17 @@ describe('import rules', () => {
 
   it('only src/tmux/ names the tmux binary', () => {
     const bad = files.filter((f) => top(f.path) !== 'tmux' && /['"]tmux['"]/.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
+    expect(bad).toEqual([]);
+  });
+
+  it('agents/ never imports daemon/', () => {
+    const bad = files.filter((f) => top(f.path) === 'agents').flatMap((f) => f.imports.filter((i) => top(i) === 'daemon').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('nothing outside src/tmux/ writes a #{ format (src/tmux/formats.ts and its builders do)', () => {
+    const bad = files.filter((f) => top(f.path) !== 'tmux').flatMap((f) => readFileSync(join(SRC, f.path), 'utf8').split('\n')
+      .flatMap((line, i) => (line.includes('#{') ? [`${f.path}:${i + 1}: ${line.trim()}`] : [])));
     expect(bad).toEqual([]);
   });
 });
