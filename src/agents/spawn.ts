@@ -8,6 +8,7 @@ import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
 import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { NEW_PANE } from '../tmux/formats.js';
+import type { PaneId, WindowId } from '../tmux/ids.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
 import type { SpawnParams } from './spawn-params.js';
@@ -57,7 +58,7 @@ export function chooseName(params: SpawnParams, taken: Set<string>): string {
 }
 
 /** Splits a new pane for the agent in a window with room (opening one if all are full). */
-async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: string; windowId: string }> {
+async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: PaneId; windowId: WindowId }> {
   const panes = await listSessionPanes(deps.runner, deps.session);
   let slot = chooseSlot(panes, deps.layout.maxAgentsPerWindow);
   if (!slot) {

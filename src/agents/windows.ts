@@ -21,7 +21,7 @@ export const BORDER_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['pane-border-format', paneBorderFormat()],
 ];
 
-export async function markManagedWindow(runner: TmuxRunner, windowId: string, sidebarPaneId: string): Promise<void> {
+export async function markManagedWindow(runner: TmuxRunner, windowId: WindowId, sidebarPaneId: PaneId): Promise<void> {
   await Promise.all([
     runner.run(tmux.setWindowOption(windowId, MANAGED_WINDOW_OPTION, '1')),
     runner.run(tmux.setWindowOption(windowId, 'remain-on-exit', 'on')),
@@ -35,11 +35,11 @@ export function windowName(session: string, index: number): string {
   return index <= 1 ? session : `${session}-${index}`;
 }
 
-export interface WindowSlot { windowId: string; splitTarget: string; splitHorizontally: boolean }
+export interface WindowSlot { windowId: WindowId; splitTarget: PaneId; splitHorizontally: boolean }
 
 /** Groups panes by managed window (a window is managed when its index-0 pane is a sidebar). */
-export function managedWindows(panes: readonly PaneInfo[]): Map<string, PaneInfo[]> {
-  const byWindow = new Map<string, PaneInfo[]>();
+export function managedWindows(panes: readonly PaneInfo[]): Map<WindowId, PaneInfo[]> {
+  const byWindow = new Map<WindowId, PaneInfo[]>();
   for (const p of panes) {
     const list = byWindow.get(p.windowId) ?? [];
     list.push(p);
@@ -71,8 +71,8 @@ export async function openManagedWindow(runner: TmuxRunner, o: { session: string
 }
 
 /** Managed windows whose sidebar pane was killed by hand: window id -> its first pane. */
-export function windowsMissingSidebar(panes: readonly PaneInfo[]): Map<string, PaneInfo> {
-  const missing = new Map<string, PaneInfo>();
+export function windowsMissingSidebar(panes: readonly PaneInfo[]): Map<WindowId, PaneInfo> {
+  const missing = new Map<WindowId, PaneInfo>();
   const withSidebar = new Set(panes.filter((p) => p.role === 'sidebar').map((p) => p.windowId));
   for (const p of panes) {
     if (p.windowManaged && !withSidebar.has(p.windowId) && !missing.has(p.windowId)) missing.set(p.windowId, p);

@@ -1,4 +1,5 @@
 // The agent record: what list --json prints and the journal keeps. Pure data, no I/O.
+import type { PaneId, WindowId } from './ids.js';
 
 export type AgentState = 'starting' | 'running' | 'working' | 'idle' | 'waiting' | 'exited' | 'gone' | 'unknown';
 export type WorktreeMode = 'new' | 'shared' | 'existing';
@@ -7,8 +8,8 @@ export interface AgentRecord {
   id: string;
   name: string;
   profile: string;
-  paneId: string | null;
-  windowId: string | null;
+  paneId: PaneId | null;
+  windowId: WindowId | null;
   session: string | null;
   cwd: string;
   worktree: { path: string; mode: WorktreeMode } | null;

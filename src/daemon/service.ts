@@ -16,6 +16,7 @@ import { sessionNameProblem } from '../core/naming.js';
 import { keyLikeCharacter } from '../core/send-text.js';
 import { tmux } from '../tmux/command.js';
 import { NEW_WINDOW, PANE_PID } from '../tmux/formats.js';
+import type { PaneId } from '../tmux/ids.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, TmuxcodexError, usageError } from '../errors.js';
 import { listSessionPanes } from '../agents/pane-query.js';
@@ -87,7 +88,7 @@ export class AgentService {
   private readonly mutex = new Mutex();
   private readonly paneLocks = new Map<string, Mutex>();
   /** The pane whose border shows it is the one selected in the sidebar. */
-  private highlighted: string | null = null;
+  private highlighted: PaneId | null = null;
   /** When each agent was last sent a line with Enter (wait --idle waits for activity after it). */
   private readonly lastSent = new Map<string, number>();
   private readonly deps: DepsWatcher;
@@ -499,7 +500,7 @@ export class AgentService {
   }
 
   /** The live pane of an agent, or a clear error if it has none. */
-  private livePane(ref: string): { agent: AgentRecord; paneId: string } {
+  private livePane(ref: string): { agent: AgentRecord; paneId: PaneId } {
     const agent = this.registry.resolve(ref);
     if (!agent.paneId || agent.state === 'gone') throw usageError('AGENT_GONE', `Agent "${agent.name}" has no pane any more.`, `Remove it with \`tmuxcodex kill ${agent.name}\`.`);
     return { agent, paneId: agent.paneId };
@@ -557,7 +558,7 @@ export class AgentService {
    * submit line by line, and 1 MB goes in one piece. The text travels through a private file, not
    * the control connection's command line.
    */
-  private async paste(agentId: string, paneId: string, text: string): Promise<void> {
+  private async paste(agentId: string, paneId: PaneId, text: string): Promise<void> {
     const dir = join(this.o.stateDir, 'paste');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${agentId}-${process.pid}-${Date.now()}.txt`);

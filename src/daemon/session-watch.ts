@@ -3,6 +3,7 @@
 // every sidebar alive.
 import { tmux, type ProgramSpec, type TmuxServer } from '../tmux/command.js';
 import { PANE_DEAD_STATUS, PANE_STATE, SERVER_PID, WINDOW_LAYOUT, WINDOW_LAYOUTS } from '../tmux/formats.js';
+import type { WindowId } from '../tmux/ids.js';
 import type { Notification } from '../tmux/control/events.js';
 import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../agents/pane-query.js';
 import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../agents/windows.js';
@@ -103,7 +104,7 @@ export class SessionWatch {
     }
   }
 
-  private keepLayout(windowId: string, reported: string): void {
+  private keepLayout(windowId: WindowId, reported: string): void {
     const want = this.keeper.desiredFor(windowId, reported);
     if (!want) return;
     // Only managed windows get the sidebar layout. The window option is set when the window is

@@ -2,10 +2,10 @@
 // passed where a window id (or a name) belongs; tmux never reuses an id while its server runs.
 import { failure } from '../errors.js';
 
-declare const brand: unique symbol;
-export type PaneId = string & { readonly [brand]: 'PaneId' };
-export type WindowId = string & { readonly [brand]: 'WindowId' };
-export type SessionId = string & { readonly [brand]: 'SessionId' };
+import type { PaneId, SessionId, WindowId } from '../core/ids.js';
+
+// The types live in core/ (the agent record stores them; core imports nothing of ours).
+export type { PaneId, SessionId, WindowId };
 
 const PANE_ID = /^%\d+$/;
 const WINDOW_ID = /^@\d+$/;

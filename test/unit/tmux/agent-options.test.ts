@@ -80,7 +80,7 @@ const PANE = { paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents'
 
 function fullRecord(): AgentRecord {
   return {
-    id: '0a1b2c3d', name: 'fix-login', profile: 'claude', paneId: '%7', windowId: '@3', session: 'agents',
+    id: '0a1b2c3d', name: 'fix-login', profile: 'claude', paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents',
     cwd: '/work/wt/fix-login', worktree: { path: '/work/wt/fix-login', mode: 'new' }, branch: 'agents/fix-login', base: 'main',
     target: 'release', parentId: 'ffff0000', task: 'Fix the login bug.\nThen run the tests; report 100% \u241e done 🤖',
     createdAt: '2026-01-02T03:04:05.678Z', sessionId: 'sess-123', transcriptPath: '/home/dev/.claude/projects/-work-wt-fix-login/sess-123.jsonl', state: 'running', exitCode: null,
@@ -91,7 +91,7 @@ function fullRecord(): AgentRecord {
 
 function minimalRecord(): AgentRecord {
   return {
-    id: '12345678', name: 'sh-1', profile: 'shell', paneId: '%7', windowId: '@3', session: 'agents', cwd: '/tmp/x',
+    id: '12345678', name: 'sh-1', profile: 'shell', paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents', cwd: '/tmp/x',
     worktree: null, branch: null, base: null, target: null, parentId: null, task: null, createdAt: '2026-05-06T07:08:09.000Z',
     sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
   };
@@ -148,7 +148,7 @@ describe('recordToPaneMeta / recordFromPane', () => {
 
   it('fills what a hand-made pane lacks with safe defaults', () => {
     expect(recordFromPane({ id: 'abcdef01', name: 'n', worktree: '/w', worktreeMode: 'bogus' }, PANE)).toEqual({
-      id: 'abcdef01', name: 'n', profile: 'shell', paneId: '%7', windowId: '@3', session: 'agents', cwd: '/w',
+      id: 'abcdef01', name: 'n', profile: 'shell', paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents', cwd: '/w',
       worktree: { path: '/w', mode: 'shared' }, branch: null, base: null, target: null, parentId: null, task: null,
       createdAt: '1970-01-01T00:00:00.000Z', sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
     });
