@@ -1,6 +1,8 @@
 // Reading agent panes and managed windows from tmux through the field tables.
-import { MANAGED_WINDOW_OPTION, PANE_META, ROLE_OPTION, decodeOptionValue, recordFromPane, type AgentRecord, type PaneMetaKey } from '../core/agent.js';
-import { bool, formatFor, int, parseRows, str, type FieldTable } from '../tmux/formats.js';
+import type { AgentRecord } from '../core/agent.js';
+import { MANAGED_WINDOW_OPTION, PANE_META, ROLE_OPTION, decodeOptionValue, recordFromPane, type PaneMetaKey } from '../tmux/agent-options.js';
+import { bool, formatFor, int, paneIdOf, parseRows, str, windowIdOf, type FieldTable } from '../tmux/formats.js';
+import type { PaneId, WindowId } from '../tmux/ids.js';
 import { tmux, type TmuxCommand } from '../tmux/command.js';
 
 /** Anything that runs a tmux command and returns its output lines (the daemon's control link). */
@@ -11,8 +13,8 @@ export interface TmuxRunner {
 const META_FIELDS = Object.fromEntries(Object.entries(PANE_META).map(([k, opt]) => [`meta_${k}`, [opt, str] as const]));
 
 export const PANE_FIELDS = {
-  paneId: ['pane_id', str],
-  windowId: ['window_id', str],
+  paneId: ['pane_id', paneIdOf],
+  windowId: ['window_id', windowIdOf],
   session: ['session_name', str],
   paneIndex: ['pane_index', int],
   width: ['pane_width', int],
@@ -27,8 +29,8 @@ export const PANE_FIELDS = {
 const PANE_FORMAT = formatFor(PANE_FIELDS);
 
 export interface PaneInfo {
-  paneId: string;
-  windowId: string;
+  paneId: PaneId;
+  windowId: WindowId;
   session: string;
   paneIndex: number;
   width: number;
@@ -48,7 +50,7 @@ function toPaneInfo(row: Record<string, unknown>): PaneInfo {
     if (v) meta[k] = decodeOptionValue(v);
   }
   return {
-    paneId: row.paneId as string, windowId: row.windowId as string, session: row.session as string,
+    paneId: row.paneId as PaneId, windowId: row.windowId as WindowId, session: row.session as string,
     paneIndex: (row.paneIndex as number | null) ?? 0, width: (row.width as number | null) ?? 0, height: (row.height as number | null) ?? 0,
     dead: row.dead as boolean, deadStatus: row.deadStatus as number | null, role: row.role as string, windowManaged: row.windowManaged as boolean, meta,
   };

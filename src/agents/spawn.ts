@@ -2,13 +2,16 @@
 import { configuredClaudeModel } from './claude-model.js';
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PANE_META, encodeOptionValue, recordToPaneMeta, type AgentRecord, type PaneMetaKey, type WorktreeMode } from '../core/agent.js';
+import type { AgentRecord, WorktreeMode } from '../core/agent.js';
+import { PANE_META, encodeOptionValue, recordToPaneMeta, type PaneMetaKey } from '../tmux/agent-options.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
 import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
+import { NEW_PANE } from '../tmux/formats.js';
+import type { PaneId, WindowId } from '../tmux/ids.js';
 import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
-import type { SpawnParams } from '../daemon/protocol.js';
+import type { SpawnParams } from './spawn-params.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
 import { resolveWorktree } from './worktree-choice.js';
 import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';
@@ -55,7 +58,7 @@ export function chooseName(params: SpawnParams, taken: Set<string>): string {
 }
 
 /** Splits a new pane for the agent in a window with room (opening one if all are full). */
-async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: string; windowId: string }> {
+async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | null, env: Record<string, string>, undo: Undo): Promise<{ paneId: PaneId; windowId: WindowId }> {
   const panes = await listSessionPanes(deps.runner, deps.session);
   let slot = chooseSlot(panes, deps.layout.maxAgentsPerWindow);
   if (!slot) {
@@ -63,7 +66,7 @@ async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | 
     undo.push(() => deps.runner.run(tmux.killWindow(opened.windowId)));
     slot = { windowId: opened.windowId, splitTarget: opened.paneId, splitHorizontally: true };
   }
-  const format = '#{pane_id} #{window_id}';
+  const format = NEW_PANE.template;
   const target = slot.splitTarget;
   const split = (horizontal: boolean) => deps.runner.run(tmux.splitWindow({ target, cwd, horizontal, program: program ?? undefined, env, format }));
   let out: string[];
@@ -78,8 +81,9 @@ async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | 
       throw failure('WINDOW_TOO_SMALL', `tmux could not make room for another pane: ${e.message}`, 'Make the terminal larger, or lower layout.maxAgentsPerWindow so agents spread over more windows.');
     }
   }
-  const [paneId, windowId] = (out[0] ?? '').split(' ');
-  if (!paneId || !windowId) throw failure('TMUX_UNEXPECTED', `tmux did not report the new pane (got "${out[0]}").`);
+  const ids = NEW_PANE.first(out);
+  if (!ids) throw failure('TMUX_UNEXPECTED', `tmux did not report the new pane (got "${out[0]}").`);
+  const { paneId, windowId } = ids;
   undo.push(() => deps.runner.run(tmux.killPane(paneId)));
   return { paneId, windowId };
 }

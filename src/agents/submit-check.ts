@@ -4,6 +4,8 @@
 // (shared/notes/agent-tuis.md). Seen with capture-pane: the text sits at the cursor, `❯ early words`,
 // until Enter is pressed again. So after Enter, while the text is still at the cursor, press it again.
 import { tmux } from '../tmux/command.js';
+import { PANE_CURSOR } from '../tmux/formats.js';
+import type { PaneId } from '../tmux/ids.js';
 import type { TmuxRunner } from './pane-query.js';
 
 /** How much of the text's end identifies it at the cursor (a TUI may wrap long input itself). */
@@ -17,11 +19,11 @@ export function textStillAtCursor(cursorRow: string, text: string): boolean {
 }
 
 /** The row the cursor is on, as drawn; null when the pane is gone or its program has ended. */
-async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | null> {
+async function cursorRow(runner: TmuxRunner, paneId: PaneId): Promise<string | null> {
   try {
-    const [y, dead] = ((await runner.run(tmux.display(paneId, '#{cursor_y} #{pane_dead}')))[0] ?? '').split(' ');
-    if (dead === '1' || !Number.isInteger(Number(y))) return null;
-    return (await runner.run(tmux.captureScreen(paneId)))[Number(y)] ?? '';
+    const cursor = PANE_CURSOR.first(await runner.run(tmux.display(paneId, PANE_CURSOR.template)));
+    if (!cursor || cursor.dead || cursor.cursorY === null || !Number.isInteger(cursor.cursorY)) return null;
+    return (await runner.run(tmux.captureScreen(paneId)))[cursor.cursorY] ?? '';
   } catch {
     return null;
   }
@@ -33,7 +35,7 @@ async function cursorRow(runner: TmuxRunner, paneId: string): Promise<string | n
  * the Enter into a newline in its input box; on a busy machine a fixed pause does not keep them
  * apart, but an Enter sent after the text is drawn always comes in a read of its own.
  */
-export async function waitTextDrawn(runner: TmuxRunner, paneId: string, text: string, deadlineMs: number): Promise<boolean> {
+export async function waitTextDrawn(runner: TmuxRunner, paneId: PaneId, text: string, deadlineMs: number): Promise<boolean> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const row = await cursorRow(runner, paneId);
@@ -51,7 +53,7 @@ export async function waitTextDrawn(runner: TmuxRunner, paneId: string, text: st
  * row shows something else. A TUI still starting shows a blank row: that proves nothing yet.
  * A spare Enter on an emptied box does nothing in these CLIs, so a check before a redraw costs nothing.
  */
-export async function ensureSubmitted(runner: TmuxRunner, paneId: string, text: string, opts: { deadlineMs: number; taken: () => boolean; firstCheckMs?: number; everyMs?: number }): Promise<{ extraEnters: number }> {
+export async function ensureSubmitted(runner: TmuxRunner, paneId: PaneId, text: string, opts: { deadlineMs: number; taken: () => boolean; firstCheckMs?: number; everyMs?: number }): Promise<{ extraEnters: number }> {
   const until = Date.now() + opts.deadlineMs;
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   let extraEnters = 0;

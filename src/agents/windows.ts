@@ -1,7 +1,10 @@
 // Managed windows: each has a sidebar at pane index 0 and up to N agent panes tiled beside it.
-import { MANAGED_WINDOW_OPTION, ROLE_OPTION } from '../core/agent.js';
-import { describeLayout, layoutShape, sidebarLayout, sidebarLayoutFits } from '../core/layout.js';
+import { MANAGED_WINDOW_OPTION, ROLE_OPTION } from '../tmux/agent-options.js';
+import { describeLayout, layoutShape, sidebarLayout, sidebarLayoutFits } from '../tmux/layout.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
+import { NEW_WINDOW, PANE_ID } from '../tmux/formats.js';
+import type { PaneId, WindowId } from '../tmux/ids.js';
+import { paneBorderFormat } from '../tmux/status-formats.js';
 import { failure } from '../errors.js';
 import type { PaneInfo, TmuxRunner } from './pane-query.js';
 
@@ -15,10 +18,10 @@ export interface LayoutSettings {
 /** Agent panes show their @tmuxcodex-border (name, branch→target, context, state) at the top, reversed for the agent selected in the sidebar; other panes their title. */
 export const BORDER_OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['pane-border-status', 'top'],
-  ['pane-border-format', '#{?@tmuxcodex-selected,#[reverse],} #{?@tmuxcodex-border,#{@tmuxcodex-border},#{pane_title}} '],
+  ['pane-border-format', paneBorderFormat()],
 ];
 
-export async function markManagedWindow(runner: TmuxRunner, windowId: string, sidebarPaneId: string): Promise<void> {
+export async function markManagedWindow(runner: TmuxRunner, windowId: WindowId, sidebarPaneId: PaneId): Promise<void> {
   await Promise.all([
     runner.run(tmux.setWindowOption(windowId, MANAGED_WINDOW_OPTION, '1')),
     runner.run(tmux.setWindowOption(windowId, 'remain-on-exit', 'on')),
@@ -32,11 +35,11 @@ export function windowName(session: string, index: number): string {
   return index <= 1 ? session : `${session}-${index}`;
 }
 
-export interface WindowSlot { windowId: string; splitTarget: string; splitHorizontally: boolean }
+export interface WindowSlot { windowId: WindowId; splitTarget: PaneId; splitHorizontally: boolean }
 
 /** Groups panes by managed window (a window is managed when its index-0 pane is a sidebar). */
-export function managedWindows(panes: readonly PaneInfo[]): Map<string, PaneInfo[]> {
-  const byWindow = new Map<string, PaneInfo[]>();
+export function managedWindows(panes: readonly PaneInfo[]): Map<WindowId, PaneInfo[]> {
+  const byWindow = new Map<WindowId, PaneInfo[]>();
   for (const p of panes) {
     const list = byWindow.get(p.windowId) ?? [];
     list.push(p);
@@ -59,17 +62,17 @@ export function chooseSlot(panes: readonly PaneInfo[], maxAgents: number): Windo
 }
 
 /** Opens a new managed window whose first pane runs the sidebar; returns its ids. */
-export async function openManagedWindow(runner: TmuxRunner, o: { session: string; index: number; cwd: string; sidebar: ProgramSpec }): Promise<{ windowId: string; paneId: string }> {
-  const [line] = await runner.run(tmux.newWindow({ session: o.session, windowName: windowName(o.session, o.index), cwd: o.cwd, program: o.sidebar, format: '#{window_id} #{pane_id}' }));
-  const [windowId, paneId] = (line ?? '').split(' ');
-  if (!windowId || !paneId) throw failure('TMUX_UNEXPECTED', `tmux did not report the new window (got "${line}").`);
-  await markManagedWindow(runner, windowId, paneId);
-  return { windowId, paneId };
+export async function openManagedWindow(runner: TmuxRunner, o: { session: string; index: number; cwd: string; sidebar: ProgramSpec }): Promise<{ windowId: WindowId; paneId: PaneId }> {
+  const out = await runner.run(tmux.newWindow({ session: o.session, windowName: windowName(o.session, o.index), cwd: o.cwd, program: o.sidebar, format: NEW_WINDOW.template }));
+  const ids = NEW_WINDOW.first(out);
+  if (!ids) throw failure('TMUX_UNEXPECTED', `tmux did not report the new window (got "${out[0]}").`);
+  await markManagedWindow(runner, ids.windowId, ids.paneId);
+  return ids;
 }
 
 /** Managed windows whose sidebar pane was killed by hand: window id -> its first pane. */
-export function windowsMissingSidebar(panes: readonly PaneInfo[]): Map<string, PaneInfo> {
-  const missing = new Map<string, PaneInfo>();
+export function windowsMissingSidebar(panes: readonly PaneInfo[]): Map<WindowId, PaneInfo> {
+  const missing = new Map<WindowId, PaneInfo>();
   const withSidebar = new Set(panes.filter((p) => p.role === 'sidebar').map((p) => p.windowId));
   for (const p of panes) {
     if (p.windowManaged && !withSidebar.has(p.windowId) && !missing.has(p.windowId)) missing.set(p.windowId, p);
@@ -79,7 +82,7 @@ export function windowsMissingSidebar(panes: readonly PaneInfo[]): Map<string, P
 
 /** Puts a sidebar back at index 0 of a managed window: a full-height split before its first pane. */
 export async function restoreSidebar(runner: TmuxRunner, firstPane: PaneInfo, o: { width: number; cwd: string; sidebar: ProgramSpec }): Promise<void> {
-  const [paneId] = await runner.run(tmux.splitSidebar({ target: firstPane.paneId, width: o.width, cwd: o.cwd, program: o.sidebar, format: '#{pane_id}' }));
+  const paneId = PANE_ID.first(await runner.run(tmux.splitSidebar({ target: firstPane.paneId, width: o.width, cwd: o.cwd, program: o.sidebar, format: PANE_ID.template })))?.paneId;
   if (paneId) await runner.run(tmux.setPaneOption(paneId, ROLE_OPTION, 'sidebar'));
 }
 

@@ -1,7 +1,8 @@
 // A worktree whose owner is killed while other live agents still work in it (a child spawned with
 // --parent into its parent's worktree, kept with --children keep) passes to one of them: otherwise
 // it is owned by nobody, and no later kill saves its work or removes it.
-import { PANE_META, encodeOptionValue, type AgentRecord } from '../core/agent.js';
+import type { AgentRecord } from '../core/agent.js';
+import { PANE_META, encodeOptionValue } from '../tmux/agent-options.js';
 
 export interface Inheritance {
   heir: AgentRecord;

@@ -7,6 +7,7 @@ import { TmuxcodexError, usageError } from '../errors.js';
 import { daemonPaths, ensurePrivateDir } from '../daemon/protocol.js';
 import { checkTmux, tmuxOnce } from '../tmux/binary.js';
 import { tmux } from '../tmux/command.js';
+import { AGENT_MARKS } from '../tmux/formats.js';
 import type { DaemonClient } from './client.js';
 import type { CommandContext } from './command.js';
 
@@ -30,11 +31,11 @@ function journalHasAgents(ctx: CommandContext): boolean {
 async function serverHasAgentPanes(ctx: CommandContext): Promise<boolean> {
   let out: string;
   try {
-    out = await tmuxOnce(ctx.target.server, tmux.listAllPanes('#{@tmuxcodex-id}#{@tmuxcodex-role}'), ctx.env, 5000);
+    out = await tmuxOnce(ctx.target.server, tmux.listAllPanes(AGENT_MARKS.template), ctx.env, 5000);
   } catch {
     return false; // no server there (or none we may talk to): nothing to find
   }
-  return out.split('\n').some((l) => l.trim() !== '');
+  return AGENT_MARKS.all(out.split('\n')).some((p) => p.id !== '' || p.role !== '');
 }
 
 /** The daemon for a read-only command, or null when none runs and it would find no agents. */

@@ -9,8 +9,9 @@ import { Mutex, PaneLocks } from './locks.js';
 import { PANE_STATE_SUBSCRIPTION } from './watch/session-watch.js';
 import type { Registry } from './store/registry.js';
 import type { AgentStore } from './store/publish.js';
-import { TmuxLink } from './tmux-link.js';
+import { TmuxLink } from '../tmux/link.js';
 import { closeWatchers, wireWatchers, type Reactions, type Watchers } from './watch/wire.js';
+import type { PaneId } from '../tmux/ids.js';
 
 export interface ContextOptions {
   server: TmuxServer;
@@ -59,7 +60,7 @@ export interface DaemonContext extends AgentStore {
   /** When each agent was last sent a line with Enter (wait --idle waits for activity after it). */
   readonly lastSent: Map<string, number>;
   /** The sidebar's state: the pane shown selected, and the configured width (o.layout's may be folded). */
-  readonly sidebar: { highlighted: string | null; readonly width: number };
+  readonly sidebar: { highlighted: PaneId | null; readonly width: number };
   now(): Date;
 }
 

@@ -2,16 +2,10 @@
 import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { releaseSocketLock } from './socket-lock.js';
+import { processAlive } from '../proc/alive.js';
 
-/** True if pid is a live process (signal 0 probes without sending anything). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+// processAlive lives in proc/ so that the tmux link (src/tmux/) can ask it too; re-exported for the daemon's callers.
+export { processAlive };
 
 /** True if pid is alive and its command line looks like one of our daemons (not a recycled pid). */
 export function isOurDaemon(pid: number): boolean {

@@ -1,13 +1,10 @@
 // The daemon's socket API: JSON lines. The CLI and the sidebar reach the daemon only through these types.
 import type { AgentRecord } from '../core/agent.js';
-import type { WorktreeRequest } from '../agents/worktree-choice.js';
-import type { NewWorktreeRequest } from '../agents/new-worktree.js';
-import type { NotifyKind, SetupStep } from '../config/schema.js';
+import type { SpawnParams } from '../agents/spawn-params.js';
+import type { NotifyKind } from '../config/schema.js';
 import type { ArchiveEntry } from '../git/archive.js';
 import type { MergeMap, Merged } from '../git/mergemap.js';
 import type { LandMethod, LandResult } from '../git/land.js';
-import type { ProgramSpec } from '../tmux/command.js';
-import type { Launch } from '../agents/profiles.js';
 import type { FreshReason } from '../agents/handoff.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -15,35 +12,8 @@ export const PROTOCOL_VERSION = 1;
 // Where a daemon listens and who holds its lock are part of how clients reach it.
 export { checkPrivateDir, daemonPaths, ensurePrivateDir, type DaemonPaths } from './paths.js';
 export { isOurDaemon, readLockPid } from './lock.js';
-
-export interface SpawnParams {
-  profile: string;
-  name: string | null;
-  cwd: string;
-  program: ProgramSpec | null;
-  env: Record<string, string>;
-  worktree: WorktreeRequest | NewWorktreeRequest;
-  /** Provisioning steps from the config (already checked for trust); null = the defaults. */
-  setup: SetupStep[] | null;
-  ports: { range: [number, number]; count: number };
-  /** The shell to start when the agent is a plain shell and setup steps run first. */
-  shell: string;
-  /** `fix --from`: the agent whose bug this one fixes, and whether all worktrees get the fix. */
-  fixFor: { agent: string; toAll: boolean } | null;
-  base: string | null;
-  target: string | null;
-  task: string | null;
-  parentId: string | null;
-  session: string | null;
-  /** The agent CLI's session id when tmuxcodex chose it (claude --session-id). */
-  sessionId: string | null;
-  /** spawn --context-window, else the profile's: the window size for this agent's percentages. */
-  contextWindow: number | null;
-  /** The transcript format the program writes (codex, claude), or null. */
-  transcriptFormat: string | null;
-  /** How to start the agent again (fresh, resurrect); null for a shell or --cmd. */
-  launch: Launch | null;
-}
+// The spawn request is agents/' own type; the protocol carries it.
+export type { SpawnParams };
 
 export interface DaemonStatus {
   running: true;

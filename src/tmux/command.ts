@@ -10,6 +10,7 @@
 
 /** Which tmux server to talk to: exactly one of tmux's own -L / -S, or the default. */
 import { usageError } from '../errors.js';
+import type { PaneId, WindowId } from './ids.js';
 
 export interface TmuxServer {
   socketName?: string;
@@ -135,52 +136,52 @@ export const tmux = {
     return c('new-window', '-d', '-a', '-P', '-F', o.format, '-t', sessionTarget(o.session), '-n', literalForFormat(o.windowName),
       '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
   },
-  splitWindow(o: { target: string; cwd: string; horizontal: boolean; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
+  splitWindow(o: { target: PaneId | WindowId; cwd: string; horizontal: boolean; program?: ProgramSpec; env?: Record<string, string>; format: string }) {
     return c('split-window', o.horizontal ? '-h' : '-v', '-d', '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...envWords(o.env ?? {}), ...programWords(o.program));
   },
   /** A full-height pane of width columns placed before target (so it takes pane index 0). */
-  splitSidebar(o: { target: string; width: number; cwd: string; program: ProgramSpec; format: string }) {
+  splitSidebar(o: { target: PaneId; width: number; cwd: string; program: ProgramSpec; format: string }) {
     return c('split-window', '-h', '-b', '-f', '-d', '-l', String(o.width), '-P', '-F', o.format, '-t', o.target, '-c', literalForFormat(o.cwd), ...programWords(o.program));
   },
-  respawnPane: (pane: string, cwd: string, program: ProgramSpec, env: Record<string, string> = {}) =>
+  respawnPane: (pane: PaneId, cwd: string, program: ProgramSpec, env: Record<string, string> = {}) =>
     c('respawn-pane', '-k', '-t', pane, '-c', literalForFormat(cwd), ...envWords(env), ...programWords(program)),
   /** Sets a user option on a pane. Plain set-option: the value is stored as given, never expanded. */
-  setPaneOption: (pane: string, name: string, value: string) => c('set-option', '-p', '-t', pane, name, value),
-  unsetPaneOption: (pane: string, name: string) => c('set-option', '-p', '-u', '-t', pane, name),
-  showPaneOption: (pane: string, name: string) => c('show-options', '-p', '-v', '-t', pane, name),
-  setWindowOption: (window: string, name: string, value: string) => c('set-option', '-w', '-t', window, name, value),
+  setPaneOption: (pane: PaneId, name: string, value: string) => c('set-option', '-p', '-t', pane, name, value),
+  unsetPaneOption: (pane: PaneId, name: string) => c('set-option', '-p', '-u', '-t', pane, name),
+  showPaneOption: (pane: PaneId, name: string) => c('show-options', '-p', '-v', '-t', pane, name),
+  setWindowOption: (window: WindowId, name: string, value: string) => c('set-option', '-w', '-t', window, name, value),
   setSessionOption: (session: string, name: string, value: string) => c('set-option', '-t', exactSession(session), name, value),
   setServerOption: (name: string, value: string) => c('set-option', '-s', name, value),
   setGlobalOption: (name: string, value: string) => c('set-option', '-g', name, value),
   listPanesInSession: (session: string, format: string) => c('list-panes', '-s', '-t', exactSession(session), '-F', format),
-  listPanesOfWindow: (window: string, format: string) => c('list-panes', '-t', window, '-F', format),
+  listPanesOfWindow: (window: WindowId, format: string) => c('list-panes', '-t', window, '-F', format),
   listAllPanes: (format: string) => c('list-panes', '-a', '-F', format),
   listWindows: (session: string, format: string) => c('list-windows', '-t', exactSession(session), '-F', format),
   listClients: (format: string) => c('list-clients', '-F', format),
   listSessions: (format: string) => c('list-sessions', '-F', format),
   /** Prints format expanded for target (a format we wrote, never user text). */
   display: (target: string, format: string) => c('display-message', '-p', '-t', target, format),
-  selectLayout: (window: string, layout: string) => c('select-layout', '-t', window, layout),
-  killPane: (pane: string) => c('kill-pane', '-t', pane),
-  killWindow: (window: string) => c('kill-window', '-t', window),
+  selectLayout: (window: WindowId, layout: string) => c('select-layout', '-t', window, layout),
+  killPane: (pane: PaneId) => c('kill-pane', '-t', pane),
+  killWindow: (window: WindowId) => c('kill-window', '-t', window),
   killSession: (session: string) => c('kill-session', '-t', exactSession(session)),
   killServer: () => c('kill-server'),
-  selectPane: (pane: string) => c('select-pane', '-t', pane),
-  selectWindow: (window: string) => c('select-window', '-t', window),
+  selectPane: (pane: PaneId) => c('select-pane', '-t', pane),
+  selectWindow: (window: WindowId) => c('select-window', '-t', window),
   switchClient: (pane: string, client?: string) => c('switch-client', ...(client ? ['-c', client] : []), '-t', pane),
   /** Types text into a pane literally (-l: no key-name lookup); `--` keeps a leading '-' as text. */
-  sendText: (pane: string, text: string) => c('send-keys', '-t', pane, '-l', '--', text),
-  sendEnter: (pane: string) => c('send-keys', '-t', pane, 'Enter'),
+  sendText: (pane: PaneId, text: string) => c('send-keys', '-t', pane, '-l', '--', text),
+  sendEnter: (pane: PaneId) => c('send-keys', '-t', pane, 'Enter'),
   /** Loads a file (written by us, private to the user) into a named paste buffer. */
   loadBuffer: (buffer: string, path: string) => c('load-buffer', '-b', buffer, path),
   /** Pastes a buffer into a pane and deletes it; -p brackets it when the program asked for bracketed paste. */
-  pasteBuffer: (buffer: string, pane: string) => c('paste-buffer', '-p', '-d', '-r', '-b', buffer, '-t', pane),
-  capturePane: (pane: string, lines: number) => c('capture-pane', '-p', '-J', '-t', pane, '-S', String(-lines)),
+  pasteBuffer: (buffer: string, pane: PaneId) => c('paste-buffer', '-p', '-d', '-r', '-b', buffer, '-t', pane),
+  capturePane: (pane: PaneId, lines: number) => c('capture-pane', '-p', '-J', '-t', pane, '-S', String(-lines)),
   /** The visible screen as drawn, one row per line (no -J), so row N is where #{cursor_y} = N. */
-  captureScreen: (pane: string) => c('capture-pane', '-p', '-t', pane),
-  renameWindow: (window: string, name: string) => c('rename-window', '-t', window, '--', literalForFormat(name)),
-  setPaneTitle: (pane: string, title: string) => c('select-pane', '-t', pane, '-T', literalForFormat(title)),
-  resizeWindow: (window: string, width: number, height: number) => c('resize-window', '-t', window, '-x', String(width), '-y', String(height)),
+  captureScreen: (pane: PaneId) => c('capture-pane', '-p', '-t', pane),
+  renameWindow: (window: WindowId, name: string) => c('rename-window', '-t', window, '--', literalForFormat(name)),
+  setPaneTitle: (pane: PaneId, title: string) => c('select-pane', '-t', pane, '-T', literalForFormat(title)),
+  resizeWindow: (window: WindowId, width: number, height: number) => c('resize-window', '-t', window, '-x', String(width), '-y', String(height)),
   /** Sets control-client flags (no-output keeps pane output off the connection). */
   setClientFlags: (flags: string) => c('refresh-client', '-f', flags),
   /** Subscribes to a format on panes (`%*`), windows (`@*`) or the session (''); reported at most once a second. */

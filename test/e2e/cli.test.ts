@@ -11,17 +11,18 @@ import { tmux } from '../../src/tmux/command.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import { slack } from '../helpers/slack.js';
+import type { PaneId, WindowId } from '../../src/tmux/ids.js';
 
 let ts: TestServer;
 let repo: string;
 
 const PANES = '#{window_id} #{pane_id} #{pane_index} #{pane_width} #{@tmuxcodex-role} #{@tmuxcodex-name}';
 
-async function panes(): Promise<{ window: string; pane: string; index: number; width: number; role: string; name: string }[]> {
+async function panes(): Promise<{ window: WindowId; pane: PaneId; index: number; width: number; role: string; name: string }[]> {
   const out = await ts.tmux(tmux.listPanesInSession('agents', PANES));
   return out.trim().split('\n').map((l) => {
     const [window, pane, index, width, role, name] = l.split(' ');
-    return { window: window!, pane: pane!, index: Number(index), width: Number(width), role: role ?? '', name: name ?? '' };
+    return { window: window! as WindowId, pane: pane! as PaneId, index: Number(index), width: Number(width), role: role ?? '', name: name ?? '' };
   });
 }
 

@@ -22,6 +22,7 @@ import { VERSION } from '../../src/version.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import type { DaemonStatus } from '../../src/daemon/protocol.js';
 import { slack } from '../helpers/slack.js';
+import type { PaneId } from '../../src/tmux/ids.js';
 
 // ---- small readers of tmux and daemon state ---------------------------------------------------
 
@@ -163,7 +164,7 @@ describe('attach from a terminal (an SSH login) and focus from inside tmux', () 
     const a1 = (await agents(ts, repo)).find((a) => a.name === 'a1')!;
     const daemonPid = (await status(ts)).pid;
     // A second session with a shell, as a person's own work session on the same server.
-    const workPane = (await ts.tmux(tmux.newSession({ session: 'work', windowName: 'work', cwd: repo, width: 120, height: 40, format: '#{pane_id}' }))).trim();
+    const workPane = (await ts.tmux(tmux.newSession({ session: 'work', windowName: 'work', cwd: repo, width: 120, height: 40, format: '#{pane_id}' }))).trim() as PaneId;
     // Another (unmanaged) window becomes current in the agents session; the sidebar is a1's window's active pane.
     await ts.tmux(tmux.raw('new-window', '-t', '=agents:', '-n', 'other'));
     expect((await ts.tmux(tmux.display(a1.paneId!, '#{pane_active} #{window_active}'))).trim()).toBe('0 0');

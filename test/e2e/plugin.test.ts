@@ -13,6 +13,7 @@ import { startPty, type PtyRun } from '../helpers/pty.js';
 import { tmux } from '../../src/tmux/command.js';
 import { tmuxBinary } from '../../src/tmux/binary.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import type { PaneId } from '../../src/tmux/ids.js';
 
 const PLUGIN = fileURLToPath(new URL('../../tmux/tmuxcodex.tmux', import.meta.url));
 let ts: TestServer;
@@ -118,7 +119,7 @@ describe('the tmux plugin', () => {
   });
 
   it('says a pane is not an agent\'s, and does nothing there', async () => {
-    const sidebar = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]!;
+    const sidebar = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]! as PaneId;
     await ts.tmux(tmux.selectPane(sidebar));
     await press('M', (since) => since().includes('this pane runs no agent'), 'the message');
     expect((await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name)).toEqual(['a1']);

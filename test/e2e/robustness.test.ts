@@ -21,6 +21,7 @@ import { VERSION } from '../../src/version.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import type { DaemonStatus } from '../../src/daemon/protocol.js';
 import { slack } from '../helpers/slack.js';
+import type { PaneId, WindowId } from '../../src/tmux/ids.js';
 
 // ---- small readers of tmux and daemon state ---------------------------------------------------
 
@@ -73,12 +74,12 @@ function daemonPids(ts: TestServer): number[] {
   return pids;
 }
 
-interface PaneRow { pane: string; width: number; role: string }
+interface PaneRow { pane: PaneId; width: number; role: string }
 
-async function windowPanes(ts: TestServer, windowId: string): Promise<PaneRow[]> {
+async function windowPanes(ts: TestServer, windowId: WindowId): Promise<PaneRow[]> {
   return (await lines(ts, tmux.listPanesOfWindow(windowId, '#{pane_id}|#{pane_width}|#{@tmuxcodex-role}'))).map((l) => {
     const [pane, width, role] = l.split('|');
-    return { pane: pane!, width: Number(width), role: role ?? '' };
+    return { pane: pane! as PaneId, width: Number(width), role: role ?? '' };
   });
 }
 
@@ -87,7 +88,7 @@ async function windowFormat(ts: TestServer, windowId: string, format: string): P
 }
 
 /** The window's sidebar is 30 columns wide and the agent pane has the rest. */
-async function sidebarIs30(ts: TestServer, windowId: string): Promise<boolean> {
+async function sidebarIs30(ts: TestServer, windowId: WindowId): Promise<boolean> {
   const width = Number(await windowFormat(ts, windowId, '#{window_width}'));
   const ps = await windowPanes(ts, windowId);
   return ps.length === 2 && ps[0]!.role === 'sidebar' && ps[0]!.width === 30 && ps[1]!.width === width - 31;

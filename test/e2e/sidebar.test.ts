@@ -13,12 +13,13 @@ import { startPty, type PtyRun } from '../helpers/pty.js';
 import { tmux } from '../../src/tmux/command.js';
 import { tmuxBinary } from '../../src/tmux/binary.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import type { PaneId } from '../../src/tmux/ids.js';
 
 let ts: TestServer;
 let repo: string;
 let term: PtyRun;
 let a2: AgentRecord;
-let sidebarPane: string;
+let sidebarPane: PaneId;
 
 /** The sidebar's screen as tmux holds it (no -J: full-width lines must not be joined). */
 const sidebar = async () => ts.tmux(tmux.raw('capture-pane', '-p', '-t', sidebarPane));
@@ -40,7 +41,7 @@ beforeAll(async () => {
   expect((await cli(ts, ['up', '--detached'], { cwd: repo })).exitCode).toBe(0);
   await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a1', '--cmd', 'exec sleep 600'], { cwd: repo });
   a2 = await cliJson<AgentRecord>(ts, ['spawn', '--name', 'a2', '--cmd', 'exec sleep 600'], { cwd: repo });
-  sidebarPane = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]!;
+  sidebarPane = (await ts.tmux(tmux.listPanesInSession('agents', '#{pane_id} #{@tmuxcodex-role}'))).split('\n').find((l) => l.endsWith(' sidebar'))!.split(' ')[0]! as PaneId;
   term = startPty(tmuxBinary(ts.env), ['-u', '-L', ts.socketName, 'attach-session', '-t', '=agents'], { cols: 120, rows: 40, cwd: repo, env: ts.env });
   await waitFor(async () => (await activePane()) !== undefined, { timeoutMs: 10_000, what: 'the tty client' });
 });

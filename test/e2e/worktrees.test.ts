@@ -18,6 +18,7 @@ import { userConfigPath } from '../../src/config/load.js';
 import { daemonPaths } from '../../src/daemon/paths.js';
 import { withSetupSteps } from '../../src/agents/provision/run-steps.js';
 import type { AgentRecord } from '../../src/core/agent.js';
+import type { PaneId, WindowId } from '../../src/tmux/ids.js';
 
 let ts: TestServer;
 let proj: string;
@@ -276,9 +277,9 @@ describe('run steps in the pane', () => {
     await ts.tmux(tmux.raw('split-window', '-d', '-t', 'busy', 'yes more-noise'));
     try {
       const attempts = await Promise.all(Array.from({ length: 12 }, async () => {
-        const window = (await ts.tmux(tmux.raw('new-window', '-d', '-P', '-F', '#{window_id}', '-t', 'busy', 'sleep 600'))).trim();
+        const window = (await ts.tmux(tmux.raw('new-window', '-d', '-P', '-F', '#{window_id}', '-t', 'busy', 'sleep 600'))).trim() as WindowId;
         await ts.tmux(tmux.raw('set-option', '-w', '-t', window, 'remain-on-exit', 'on'));
-        const pane = (await ts.tmux(tmux.splitWindow({ target: window, cwd: ts.root, horizontal: false, program, format: '#{pane_id}' }))).trim();
+        const pane = (await ts.tmux(tmux.splitWindow({ target: window, cwd: ts.root, horizontal: false, program, format: '#{pane_id}' }))).trim() as PaneId;
         await waitFor(async () => (await ts.tmux(tmux.raw('display', '-p', '-t', pane, '#{pane_dead_status}'))).trim() === '3', { timeoutMs: 15_000, what: `${pane} dead with status 3` });
         return (await ts.tmux(tmux.capturePane(pane, 100)));
       }));

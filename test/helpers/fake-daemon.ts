@@ -11,9 +11,10 @@ import { Mutex, PaneLocks } from '../../src/daemon/locks.js';
 import { Registry } from '../../src/daemon/store/registry.js';
 import { SpawnIntents } from '../../src/agents/spawn-intents.js';
 import type { DaemonContext } from '../../src/daemon/context.js';
-import type { TmuxLink } from '../../src/daemon/tmux-link.js';
+import type { TmuxLink } from '../../src/tmux/link.js';
 import type { Watchers } from '../../src/daemon/watch/wire.js';
 import { WaitingHold } from '../../src/daemon/watch/waiting-hold.js';
+import { paneId, windowId } from '../../src/tmux/ids.js';
 
 /** A canned answer: output lines, or the error tmux gives (as a TmuxCommandError). */
 type Answer = string[] | { error: string };
@@ -89,7 +90,7 @@ let n = 0;
 export function agentRecord(over: Partial<AgentRecord> = {}): AgentRecord {
   n++;
   return {
-    id: (0x20000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: `%${n}`, windowId: '@1', session: 'agents',
+    id: (0x20000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: paneId(`%${n}`), windowId: windowId('@1'), session: 'agents',
     cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
     state: 'idle', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,

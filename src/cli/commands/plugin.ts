@@ -8,6 +8,8 @@ import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
 import { literalForFormat, shellWord, tmux, type TmuxCommand } from '../../tmux/command.js';
 import { parseTmuxVersion, tmuxOnce, tmuxVersionText } from '../../tmux/binary.js';
+import { PANE_META } from '../../tmux/agent-options.js';
+import { CURRENT_PANE, agentPaneCondition, formatVar, optionOr, statusSegmentFormat } from '../../tmux/status-formats.js';
 
 export const KEY_TABLE = 'tmuxcodex';
 const KEY_OPTION = '@tmuxcodex-key';
@@ -34,11 +36,11 @@ function popup(popups: boolean, title: string, ...args: string[]): TmuxCommand {
 
 /**
  * Runs command for the agent in the current pane, or says that the pane is not an agent's. The
- * condition is #{?...,1,0}: if-shell -F takes any value starting with "0" as false, and one agent id
+ * condition expands to 1 or 0: if-shell -F takes any value starting with "0" as false, and one agent id
  * in sixteen does (the keys said "this pane runs no agent" on such an agent's pane).
  */
 export function forAgent(command: TmuxCommand): TmuxCommand {
-  return tmux.ifFormat('#{?@tmuxcodex-id,1,0}', command, tmux.message('tmuxcodex: this pane runs no agent; select an agent pane first'));
+  return tmux.ifFormat(agentPaneCondition(PANE_META.id), command, tmux.message('tmuxcodex: this pane runs no agent; select an agent pane first'));
 }
 
 /** Asks y/n with a prompt naming the agent (prompt is a format), then runs the CLI in a popup. */
@@ -50,20 +52,20 @@ interface Binding { key: string; help: string; command: TmuxCommand }
 
 /** The bindings of the tmuxcodex key table (results in popups, or in windows on a tmux without them). */
 export function bindings(popups = true): Binding[] {
-  const agent = '#{@tmuxcodex-name}';
-  const branchToTarget = '#{@tmuxcodex-branch} into #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}';
+  const agent = formatVar(PANE_META.name);
+  const branchToTarget = `${formatVar(PANE_META.branch)} into ${optionOr(PANE_META.target, 'its target')}`;
   return [
     { key: 'n', help: 'spawn an agent: a form asks for profile, name, worktree, target and task', command: popup(popups, 'tmuxcodex spawn', 'spawn', '--ask') },
     { key: 'M', help: 'merge the agent\'s branch into its target (a merge commit), then stop it and remove its worktree',
-      command: confirmThen(popups, `Merge ${branchToTarget} (merge commit), then stop ${agent} and remove its worktree?`, 'tmuxcodex merge', 'merge', '#{pane_id}') },
+      command: confirmThen(popups, `Merge ${branchToTarget} (merge commit), then stop ${agent} and remove its worktree?`, 'tmuxcodex merge', 'merge', CURRENT_PANE) },
     { key: 'S', help: 'squash-merge the agent\'s branch into its target, then stop it and remove its worktree',
-      command: confirmThen(popups, `Squash-merge ${branchToTarget} as one commit, then stop ${agent} and remove its worktree?`, 'tmuxcodex merge --squash', 'merge', '--squash', '#{pane_id}') },
+      command: confirmThen(popups, `Squash-merge ${branchToTarget} as one commit, then stop ${agent} and remove its worktree?`, 'tmuxcodex merge --squash', 'merge', '--squash', CURRENT_PANE) },
     { key: 'P', help: 'push the agent\'s branch and open a pull request against its target',
-      command: confirmThen(popups, `Push #{@tmuxcodex-branch} and open a pull request against #{?@tmuxcodex-target,#{@tmuxcodex-target},its target}?`, 'tmuxcodex pr', 'pr', '#{pane_id}') },
+      command: confirmThen(popups, `Push ${formatVar(PANE_META.branch)} and open a pull request against ${optionOr(PANE_META.target, 'its target')}?`, 'tmuxcodex pr', 'pr', CURRENT_PANE) },
     { key: 'x', help: 'stop the agent; uncommitted work is archived before its worktree is removed',
-      command: confirmThen(popups, `Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', '#{pane_id}') },
+      command: confirmThen(popups, `Stop ${agent}? Uncommitted work is archived, then its worktree is removed; an unmerged branch is kept.`, 'tmuxcodex kill', 'kill', CURRENT_PANE) },
     { key: 'f', help: 'a fresh session of the agent (a handoff brief goes to the new one)',
-      command: confirmThen(popups, `Start a fresh session of ${agent}? Its current session is stopped and the new one gets a handoff brief.`, 'tmuxcodex fresh', 'fresh', '#{pane_id}') },
+      command: confirmThen(popups, `Start a fresh session of ${agent}? Its current session is stopped and the new one gets a handoff brief.`, 'tmuxcodex fresh', 'fresh', CURRENT_PANE) },
     { key: 's', help: 'fold the sidebar away, or back', command: tmux.runShell(cliLine('sidebar', '--toggle')) },
     { key: 'w', help: 'jump to the next agent waiting for you', command: tmux.runShell(cliLine('focus', '--waiting')) },
     ...Array.from({ length: 9 }, (_, i) => ({ key: String(i + 1), help: i === 0 ? 'jump to agent 1 (to 9), oldest first' : '', command: tmux.runShell(cliLine('focus', '--index', String(i + 1))) })),
@@ -76,7 +78,7 @@ export function bindings(popups = true): Binding[] {
 const STATUS_RIGHT_OPTION = '@tmuxcodex-status-right';
 
 /**
- * Puts #{@tmuxcodex-status} (kept current by the daemon: tmux forks nothing per refresh) in front of
+ * Puts the @tmuxcodex-status option (kept current by the daemon: tmux forks nothing per refresh) in front of
  * the user's status-right, unless @tmuxcodex-status-right says off; replace only when it says so.
  */
 async function addStatusSegment(server: Parameters<typeof tmuxOnce>[0], env: NodeJS.ProcessEnv): Promise<void> {
@@ -84,7 +86,7 @@ async function addStatusSegment(server: Parameters<typeof tmuxOnce>[0], env: Nod
   if (mode === 'off') return;
   const current = (await tmuxOnce(server, tmux.showGlobalOption('status-right'), env)).replace(/\n$/, '');
   if (current.includes('@tmuxcodex-status')) return;
-  const segment = '#{?@tmuxcodex-status,#{@tmuxcodex-status} | ,}';
+  const segment = statusSegmentFormat();
   await tmuxOnce(server, tmux.setGlobalOption('status-right', mode === 'replace' ? segment : `${segment}${current}`), env);
   const length = Number((await tmuxOnce(server, tmux.showGlobalOption('status-right-length'), env)).trim()) || 40;
   if (length < 120) await tmuxOnce(server, tmux.setGlobalOption('status-right-length', '120'), env);

@@ -1,5 +1,6 @@
 // fresh: a new session of an agent's CLI in the same pane and worktree, with a handoff brief.
-import { PANE_META, type AgentRecord } from '../../core/agent.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { PANE_META } from '../../tmux/agent-options.js';
 import { tmux } from '../../tmux/command.js';
 import { TmuxCommandError } from '../../tmux/control/connection.js';
 import { failure, TmuxcodexError, usageError } from '../../errors.js';

@@ -10,6 +10,7 @@ import { ensureSubmitted, waitTextDrawn } from '../../agents/submit-check.js';
 import { adapterFor } from '../../transcripts/adapters.js';
 import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
+import type { PaneId } from '../../tmux/ids.js';
 
 /** Text longer than this (or with a newline) is pasted rather than typed. */
 const PASTE_ABOVE = 2000;
@@ -19,7 +20,7 @@ const SUBMIT_DEADLINE_MS = 30_000;
 const SUBMIT_DRAWN_MS = 3_000;
 
 /** The live pane of an agent, or a clear error if it has none. */
-function livePane(ctx: DaemonContext, ref: string): { agent: AgentRecord; paneId: string } {
+function livePane(ctx: DaemonContext, ref: string): { agent: AgentRecord; paneId: PaneId } {
   const agent = ctx.registry.resolve(ref);
   if (!agent.paneId || agent.state === 'gone') throw usageError('AGENT_GONE', `Agent "${agent.name}" has no pane any more.`, `Remove it with \`tmuxcodex kill ${agent.name}\`.`);
   return { agent, paneId: agent.paneId };
@@ -78,7 +79,7 @@ async function sendNow(ctx: DaemonContext, p: Params<'send'>): Promise<Result<'s
  * submit line by line, and 1 MB goes in one piece. The text travels through a private file, not
  * the control connection's command line.
  */
-async function paste(ctx: DaemonContext, agentId: string, paneId: string, text: string): Promise<void> {
+async function paste(ctx: DaemonContext, agentId: string, paneId: PaneId, text: string): Promise<void> {
   const dir = join(ctx.o.stateDir, 'paste');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${agentId}-${process.pid}-${Date.now()}.txt`);

@@ -1,5 +1,5 @@
 // setPr: the pull request opened for an agent (the CLI pushes and opens it; the daemon records it).
-import { PANE_META, encodeOptionValue } from '../../core/agent.js';
+import { PANE_META, encodeOptionValue } from '../../tmux/agent-options.js';
 import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
 import { publishAgentChange } from '../store/publish.js';

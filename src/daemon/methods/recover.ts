@@ -8,7 +8,7 @@ import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
 import { settleIntents, type FreshIntent, type KillIntent } from '../store/intents.js';
 import { panePid } from '../store/pane-pid.js';
-import { sessionExists } from '../tmux-link.js';
+import { sessionExists } from '../../tmux/link.js';
 import { recordFresh } from './fresh.js';
 import { removeAgent } from './kill.js';
 import { ensureSession } from './session.js';

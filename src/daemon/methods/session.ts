@@ -1,10 +1,11 @@
 // The daemon and its agents session: hello, status, stop, ensureSession, list, subscribe.
 import { sessionNameProblem } from '../../core/naming.js';
 import { tmux } from '../../tmux/command.js';
+import { NEW_WINDOW } from '../../tmux/formats.js';
 import { usageError } from '../../errors.js';
 import { listSessionPanes } from '../../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../../agents/windows.js';
-import { sessionExists, tmuxOnce } from '../tmux-link.js';
+import { sessionExists, tmuxOnce } from '../../tmux/link.js';
 import type { DaemonContext } from '../context.js';
 import type { ClientConn } from '../server.js';
 import type { Params, Result } from '../protocol.js';
@@ -58,9 +59,9 @@ async function ensureSessionHeld(ctx: DaemonContext, p: Params<'ensureSession'>)
   if (!(await sessionExists(o.server, o.session, o.env))) {
     const out = await tmuxOnce(o.server, tmux.newSession({
       session: o.session, windowName: o.session, cwd: p.cwd, width: p.width ?? 200, height: p.height ?? 50,
-      program: o.sidebar, format: '#{window_id} #{pane_id}',
+      program: o.sidebar, format: NEW_WINDOW.template,
     }), o.env);
-    const [windowId, paneId] = out.trim().split(' ');
+    const { windowId, paneId } = NEW_WINDOW.parse(out.trim()) ?? {};
     await ctx.link.connect();
     await markManagedWindow(ctx.link, windowId!, paneId!);
     return { session: o.session, windowId: windowId! };

@@ -2,9 +2,8 @@
 import { tmux } from '../../tmux/command.js';
 import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
+import { SELECTED_OPTION } from '../../tmux/status-formats.js';
 
-/** The pane option that reverses an agent pane's border while the sidebar has it selected. */
-const SELECTED_OPTION = '@tmuxcodex-selected';
 
 /** A folded sidebar keeps one column: its pane (and program) stay, out of the way. */
 const FOLDED_SIDEBAR_WIDTH = 1;

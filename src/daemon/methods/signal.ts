@@ -1,5 +1,5 @@
 // signal: the state an agent CLI's own hook reports (Claude Code hooks, Codex notify).
-import { STATE_OPTION } from '../../core/agent.js';
+import { STATE_OPTION } from '../../tmux/agent-options.js';
 import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
 import { publishAgentChange } from '../store/publish.js';

@@ -1,7 +1,8 @@
 // The one pane fact the daemon reads besides its options: the pid of the process a pane runs.
 import type { AgentRecord } from '../../core/agent.js';
 import { tmux } from '../../tmux/command.js';
-import type { TmuxLink } from '../tmux-link.js';
+import { PANE_PID } from '../../tmux/formats.js';
+import type { TmuxLink } from '../../tmux/link.js';
 
 /**
  * The pid of the process an agent's pane runs (its processes hold a Codex session's files open, and
@@ -9,9 +10,9 @@ import type { TmuxLink } from '../tmux-link.js';
  */
 export async function panePid(link: TmuxLink, agent: AgentRecord, log: (m: string) => void): Promise<number | null> {
   if (!agent.paneId || !link.connected) return null;
-  const out = await link.run(tmux.display(agent.paneId, '#{pane_pid}')).catch((e: Error) => {
+  const out = await link.run(tmux.display(agent.paneId, PANE_PID.template)).catch((e: Error) => {
     log(`could not read the pid of ${agent.name}'s pane ${agent.paneId}: ${e.message}`);
     return [] as string[];
   });
-  return Number(out[0]) || null;
+  return PANE_PID.first(out)?.pid || null;
 }

@@ -4,8 +4,9 @@
 // (its put saves the journal and emits the event the server broadcasts to the sidebar and the CLI).
 import type { AgentRecord } from '../../core/agent.js';
 import { tmux } from '../../tmux/command.js';
-import type { TmuxLink } from '../tmux-link.js';
+import type { TmuxLink } from '../../tmux/link.js';
 import type { Registry } from './registry.js';
+import type { PaneId } from '../../tmux/ids.js';
 
 /** What publishing needs: the registry, the tmux link and the log. */
 export interface AgentStore {
@@ -46,7 +47,7 @@ export async function publishAgentChange(store: AgentStore, id: string, change: 
 }
 
 /** Sets (or unsets) options on one pane in order; a refusal is logged with the option and agent named. */
-export async function setPaneOptions(store: AgentStore, agentName: string, paneId: string, options: readonly PaneOption[]): Promise<void> {
+export async function setPaneOptions(store: AgentStore, agentName: string, paneId: PaneId, options: readonly PaneOption[]): Promise<void> {
   for (const [name, value] of options) {
     const command = value === null ? tmux.unsetPaneOption(paneId, name) : tmux.setPaneOption(paneId, name, value);
     await store.link.run(command).catch((e: Error) => store.log(`could not ${value === null ? 'unset' : 'set'} ${name} on ${agentName}'s pane ${paneId}: ${e.message}`));

@@ -9,7 +9,8 @@ import type { AgentRecord } from '../../core/agent.js';
 import type { Config, NotifyKind } from '../../config/schema.js';
 import { startDetached } from '../../proc/run.js';
 import { tmux } from '../../tmux/command.js';
-import type { TmuxLink } from '../tmux-link.js';
+import { CLIENT_NAMES, PANE_TTY } from '../../tmux/formats.js';
+import type { TmuxLink } from '../../tmux/link.js';
 import type { FreshReason } from '../../agents/handoff.js';
 
 export interface Attention { agent: AgentRecord; kind: NotifyKind; text: string }
@@ -130,11 +131,11 @@ export class AttentionWatcher extends EventEmitter<{ attention: [Attention]; 'fr
   private async act(agent: AgentRecord, kind: NotifyKind, text: string): Promise<void> {
     if ((kind === 'waiting' || kind === 'finished') && agent.paneId && this.link.connected) {
       // A bell in the pane: tmux flags its window (and the status line shows it) until it is looked at.
-      const tty = (await this.link.run(tmux.display(agent.paneId, '#{pane_tty}')))[0];
+      const tty = PANE_TTY.first(await this.link.run(tmux.display(agent.paneId, PANE_TTY.template)))?.tty;
       if (tty) await writeFile(tty, '\x07').catch(() => {});
     }
     if (this.settings.thresholds.message && this.link.connected) {
-      const clients = (await this.link.run(tmux.listClients('#{client_control_mode} #{client_name}'))).filter((l) => l.startsWith('0 ')).map((l) => l.slice(2));
+      const clients = CLIENT_NAMES.all(await this.link.run(tmux.listClients(CLIENT_NAMES.template))).filter((c) => !c.controlMode).map((c) => c.name);
       // -d (how long it shows) is newer than some tmux builds: without it tmux's display-time applies.
       for (const c of clients) await this.link.run(tmux.messageTo(c, `tmuxcodex: ${text}`, 5000)).catch(() => this.link.run(tmux.messageTo(c, `tmuxcodex: ${text}`, null)).catch(() => {}));
     }

@@ -1,5 +1,6 @@
 // What the watchers found, published on the agent's pane and in the registry (store/publish.ts).
-import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue, type AgentRecord } from '../../core/agent.js';
+import type { AgentRecord } from '../../core/agent.js';
+import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue } from '../../tmux/agent-options.js';
 import { publishAgentChange, type AgentStore, type PaneOption } from '../store/publish.js';
 import type { TranscriptUpdate } from './transcript-watch.js';
 import type { WaitingHold } from './waiting-hold.js';

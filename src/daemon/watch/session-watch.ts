@@ -2,14 +2,16 @@
 // going. It keeps the registry in step with tmux, each managed window in its sidebar layout, and
 // every sidebar alive.
 import { tmux, type ProgramSpec, type TmuxServer } from '../../tmux/command.js';
+import { PANE_DEAD_STATUS, PANE_STATE, SERVER_PID, WINDOW_LAYOUT, WINDOW_LAYOUTS } from '../../tmux/formats.js';
+import type { WindowId } from '../../tmux/ids.js';
 import type { Notification } from '../../tmux/control/events.js';
 import { agentsFromPanes, listSessionPanes, type PaneInfo } from '../../agents/pane-query.js';
 import { LayoutKeeper, managedWindows, restoreSidebar, windowsMissingSidebar, type LayoutSettings } from '../../agents/windows.js';
 import type { Registry } from '../store/registry.js';
-import { sessionExists, type TmuxLink } from '../tmux-link.js';
+import { sessionExists, type TmuxLink } from '../../tmux/link.js';
 
 /** Subscription that reports every pane's death (remain-on-exit keeps dead panes; no notification is sent). */
-export const PANE_STATE_SUBSCRIPTION = { name: 'tmuxcodex-panes', what: '%*', format: '#{pane_dead}|#{pane_dead_status}' };
+export const PANE_STATE_SUBSCRIPTION = { name: 'tmuxcodex-panes', what: '%*', format: PANE_STATE.template };
 
 export interface WatchOptions {
   server: TmuxServer;
@@ -71,10 +73,10 @@ export class SessionWatch {
       this.scheduleReconcile(); // perhaps a sidebar died: the reconcile repairs it
       return;
     }
-    const [dead, status] = value.split('|');
-    if (dead === '1') {
-      this.registry.patch(agent.id, { state: 'exited', exitCode: status ? Number(status) : null });
-      if (!status) void this.reapLostExit(paneId);
+    const state = PANE_STATE.parse(value);
+    if (state?.dead) {
+      this.registry.patch(agent.id, { state: 'exited', exitCode: state.deadStatus });
+      if (state.deadStatus === null) void this.reapLostExit(paneId);
     } else if (agent.state === 'exited') this.registry.patch(agent.id, { state: 'running', exitCode: null });
   }
 
@@ -86,13 +88,13 @@ export class SessionWatch {
   private async reapLostExit(paneId: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const [pid] = await this.link.run(tmux.display(paneId, '#{pid}'));
+        const pid = SERVER_PID.first(await this.link.run(tmux.display(paneId, SERVER_PID.template)))?.pid;
         process.kill(Number(pid), 'SIGCHLD');
         await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-        const [status] = await this.link.run(tmux.display(paneId, '#{pane_dead_status}'));
+        const status = PANE_DEAD_STATUS.first(await this.link.run(tmux.display(paneId, PANE_DEAD_STATUS.template)))?.deadStatus ?? null;
         const agent = this.registry.byPane(paneId);
-        if (status && agent) {
-          this.registry.patch(agent.id, { exitCode: Number(status) });
+        if (status !== null && agent) {
+          this.registry.patch(agent.id, { exitCode: status });
           return;
         }
       } catch (e) {
@@ -102,7 +104,7 @@ export class SessionWatch {
     }
   }
 
-  private keepLayout(windowId: string, reported: string): void {
+  private keepLayout(windowId: WindowId, reported: string): void {
     const want = this.keeper.desiredFor(windowId, reported);
     if (!want) return;
     // Only managed windows get the sidebar layout. The window option is set when the window is
@@ -116,7 +118,7 @@ export class SessionWatch {
   /** Lays every managed window out again (after the sidebar's width changed). */
   async relayoutAll(): Promise<void> {
     for (const windowId of managedWindows(await listSessionPanes(this.link, this.o.session)).keys()) {
-      const [layout] = await this.link.run(tmux.display(windowId, '#{window_layout}'));
+      const layout = WINDOW_LAYOUT.first(await this.link.run(tmux.display(windowId, WINDOW_LAYOUT.template)))?.layout;
       if (layout) this.keepLayout(windowId, layout);
     }
   }
@@ -172,10 +174,9 @@ export class SessionWatch {
   private async afterConnect(): Promise<void> {
     await this.reconcile();
     try {
-      const lines = await this.link.run(tmux.listWindows(this.o.session, '#{window_id} #{window_layout}'));
-      for (const line of lines) {
-        const [w, layout] = line.split(' ');
-        if (w && layout) this.keepLayout(w, layout);
+      const lines = await this.link.run(tmux.listWindows(this.o.session, WINDOW_LAYOUTS.template));
+      for (const { windowId, layout } of WINDOW_LAYOUTS.all(lines)) {
+        if (layout) this.keepLayout(windowId, layout);
       }
     } catch (e) {
       this.o.log(`layout check failed: ${(e as Error).message}`);

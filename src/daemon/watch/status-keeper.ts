@@ -1,5 +1,5 @@
 // Keeps what tmux draws about agents current, so tmux forks nothing to show it: the global user
-// option @tmuxcodex-status (status-right shows it with #{@tmuxcodex-status}) and each agent pane's
+// option @tmuxcodex-status (status-right shows it: statusSegmentFormat) and each agent pane's
 // @tmuxcodex-border (managed windows show it in pane-border-format). Changed values only, at most
 // once a second.
 import type { AgentRecord } from '../../core/agent.js';
@@ -7,10 +7,9 @@ import { paneBorder, statusSegment } from '../../core/status.js';
 import { tmux } from '../../tmux/command.js';
 import { listSessionPanes } from '../../agents/pane-query.js';
 import { managedWindows, BORDER_OPTIONS } from '../../agents/windows.js';
-import type { TmuxLink } from '../tmux-link.js';
+import type { TmuxLink } from '../../tmux/link.js';
 
-export const STATUS_OPTION = '@tmuxcodex-status';
-export const BORDER_OPTION = '@tmuxcodex-border';
+import { BORDER_OPTION, STATUS_OPTION } from '../../tmux/status-formats.js';
 const MIN_INTERVAL_MS = 1000;
 
 export class StatusKeeper {

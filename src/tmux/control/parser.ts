@@ -1,5 +1,6 @@
 // A pure parser for tmux control-mode output: lines in, typed events out. No I/O.
 import type { ControlEvent, Notification } from './events.js';
+import type { PaneId, SessionId, WindowId } from '../ids.js';
 
 const BEGIN = /^%begin (\d+) (\d+) (\d+)$/;
 const END = /^%(end|error) (\d+) (\d+) (\d+)$/;
@@ -13,26 +14,26 @@ const IN_BLOCK_NOTIFICATION = /^%(pause|continue) %\d+$/;
 
 /** Notification forms, strict enough that reply output (e.g. `%0` pane ids) is never taken for one. */
 const NOTIFICATIONS: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Notification]> = [
-  [/^%pause (%\d+)$/, (m) => ({ type: 'pause', paneId: m[1]! })],
-  [/^%continue (%\d+)$/, (m) => ({ type: 'continue', paneId: m[1]! })],
-  [/^%layout-change (@\d+) (\S+) (\S+) ?(\S*)$/, (m) => ({ type: 'layout-change', windowId: m[1]!, layout: m[2]!, visibleLayout: m[3]!, flags: m[4]! })],
-  [/^%(unlinked-)?window-add (@\d+)$/, (m) => ({ type: 'window-add', windowId: m[2]!, linked: !m[1] })],
-  [/^%(unlinked-)?window-close (@\d+)$/, (m) => ({ type: 'window-close', windowId: m[2]!, linked: !m[1] })],
-  [/^%(unlinked-)?window-renamed (@\d+) (.*)$/s, (m) => ({ type: 'window-renamed', windowId: m[2]!, name: m[3]!, linked: !m[1] })],
-  [/^%window-pane-changed (@\d+) (%\d+)$/, (m) => ({ type: 'window-pane-changed', windowId: m[1]!, paneId: m[2]! })],
-  [/^%pane-mode-changed (%\d+)$/, (m) => ({ type: 'pane-mode-changed', paneId: m[1]! })],
-  [/^%session-window-changed (\$\d+) (@\d+)$/, (m) => ({ type: 'session-window-changed', sessionId: m[1]!, windowId: m[2]! })],
-  [/^%session-changed (\$\d+) (.*)$/s, (m) => ({ type: 'session-changed', sessionId: m[1]!, name: m[2]! })],
-  [/^%client-session-changed (\S+) (\$\d+) (.*)$/s, (m) => ({ type: 'client-session-changed', client: m[1]!, sessionId: m[2]!, name: m[3]! })],
+  [/^%pause (%\d+)$/, (m) => ({ type: 'pause', paneId: m[1]! as PaneId })],
+  [/^%continue (%\d+)$/, (m) => ({ type: 'continue', paneId: m[1]! as PaneId })],
+  [/^%layout-change (@\d+) (\S+) (\S+) ?(\S*)$/, (m) => ({ type: 'layout-change', windowId: m[1]! as WindowId, layout: m[2]!, visibleLayout: m[3]!, flags: m[4]! })],
+  [/^%(unlinked-)?window-add (@\d+)$/, (m) => ({ type: 'window-add', windowId: m[2]! as WindowId, linked: !m[1] })],
+  [/^%(unlinked-)?window-close (@\d+)$/, (m) => ({ type: 'window-close', windowId: m[2]! as WindowId, linked: !m[1] })],
+  [/^%(unlinked-)?window-renamed (@\d+) (.*)$/s, (m) => ({ type: 'window-renamed', windowId: m[2]! as WindowId, name: m[3]!, linked: !m[1] })],
+  [/^%window-pane-changed (@\d+) (%\d+)$/, (m) => ({ type: 'window-pane-changed', windowId: m[1]! as WindowId, paneId: m[2]! as PaneId })],
+  [/^%pane-mode-changed (%\d+)$/, (m) => ({ type: 'pane-mode-changed', paneId: m[1]! as PaneId })],
+  [/^%session-window-changed (\$\d+) (@\d+)$/, (m) => ({ type: 'session-window-changed', sessionId: m[1]! as SessionId, windowId: m[2]! as WindowId })],
+  [/^%session-changed (\$\d+) (.*)$/s, (m) => ({ type: 'session-changed', sessionId: m[1]! as SessionId, name: m[2]! })],
+  [/^%client-session-changed (\S+) (\$\d+) (.*)$/s, (m) => ({ type: 'client-session-changed', client: m[1]!, sessionId: m[2]! as SessionId, name: m[3]! })],
   [/^%client-detached (\S+)$/, (m) => ({ type: 'client-detached', client: m[1]! })],
-  [/^%session-renamed (\$\d+) (.*)$/s, (m) => ({ type: 'session-renamed', sessionId: m[1]!, name: m[2]! })],
+  [/^%session-renamed (\$\d+) (.*)$/s, (m) => ({ type: 'session-renamed', sessionId: m[1]! as SessionId, name: m[2]! })],
   [/^%sessions-changed$/, () => ({ type: 'sessions-changed' })],
   [
     /^%subscription-changed (\S+) (\$\d+) (@\d+|-) (\d+|-) (%\d+|-) ?(?:[^:]*?): (.*)$/s,
     (m) => ({
-      type: 'subscription-changed', name: m[1]!, sessionId: m[2]!,
-      windowId: m[3] === '-' ? null : m[3]!, windowIndex: m[4] === '-' ? null : Number(m[4]),
-      paneId: m[5] === '-' ? null : m[5]!, value: m[6]!,
+      type: 'subscription-changed', name: m[1]!, sessionId: m[2]! as SessionId,
+      windowId: m[3] === '-' ? null : m[3]! as WindowId, windowIndex: m[4] === '-' ? null : Number(m[4]),
+      paneId: m[5] === '-' ? null : m[5]! as PaneId, value: m[6]!,
     }),
   ],
 ];
@@ -59,9 +60,9 @@ function isOctal(b: number | undefined): boolean {
 function parseOutputLine(line: Buffer): Notification | null {
   const head = line.subarray(0, Math.min(line.length, 64)).toString('latin1');
   let m = /^%output (%\d+) /.exec(head);
-  if (m) return { type: 'output', paneId: m[1]!, data: unescapeOutput(line.subarray(m[0].length)) };
+  if (m) return { type: 'output', paneId: m[1]! as PaneId, data: unescapeOutput(line.subarray(m[0].length)) };
   m = /^%extended-output (%\d+) (\d+)[^:]*: /.exec(head);
-  if (m) return { type: 'extended-output', paneId: m[1]!, ageMs: Number(m[2]), data: unescapeOutput(line.subarray(m[0].length)) };
+  if (m) return { type: 'extended-output', paneId: m[1]! as PaneId, ageMs: Number(m[2]), data: unescapeOutput(line.subarray(m[0].length)) };
   return null;
 }
 

@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeLayout, layoutChecksum, layoutShape, leafWidths, sidebarLayout } from '../../../src/core/layout.js';
+import { describeLayout, layoutChecksum, layoutShape, leafWidths, sidebarLayout } from '../../../src/tmux/layout.js';
 import { tmux } from '../../../src/tmux/command.js';
 import { createTestServer } from '../../helpers/tmux-server.js';
+import type { PaneId, WindowId } from '../../../src/tmux/ids.js';
 
 const ts = createTestServer('layout');
 // tmux creates its own socket folder for -L, but not the parent of an explicit -S path.
@@ -16,13 +17,13 @@ const SIDEBAR = 30;
 const PANE_FORMAT = '#{pane_index} #{pane_id} #{pane_width} #{pane_height} #{pane_left} #{pane_top}';
 const IDLE = { kind: 'argv', argv: ['sleep', '3600'] } as const;
 
-interface PaneInfo { index: number; id: string; w: number; h: number; left: number; top: number }
+interface PaneInfo { index: number; id: PaneId; w: number; h: number; left: number; top: number }
 
-async function panes(windowId: string): Promise<PaneInfo[]> {
+async function panes(windowId: WindowId): Promise<PaneInfo[]> {
   const out = await ts.tmux(tmux.listPanesOfWindow(windowId, PANE_FORMAT));
   return out.trim().split('\n').map((l) => {
     const [index, id, w, h, left, top] = l.split(' ');
-    return { index: Number(index), id: id!, w: Number(w), h: Number(h), left: Number(left), top: Number(top) };
+    return { index: Number(index), id: id! as PaneId, w: Number(w), h: Number(h), left: Number(left), top: Number(top) };
   });
 }
 
@@ -31,7 +32,7 @@ describe.each([[200, 50], [120, 40], [80, 24], [300, 80]])('a %ix%i window', (wi
     const session = `layout-${width}x${height}`;
     const windowId = (await ts.tmux(tmux.newSession({
       session, windowName: 'w', cwd: ts.root, width, height, program: IDLE, format: '#{window_id}',
-    }))).trim();
+    }))).trim() as WindowId;
     expect(windowId).toMatch(/^@\d+$/);
 
     for (let agents = 0; agents <= 16; agents++) {

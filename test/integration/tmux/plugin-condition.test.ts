@@ -9,13 +9,14 @@ import { tmux } from '../../../src/tmux/command.js';
 import { bindings, forAgent, hasPopups } from '../../../src/cli/commands/plugin.js';
 import { parseTmuxVersion } from '../../../src/tmux/binary.js';
 import { createTestServer } from '../../helpers/tmux-server.js';
+import type { PaneId } from '../../../src/tmux/ids.js';
 
 const ts = createTestServer('plugin-condition');
-let pane: string;
+let pane: PaneId;
 
 beforeAll(async () => {
   mkdirSync(dirname(ts.server.socketPath), { recursive: true, mode: 0o700 });
-  pane = (await ts.tmux(tmux.raw('new-session', '-d', '-P', '-F', '#{pane_id}', '-s', 'cond', 'sleep 600'))).trim();
+  pane = (await ts.tmux(tmux.raw('new-session', '-d', '-P', '-F', '#{pane_id}', '-s', 'cond', 'sleep 600'))).trim() as PaneId;
 });
 
 afterAll(async () => {

@@ -15,6 +15,7 @@ import { ControlConnection } from '../../../src/tmux/control/connection.js';
 import { createTestServer } from '../../helpers/tmux-server.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { slack } from '../../helpers/slack.js';
+import type { PaneId, WindowId } from '../../../src/tmux/ids.js';
 
 const ts = createTestServer('quoting');
 // resolveServer turns the -L name into an explicit -S path, and tmux creates only its own default
@@ -156,9 +157,9 @@ const printable = (s: string) => !/[\x00-\x1f\x7f]/.test(s);
 const argv = (cmd: TmuxCommand) => run(tmuxBinary(ts.env), toArgv(ts.server, cmd), { timeoutMs: 10_000, env: ts.env });
 
 let conn: ControlConnection;
-let mainPane = '';
-let nameWindow = '';
-let catPane = '';
+let mainPane = '' as PaneId;
+let nameWindow = '' as WindowId;
+let catPane = '' as PaneId;
 const catFile = join(ts.root, 'cat-out.bin');
 let topology = '';
 
@@ -173,15 +174,15 @@ beforeAll(async () => {
   const out = await argv(tmux.newSession({
     session: SESSION, windowName: 'main', cwd: ts.env.HOME!, width: 120, height: 40, format: '#{pane_id}',
   }));
-  mainPane = out.stdout.trim();
-  nameWindow = (await argv(tmux.newWindow({ session: SESSION, windowName: 'names', cwd: ts.env.HOME!, format: '#{window_id}' }))).stdout.trim();
+  mainPane = out.stdout.trim() as PaneId;
+  nameWindow = (await argv(tmux.newWindow({ session: SESSION, windowName: 'names', cwd: ts.env.HOME!, format: '#{window_id}' }))).stdout.trim() as WindowId;
   // A pane whose terminal is raw (no line discipline, no echo) and whose program copies every byte it
   // receives to catFile. The redirection is opened only after stty has finished, so once the file
   // exists, the terminal is raw.
   catPane = (await argv(tmux.newWindow({
     session: SESSION, windowName: 'cat', cwd: ts.root, format: '#{pane_id}',
     program: { kind: 'shell', command: `stty raw -echo && exec cat > '${catFile}'` },
-  }))).stdout.trim();
+  }))).stdout.trim() as PaneId;
   await waitFor(() => existsSync(catFile), { what: 'the cat pane to start' });
   conn = await ControlConnection.open(ts.server, SESSION, { env: ts.env });
   topology = await snapshot();

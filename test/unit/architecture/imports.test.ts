@@ -1,6 +1,7 @@
 // The import rules of DESIGN.md, checked on the source: core imports nothing of ours; tmux/, git/
 // and proc/ never import agents/, daemon/, ui/ or cli/; ui/ and cli/ reach the daemon only through
-// daemon/protocol.ts; only src/tmux/ names the tmux binary. Inside the daemon: store/ and watch/ never
+// daemon/protocol.ts; agents/ never imports daemon/; only src/tmux/ names the tmux binary or writes a
+// `#{` format (its field tables and format builders). Inside the daemon: store/ and watch/ never
 // import methods/; one method table, imported by main alone; no daemon file over 250 lines.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -66,5 +67,16 @@ describe('import rules', () => {
   it('no file in src/daemon/ is over 250 lines', () => {
     const long = files.filter((f) => top(f.path) === 'daemon').map((f) => ({ path: f.path, lines: readFileSync(join(SRC, f.path), 'utf8').split('\n').length })).filter((f) => f.lines > 250);
     expect(long).toEqual([]);
+  });
+
+  it('agents/ never imports daemon/', () => {
+    const bad = files.filter((f) => top(f.path) === 'agents').flatMap((f) => f.imports.filter((i) => top(i) === 'daemon').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('nothing outside src/tmux/ writes a #{ format (src/tmux/formats.ts and its builders do)', () => {
+    const bad = files.filter((f) => top(f.path) !== 'tmux').flatMap((f) => readFileSync(join(SRC, f.path), 'utf8').split('\n')
+      .flatMap((line, i) => (line.includes('#{') ? [`${f.path}:${i + 1}: ${line.trim()}`] : [])));
+    expect(bad).toEqual([]);
   });
 });

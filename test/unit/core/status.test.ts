@@ -2,12 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentRecord } from '../../../src/core/agent.js';
 import { paneBorder, statusSegment } from '../../../src/core/status.js';
+import { paneId, windowId } from '../../../src/tmux/ids.js';
 
 let n = 0;
 function agent(over: Partial<AgentRecord> = {}): AgentRecord {
   n++;
   return {
-    id: (0x30000000 + n).toString(16), name: `a${n}`, profile: 'claude', paneId: `%${n}`, windowId: '@1', session: 'agents',
+    id: (0x30000000 + n).toString(16), name: `a${n}`, profile: 'claude', paneId: paneId(`%${n}`), windowId: windowId('@1'), session: 'agents',
     cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
     state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,

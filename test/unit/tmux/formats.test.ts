@@ -1,6 +1,8 @@
 // Field tables: one table gives the -F template and parses tmux's output rows into typed values.
 import { describe, expect, it } from 'vitest';
-import { FIELD_SEPARATOR, bool, formatFor, int, optional, parseRow, parseRows, str } from '../../../src/tmux/formats.js';
+import {
+  AGENT_MARKS, FIELD_SEPARATOR, NEW_PANE, NEW_WINDOW, PANE_STATE, bool, fieldFormat, formatFor, int, optional, paneIdOf, parseRow, parseRows, str, windowIdOf,
+} from '../../../src/tmux/formats.js';
 
 const PANES = {
   paneId: ['pane_id', str],
@@ -62,5 +64,39 @@ describe('parseRows', () => {
       { paneId: '%2', index: 1, dead: true, deadStatus: 0, task: 'x' },
     ]);
     expect(parseRows(PANES, [])).toEqual([]);
+  });
+});
+
+describe('fieldFormat', () => {
+  const IDS = fieldFormat({ paneId: ['pane_id', paneIdOf], windowId: ['window_id', windowIdOf], dead: ['pane_dead', bool] });
+
+  it('gives the template and parses what it asks for', () => {
+    expect(IDS.template).toBe(`#{pane_id}${S}#{window_id}${S}#{pane_dead}`);
+    expect(IDS.parse(['%3', '@1', '1'].join(S))).toEqual({ paneId: '%3', windowId: '@1', dead: true });
+  });
+
+  it('takes a row with an id that is no id as malformed', () => {
+    expect(IDS.parse(['@1', '%3', '0'].join(S))).toBeNull();
+    expect(IDS.parse(['', '@1', '0'].join(S))).toBeNull();
+  });
+
+  it('reads the first line of a reply, or every well-formed line', () => {
+    expect(IDS.first([['%3', '@1', '0'].join(S), ['%4', '@1', '0'].join(S)])).toEqual({ paneId: '%3', windowId: '@1', dead: false });
+    expect(IDS.first([])).toBeNull();
+    expect(IDS.all([['%3', '@1', '0'].join(S), 'noise', ['%4', '@2', '1'].join(S)]).map((r) => r.paneId)).toEqual(['%3', '%4']);
+  });
+
+  it('joins and splits on its own separator when one is given', () => {
+    const state = fieldFormat({ dead: ['pane_dead', bool], status: ['pane_dead_status', int] }, '|');
+    expect(state.template).toBe('#{pane_dead}|#{pane_dead_status}');
+    expect(state.parse('1|')).toEqual({ dead: true, status: null });
+    expect(state.parse('1|127')).toEqual({ dead: true, status: 127 });
+  });
+
+  it('has a table for every format the daemon reads, each with its own fields', () => {
+    expect(NEW_PANE.template).toBe(`#{pane_id}${S}#{window_id}`);
+    expect(NEW_WINDOW.template).toBe(`#{window_id}${S}#{pane_id}`);
+    expect(PANE_STATE.template).toBe('#{pane_dead}|#{pane_dead_status}');
+    expect(AGENT_MARKS.template).toBe(`#{@tmuxcodex-id}${S}#{@tmuxcodex-role}`);
   });
 });

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { AgentRecord } from '../../../src/core/agent.js';
 import { lineWidth, plainText, sidebarLines, type ViewOptions } from '../../../src/ui/sidebar/view.js';
+import { paneId, windowId } from '../../../src/tmux/ids.js';
 
 const NOW = Date.parse('2026-11-28T10:00:00Z');
 let n = 0;
 function agent(over: Partial<AgentRecord> = {}): AgentRecord {
   n++;
   return {
-    id: (0x40000000 + n).toString(16), name: `a${n}`, profile: 'claude', paneId: `%${n}`, windowId: '@1', session: 'agents',
+    id: (0x40000000 + n).toString(16), name: `a${n}`, profile: 'claude', paneId: paneId(`%${n}`), windowId: windowId('@1'), session: 'agents',
     cwd: '/work/repo', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 10, 28, 8, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
     state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,

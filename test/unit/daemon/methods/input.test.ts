@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { capture, focus, send } from '../../../../src/daemon/methods/input.js';
 import { TmuxcodexError } from '../../../../src/errors.js';
 import { agentRecord, fakeDaemon, type FakeDaemon } from '../../../helpers/fake-daemon.js';
+import { windowId } from '../../../../src/tmux/ids.js';
 
 let d: FakeDaemon;
 afterEach(() => d.dispose());
@@ -63,7 +64,7 @@ describe('capture and focus', () => {
   });
 
   it('focus selects the window, then the pane', async () => {
-    const a = agentRecord({ windowId: '@7' });
+    const a = agentRecord({ windowId: windowId('@7') });
     d = fakeDaemon([a]);
     await focus(d.ctx, { agent: a.id });
     expect(d.tmux.commands).toEqual([['select-window', '-t', '@7'], ['select-pane', '-t', a.paneId!]]);

@@ -1,7 +1,7 @@
 // The methods that publish an agent change (setPr, signal) over a fake tmux: what goes on the pane,
 // in which order against the registry, and what happens when tmux refuses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PANE_META, STATE_OPTION } from '../../../../src/core/agent.js';
+import { PANE_META, STATE_OPTION } from '../../../../src/tmux/agent-options.js';
 import { setPr } from '../../../../src/daemon/methods/pr.js';
 import { signal } from '../../../../src/daemon/methods/signal.js';
 import { agentRecord, fakeDaemon, type FakeDaemon } from '../../../helpers/fake-daemon.js';

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRecord } from '../../../../src/core/agent.js';
 import { Registry, readJournal } from '../../../../src/daemon/store/registry.js';
 import { TmuxcodexError } from '../../../../src/errors.js';
+import { paneId, windowId } from '../../../../src/tmux/ids.js';
 
 let dir: string;
 let journal: string;
@@ -21,7 +22,7 @@ let n = 0;
 function agent(over: Partial<AgentRecord> = {}): AgentRecord {
   n++;
   return {
-    id: (0x10000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: `%${n}`, windowId: '@1', session: 'agents',
+    id: (0x10000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: paneId(`%${n}`), windowId: windowId('@1'), session: 'agents',
     cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
     state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
@@ -208,10 +209,10 @@ describe('lookups', () => {
 
   it('finds the live agent of a pane, never a gone one', () => {
     const reg = new Registry(journal);
-    const gone = agent({ paneId: '%5', state: 'gone' });
+    const gone = agent({ paneId: paneId('%5'), state: 'gone' });
     reg.put(gone);
     expect(reg.byPane('%5')).toBeUndefined();
-    const live = agent({ paneId: '%5' });
+    const live = agent({ paneId: paneId('%5') });
     reg.put(live);
     expect(reg.byPane('%5')).toEqual(live);
     expect(reg.byPane('%404')).toBeUndefined();
@@ -303,7 +304,7 @@ describe('reconcile', () => {
     const git = { ahead: 2, behind: 0, dirty: 1, merged: true, mergedHow: 'ancestor' as const, mergedOn: 'main', conflicts: [] };
     const known = agent({ context, git, transcriptPath: '/t.jsonl', state: 'working' });
     reg.put(known);
-    const fromTmux: AgentRecord = { ...known, paneId: '%77', windowId: '@9', state: 'exited', exitCode: 1, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null, transcriptPath: null };
+    const fromTmux: AgentRecord = { ...known, paneId: paneId('%77'), windowId: windowId('@9'), state: 'exited', exitCode: 1, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null, transcriptPath: null };
     const seen = recordEvents(reg);
     reg.reconcile([fromTmux]);
     const merged = { ...fromTmux, context, git, transcriptPath: '/t.jsonl' };

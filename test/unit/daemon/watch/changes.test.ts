@@ -1,7 +1,7 @@
 // What the watchers found, published over a fake tmux: the pane options a transcript update sets,
 // before the registry hears of it, and an exited agent keeping its state.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTEXT_OPTION, PANE_META, STATE_OPTION } from '../../../../src/core/agent.js';
+import { CONTEXT_OPTION, PANE_META, STATE_OPTION } from '../../../../src/tmux/agent-options.js';
 import { depsMadePrivate, transcriptUpdated } from '../../../../src/daemon/watch/changes.js';
 import type { TranscriptUpdate } from '../../../../src/daemon/watch/transcript-watch.js';
 import { agentRecord, fakeDaemon, type FakeDaemon } from '../../../helpers/fake-daemon.js';

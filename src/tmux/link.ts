@@ -1,13 +1,13 @@
 // The daemon's one control-mode connection: attach, subscribe, reap stale clients, reconnect, and a
 // watchdog that replaces a connection that stopped answering.
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { exactSession, tmux, type TmuxCommand, type TmuxServer } from '../tmux/command.js';
-import { tmuxOnce } from '../tmux/binary.js';
-import { ConnectionClosedError, ControlConnection, CONTROL_OWNER_ENV, TmuxCommandError } from '../tmux/control/connection.js';
-import type { Notification } from '../tmux/control/events.js';
+import { exactSession, tmux, type TmuxCommand, type TmuxServer } from './command.js';
+import { tmuxOnce } from './binary.js';
+import { ConnectionClosedError, ControlConnection, TmuxCommandError } from './control/connection.js';
+import type { Notification } from './control/events.js';
+import { SESSION_ID } from './formats.js';
+import { reapStaleControlClients } from './reap.js';
 import { failure } from '../errors.js';
-import { processAlive } from './lock.js';
 
 export interface Subscription { name: string; what: string; format: string }
 
@@ -17,7 +17,8 @@ export interface LinkEvents {
   disconnected: [string | null];
 }
 
-export { tmuxOnce } from '../tmux/binary.js';
+export { tmuxOnce } from './binary.js';
+export { reapStaleControlClients } from './reap.js';
 
 /** True if the server is running and has session. */
 export async function sessionExists(server: TmuxServer, session: string, env: NodeJS.ProcessEnv): Promise<boolean> {
@@ -27,44 +28,6 @@ export async function sessionExists(server: TmuxServer, session: string, env: No
   } catch {
     return false;
   }
-}
-
-/** The owner pid recorded in a process's environment, if it is a control client of ours. */
-function controlOwner(pid: number): number | null {
-  try {
-    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    const entry = env.find((e) => e.startsWith(`${CONTROL_OWNER_ENV}=`));
-    return entry ? Number(entry.slice(CONTROL_OWNER_ENV.length + 1)) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Kills control clients left by a dead daemon of ours. Why: in tmux < 3.7 a control client whose
- * reader died while output was queued lingers and freezes its panes (tmux-control-mode.md §3).
- */
-export async function reapStaleControlClients(server: TmuxServer, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<number> {
-  let out: string;
-  try {
-    out = await tmuxOnce(server, tmux.listClients('#{client_pid} #{client_control_mode}'), env, 5000);
-  } catch {
-    return 0;
-  }
-  let reaped = 0;
-  for (const line of out.split('\n')) {
-    const [pidText, control] = line.split(' ');
-    const pid = Number(pidText);
-    if (control !== '1' || !Number.isInteger(pid) || pid <= 0) continue;
-    const owner = controlOwner(pid);
-    if (owner === null || owner === process.pid || processAlive(owner)) continue;
-    try {
-      process.kill(pid, 'SIGTERM');
-      reaped++;
-      log(`reaped stale control client pid ${pid} (owner ${owner} is gone)`);
-    } catch { /* already gone */ }
-  }
-  return reaped;
 }
 
 export class TmuxLink extends EventEmitter<LinkEvents> {
@@ -116,7 +79,7 @@ export class TmuxLink extends EventEmitter<LinkEvents> {
       await conn.close(); // never leave an attached client behind a failed connect
       throw e;
     }
-    this.sessionId = (await conn.run(tmux.display(exactSession(this.session), '#{session_id}')))[0] ?? null;
+    this.sessionId = SESSION_ID.first(await conn.run(tmux.display(exactSession(this.session), SESSION_ID.template)))?.sessionId ?? null;
     this.conn = conn;
     this.retryDelay = 250;
     this.log(`attached control client pid ${conn.pid} to session ${this.session}`);

@@ -1,11 +1,13 @@
 // Agent records and their pane-option form: hostile values survive encoding, and a record stored on a
 // pane comes back as the same record.
 import { describe, expect, it } from 'vitest';
+import type { AgentRecord } from '../../../src/core/agent.js';
 import {
   PANE_META, ROLE_OPTION, decodeOptionValue, encodeOptionValue, recordFromPane, recordToPaneMeta,
-  type AgentRecord, type PaneMetaKey,
-} from '../../../src/core/agent.js';
+  type PaneMetaKey,
+} from '../../../src/tmux/agent-options.js';
 import { FIELD_SEPARATOR, formatFor, parseRow, str } from '../../../src/tmux/formats.js';
+import { paneId, windowId } from '../../../src/tmux/ids.js';
 
 const HOSTILE = [
   '', 'plain words', 'line one\nline two\n', 'cr\r\nlf', '\t tabs \t', 'nul\0byte', 'del\x7f', 'esc \x1b[31mred\x1b[0m', 'bell\x07',
@@ -74,11 +76,11 @@ describe('encodeOptionValue / decodeOptionValue', () => {
   });
 });
 
-const PANE = { paneId: '%7', windowId: '@3', session: 'agents', dead: false, deadStatus: null };
+const PANE = { paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents', dead: false, deadStatus: null };
 
 function fullRecord(): AgentRecord {
   return {
-    id: '0a1b2c3d', name: 'fix-login', profile: 'claude', paneId: '%7', windowId: '@3', session: 'agents',
+    id: '0a1b2c3d', name: 'fix-login', profile: 'claude', paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents',
     cwd: '/work/wt/fix-login', worktree: { path: '/work/wt/fix-login', mode: 'new' }, branch: 'agents/fix-login', base: 'main',
     target: 'release', parentId: 'ffff0000', task: 'Fix the login bug.\nThen run the tests; report 100% \u241e done 🤖',
     createdAt: '2026-01-02T03:04:05.678Z', sessionId: 'sess-123', transcriptPath: '/home/dev/.claude/projects/-work-wt-fix-login/sess-123.jsonl', state: 'running', exitCode: null,
@@ -89,7 +91,7 @@ function fullRecord(): AgentRecord {
 
 function minimalRecord(): AgentRecord {
   return {
-    id: '12345678', name: 'sh-1', profile: 'shell', paneId: '%7', windowId: '@3', session: 'agents', cwd: '/tmp/x',
+    id: '12345678', name: 'sh-1', profile: 'shell', paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents', cwd: '/tmp/x',
     worktree: null, branch: null, base: null, target: null, parentId: null, task: null, createdAt: '2026-05-06T07:08:09.000Z',
     sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
   };
@@ -132,7 +134,7 @@ describe('recordToPaneMeta / recordFromPane', () => {
   });
 
   it('takes the pane\'s identity and liveness from tmux, not from the metadata', () => {
-    const r = recordFromPane(recordToPaneMeta(fullRecord()), { paneId: '%99', windowId: '@9', session: 'other', dead: true, deadStatus: 3 });
+    const r = recordFromPane(recordToPaneMeta(fullRecord()), { paneId: paneId('%99'), windowId: windowId('@9'), session: 'other', dead: true, deadStatus: 3 });
     expect(r).toMatchObject({ paneId: '%99', windowId: '@9', session: 'other', state: 'exited', exitCode: 3 });
     expect(recordFromPane(recordToPaneMeta(fullRecord()), { ...PANE, dead: true, deadStatus: null })).toMatchObject({ state: 'exited', exitCode: null });
   });
@@ -146,7 +148,7 @@ describe('recordToPaneMeta / recordFromPane', () => {
 
   it('fills what a hand-made pane lacks with safe defaults', () => {
     expect(recordFromPane({ id: 'abcdef01', name: 'n', worktree: '/w', worktreeMode: 'bogus' }, PANE)).toEqual({
-      id: 'abcdef01', name: 'n', profile: 'shell', paneId: '%7', windowId: '@3', session: 'agents', cwd: '/w',
+      id: 'abcdef01', name: 'n', profile: 'shell', paneId: paneId('%7'), windowId: windowId('@3'), session: 'agents', cwd: '/w',
       worktree: { path: '/w', mode: 'shared' }, branch: null, base: null, target: null, parentId: null, task: null,
       createdAt: '1970-01-01T00:00:00.000Z', sessionId: null, transcriptPath: null, state: 'running', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
     });

@@ -1,7 +1,7 @@
 // The custom-layout builder: checksums tmux accepts, and sidebar layouts whose cells tile the window
 // exactly (tmux's layout_check rejects a layout whose children do not add up to their parent).
 import { describe, expect, it } from 'vitest';
-import { describeLayout, gridShape, layoutChecksum, layoutShape, leafWidths, sidebarLayout, splitSizes } from '../../../src/core/layout.js';
+import { describeLayout, gridShape, layoutChecksum, layoutShape, leafWidths, sidebarLayout, splitSizes } from '../../../src/tmux/layout.js';
 
 /**
  * Layouts printed by tmux 3.3a itself (`#{window_layout}`), recorded on a throwaway server:
