@@ -26,7 +26,7 @@ import { ensureSubmitted, waitTextDrawn } from '../agents/submit-check.js';
 import { handoffBrief, saveBrief } from '../agents/handoff.js';
 import { SpawnIntents } from '../agents/spawn-intents.js';
 import { adapterFor } from '../transcripts/adapters.js';
-import { teardownWorktree } from '../agents/teardown.js';
+import { teardownWorktree, type TeardownOptions } from '../agents/teardown.js';
 import { keptBranchAdvice, markIfKept } from '../agents/kept-branch.js';
 import { mapRowSources } from '../agents/map-rows.js';
 import { worktreeInheritance } from '../agents/worktree-heir.js';
@@ -247,7 +247,7 @@ export class AgentService {
   }
 
   /** kill's work, for callers that hold the mutex already (merge, clean). */
-  private async removeAgent(agent: AgentRecord, o: { keepWorktree: boolean; force: boolean; mergedInto?: string }): Promise<Result<'kill'>> {
+  private async removeAgent(agent: AgentRecord, o: TeardownOptions): Promise<Result<'kill'>> {
     // A send in progress to this pane finishes first: no text is cut off half way by the kill.
     if (agent.paneId) await this.paneLocks.get(agent.paneId)?.run(async () => {});
     if (agent.paneId && agent.state !== 'gone') {
@@ -278,7 +278,7 @@ export class AgentService {
       const agent = this.registry.resolve(p.agent);
       const { repo, branch, target } = await landingFacts(agent, p.into);
       const landed = await landBranch(repo, { branch, target, method: p.method, message: await landingMessage(repo, agent, branch, target, p.method) });
-      const teardown = p.keep ? null : await this.removeAgent(this.registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target });
+      const teardown = p.keep ? null : await this.removeAgent(this.registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target, landedTip: landed.branchTip });
       return {
         agent: this.registry.get(agent.id) ?? { ...agent, state: 'gone' }, branch, into: target, method: p.method, commit: landed.after,
         removed: teardown?.removed ?? null, landed, teardown,
