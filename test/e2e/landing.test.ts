@@ -225,7 +225,7 @@ describe('merge', () => {
     const res = await cli(ts, ['merge', 'f1', '--ff-only', '--json'], { cwd: repo });
     expect(res.exitCode, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as MergeJson;
-    expect(out.landed).toEqual({ target: 'main', method: 'ff-only', before, after: work, checkout: repo });
+    expect(out.landed).toEqual({ target: 'main', method: 'ff-only', before, after: work, checkout: repo, branchTip: work });
     expect(await tip('main')).toBe(work);
     expect(await tip('HEAD')).toBe(work);
     expect(await branchExists('f1')).toBe(false);
