@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
+import { branchExists, gitRaw, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
 import { deleteBranchKeepingTip } from '../git/branch-backup.js';
 import { unsavedSubmoduleWork } from '../git/submodule-work.js';
 import { ignoredReposWithOwnCommits } from '../git/ignored-repos.js';
@@ -18,8 +18,17 @@ export interface TeardownResult {
   kept: string | null;
 }
 
+export interface TeardownOptions {
+  keepWorktree: boolean;
+  force: boolean;
+  /** The branch the agent's branch was just merged into, if any (else its target decides). */
+  mergedInto?: string;
+  /** The branch tip that merge landed: a branch still there is merged by construction, not asked again. */
+  landedTip?: string;
+}
+
 /** Removes the worktree of a killed agent (its pane already gone), saving its work first. */
-export async function teardownWorktree(agent: AgentRecord, others: readonly AgentRecord[], o: { keepWorktree: boolean; force: boolean; mergedInto?: string }): Promise<TeardownResult> {
+export async function teardownWorktree(agent: AgentRecord, others: readonly AgentRecord[], o: TeardownOptions): Promise<TeardownResult> {
   const none: TeardownResult = { archive: null, removed: { worktree: null, branch: null }, kept: null };
   const wt = agent.worktree;
   if (!wt || wt.mode !== 'new') return { ...none, kept: wt ? `a ${wt.mode} worktree is not the agent's to remove` : null };
@@ -56,7 +65,7 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   if (agent.branch && agent.branchCreated && (await branchExists(repo, agent.branch))) {
     // Merged as the map decides (into the branch just merged into, if any), checked byte for byte.
     const into = o.mergedInto ?? agent.target;
-    const merged = into && (await branchExists(repo, into)) ? await mergedForDeletion(repo, agent.branch, into) : false;
+    const merged = into && (await branchExists(repo, into)) ? (o.landedTip !== undefined && o.mergedInto === into && (await branchTip(repo, agent.branch)) === o.landedTip) || (await mergedForDeletion(repo, agent.branch, into)) : false;
     if (merged || o.force) {
       await deleteBranchKeepingTip(repo, agent.name, agent.branch);
       branch = agent.branch;
@@ -69,4 +78,9 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
 async function repoOfMissingWorktree(agent: AgentRecord): Promise<string | null> {
   if (!agent.source || !existsSync(agent.source)) return null;
   return mainCheckoutOf(agent.source);
+}
+
+/** The commit a local branch points at, or null when there is no such branch. */
+async function branchTip(repo: string, branch: string): Promise<string | null> {
+  return (await gitRaw(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { okExitCodes: [1] })).trim() || null;
 }

@@ -32,6 +32,8 @@ export interface LandResult {
   after: string;
   /** The clean worktree where git merged, or null when the commit was made without one. */
   checkout: string | null;
+  /** The branch's tip whose work was landed (before any rebase). */
+  branchTip: string;
 }
 
 const git = async (dir: string, args: readonly string[], input?: string) => (await gitRaw(dir, args, { input, timeoutMs: 120_000 })).trim();
@@ -152,8 +154,8 @@ export async function landBranch(repo: string, r: LandRequest): Promise<LandResu
     if (changed) throw failure('TARGET_CHECKOUT_DIRTY', `${r.target} is checked out in ${checkout.path} with ${changed} uncommitted change(s); tmuxcodex does not merge into a checkout with work in it.`, `Commit or stash there, or check another branch out there, then merge again.`);
   }
   const before = await git(repo, ['rev-parse', '--verify', `refs/heads/${r.target}`]);
-  let tip = await git(repo, ['rev-parse', '--verify', `refs/heads/${r.branch}`]);
-  if (r.method === 'rebase') tip = await rebasedTip(repo, r);
+  const branchTip = await git(repo, ['rev-parse', '--verify', `refs/heads/${r.branch}`]);
+  const tip = r.method === 'rebase' ? await rebasedTip(repo, r) : branchTip;
   if (checkout) {
     const landed = await landingTree(repo, before, tip, r.method === 'ff-only' || r.method === 'rebase');
     if (!landed) throw failure('MERGE_CONFLICT', `Merging ${r.branch} into ${r.target} would conflict. Nothing was changed.`, `Bring ${r.target} into the agent's branch and resolve there, then merge again.`);
@@ -169,5 +171,5 @@ export async function landBranch(repo: string, r: LandRequest): Promise<LandResu
     }
   }
   const after = await git(repo, ['rev-parse', '--verify', `refs/heads/${r.target}`]);
-  return { target: r.target, method: r.method, before, after, checkout: checkout?.path ?? null };
+  return { target: r.target, method: r.method, before, after, checkout: checkout?.path ?? null, branchTip };
 }

@@ -124,7 +124,7 @@ describe('merge', () => {
     expect(res.exitCode, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as MergeJson;
     const after = await tip('main');
-    expect(out.landed).toEqual({ target: 'main', method: 'merge', before, after, checkout: repo });
+    expect(out.landed).toEqual({ target: 'main', method: 'merge', before, after, checkout: repo, branchTip: work });
     expect(out.teardown).toMatchObject({ archive: null, removed: { worktree: wt('m1'), branch: 'm1' }, kept: null });
     expect(out).toMatchObject({ branch: 'm1', into: 'main', method: 'merge', commit: after, removed: { worktree: wt('m1'), branch: 'm1' } });
     expect(out.agent).toMatchObject({ name: 'm1', state: 'gone' });
@@ -158,7 +158,7 @@ describe('merge', () => {
     expect(res.exitCode, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as MergeJson;
     const after = await tip('consumer');
-    expect(out.landed).toEqual({ target: 'consumer', method: 'squash', before: consumerBefore, after, checkout: null });
+    expect(out.landed).toEqual({ target: 'consumer', method: 'squash', before: consumerBefore, after, checkout: null, branchTip: last });
     expect(await parentsOf('consumer')).toEqual([consumerBefore]);
     expect(await isAncestor(last, 'consumer')).toBe(false);
     expect(await g(repo, ['show', 'consumer:s1-a.txt'])).toBe('first part');
@@ -204,7 +204,7 @@ describe('merge', () => {
     expect(res.exitCode, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as MergeJson;
     const after = await tip('main');
-    expect(out.landed).toEqual({ target: 'main', method: 'rebase', before: moved, after, checkout: repo });
+    expect(out.landed).toEqual({ target: 'main', method: 'rebase', before: moved, after, checkout: repo, branchTip: work });
     expect(await parentsOf('main')).toEqual([moved]);
     expect(after).not.toBe(work);
     expect(await g(repo, ['log', '-1', '--format=%s', 'main'])).toBe('r1: add r1.txt');
@@ -225,7 +225,7 @@ describe('merge', () => {
     const res = await cli(ts, ['merge', 'f1', '--ff-only', '--json'], { cwd: repo });
     expect(res.exitCode, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as MergeJson;
-    expect(out.landed).toEqual({ target: 'main', method: 'ff-only', before, after: work, checkout: repo });
+    expect(out.landed).toEqual({ target: 'main', method: 'ff-only', before, after: work, checkout: repo, branchTip: work });
     expect(await tip('main')).toBe(work);
     expect(await tip('HEAD')).toBe(work);
     expect(await branchExists('f1')).toBe(false);

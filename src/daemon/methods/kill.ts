@@ -5,7 +5,7 @@ import { TmuxCommandError } from '../../tmux/control/connection.js';
 import { usageError } from '../../errors.js';
 import { listSessionPanes } from '../../agents/pane-query.js';
 import { managedWindows } from '../../agents/windows.js';
-import { teardownWorktree } from '../../agents/teardown.js';
+import { teardownWorktree, type TeardownOptions } from '../../agents/teardown.js';
 import { markIfKept } from '../../agents/kept-branch.js';
 import { worktreeInheritance } from '../../agents/worktree-heir.js';
 import type { DaemonContext } from '../context.js';
@@ -44,7 +44,7 @@ async function killWithChildren(ctx: DaemonContext, agent: AgentRecord, p: Param
 }
 
 /** kill's work, for callers that hold the mutex already (merge, clean, an interrupted kill). */
-export async function removeAgent(ctx: DaemonContext, agent: AgentRecord, o: { keepWorktree: boolean; force: boolean; mergedInto?: string }): Promise<Result<'kill'>> {
+export async function removeAgent(ctx: DaemonContext, agent: AgentRecord, o: TeardownOptions): Promise<Result<'kill'>> {
   const { registry } = ctx;
   // A send in progress to this pane finishes first: no text is cut off half way by the kill.
   if (agent.paneId) await ctx.paneLocks.drain(agent.paneId);

@@ -17,7 +17,7 @@ export function merge(ctx: DaemonContext, p: Params<'merge'>): Promise<Result<'m
     const agent = registry.resolve(p.agent);
     const { repo, branch, target } = await landingFacts(agent, p.into);
     const landed = await landBranch(repo, { branch, target, method: p.method, message: await landingMessage(repo, agent, branch, target, p.method) });
-    const teardown = p.keep ? null : await removeAgent(ctx, registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target });
+    const teardown = p.keep ? null : await removeAgent(ctx, registry.get(agent.id) ?? agent, { keepWorktree: false, force: false, mergedInto: target, landedTip: landed.branchTip });
     return {
       agent: registry.get(agent.id) ?? { ...agent, state: 'gone' }, branch, into: target, method: p.method, commit: landed.after,
       removed: teardown?.removed ?? null, landed, teardown,
