@@ -4,7 +4,7 @@
 import type { Command, CommandContext } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
-import { allCommands } from '../registry.js';
+import { allCommands } from '../command-table.js';
 import { commandEntries, globalEntries } from '../completion/spec.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -9,7 +9,7 @@ import { gitRaw } from '../../git/worktree.js';
 import { landingFacts } from '../../agents/landing.js';
 import type { AgentRecord } from '../../core/agent.js';
 import { printJson } from '../output.js';
-import { agentArg } from './agents.js';
+import { agentArg } from '../agent-arg.js';
 
 const git = async (dir: string, args: readonly string[], timeoutMs = 30_000) => (await gitRaw(dir, args, { timeoutMs })).trim();
 
