@@ -24,8 +24,8 @@ async function profileNames(ctx: CommandContext): Promise<string[]> {
   const names = new Set(Object.keys(BUILTIN_PROFILES));
   try {
     const { loadConfig } = await import('../../config/load.js');
-    const { findWorktreeTop } = await import('../../git/find-top.js');
-    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: findWorktreeTop(ctx.cwd), env: ctx.env });
+    const { repositoryTop } = await import('../../agents/git-facts.js');
+    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repositoryTop(ctx.cwd), env: ctx.env });
     for (const n of Object.keys(config.profiles)) names.add(n);
   } catch { /* a broken config: the built-ins still complete */ }
   return [...names];

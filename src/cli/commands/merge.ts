@@ -3,10 +3,12 @@
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { usageError } from '../../errors.js';
-import type { LandMethod } from '../../git/land.js';
+import type { Params } from '../../daemon/protocol.js';
 import { printJson } from '../output.js';
 import { agentArg } from '../agent-arg.js';
 import { teardownLines } from '../agent-text.js';
+
+type LandMethod = Params<'merge'>['method'];
 
 /** The one merge method the flags ask for (default: a merge commit). */
 function methodOf(ctx: Parameters<Command['run']>[0]): LandMethod {

@@ -1,6 +1,8 @@
 // The import rules of DESIGN.md, checked on the source: core imports nothing of ours; tmux/, git/
 // and proc/ never import agents/, daemon/, ui/ or cli/; ui/ and cli/ reach the daemon only through
 // daemon/protocol.ts; only src/tmux/ names the tmux binary.
+// Which process runs git (README, "Which process runs git"): cli/ reaches git only through agents/
+// (or the daemon), never git/ directly; only src/git/ runs the git program.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -47,6 +49,17 @@ describe('import rules', () => {
 
   it('only src/tmux/ names the tmux binary', () => {
     const bad = files.filter((f) => top(f.path) !== 'tmux' && /['"]tmux['"]/.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
+    expect(bad).toEqual([]);
+  });
+
+  it('cli/ never imports git/: git steps live in git/ and agents/, which the CLI calls', () => {
+    const bad = files.filter((f) => top(f.path) === 'cli').flatMap((f) => f.imports.filter((i) => top(i) === 'git').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('only src/git/ runs the git program', () => {
+    const runsGit = /\b(?:run|runToFile|spawn|execFile|execa)\(\s*['"]git['"]/;
+    const bad = files.filter((f) => top(f.path) !== 'git' && runsGit.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
     expect(bad).toEqual([]);
   });
 });
