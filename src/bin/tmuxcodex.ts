@@ -63,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       clients.push(client);
       return client;
     },
+    commands: allCommands,
   };
   try {
     return (await command.run(ctx)) ?? 0;

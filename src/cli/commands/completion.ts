@@ -4,7 +4,6 @@
 import type { Command, CommandContext } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
-import { allCommands } from '../command-table.js';
 import { commandEntries, globalEntries } from '../completion/spec.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -47,7 +46,7 @@ export const completion: Command = {
     if (!shell || !(SHELLS as readonly string[]).includes(shell) || ctx.positionals.length > 1) {
       throw usageError('BAD_SHELL', shell ? `No completion for "${ctx.positionals.join(' ')}".` : 'Which shell?', `Give one of: ${SHELLS.join(', ')} (tmuxcodex completion bash).`);
     }
-    const commands = commandEntries(await allCommands());
+    const commands = commandEntries(await ctx.commands());
     const globals = globalEntries();
     const { bashScript } = await import('../completion/bash.js');
     const { zshScript } = await import('../completion/zsh.js');
