@@ -24,6 +24,11 @@ describe('the command table', () => {
     expect(files.filter((f) => !loaders.some((l) => l.file === f))).toEqual([]);
   });
 
+  it('is imported by no command (a command that needs the others gets them from its context)', () => {
+    const files = readdirSync(`${CLI}commands`).filter((f) => f.endsWith('.ts'));
+    expect(files.filter((f) => /'\.\.\/command-table\.js'/.test(readFileSync(`${CLI}commands/${f}`, 'utf8')))).toEqual([]);
+  });
+
   it('gives each command the name it is loaded under', async () => {
     const names = (await allCommands()).map((c) => c.name);
     expect(names).toEqual(loaders.map((l) => l.name));
