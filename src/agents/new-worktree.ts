@@ -37,12 +37,16 @@ export function worktreesRoot(mainCheckout: string, configured: string | null): 
   return configured ? resolve(mainCheckout, configured) : join(dirname(mainCheckout), `${basename(mainCheckout)}.worktrees`);
 }
 
+/** The folder new worktrees of repo (any of its worktrees) go in, from its main checkout. */
+export async function worktreesRootOf(repo: string, configured: string | null): Promise<string> {
+  return worktreesRoot((await mainWorktree(repo))?.path ?? repo, configured);
+}
+
 /** True if name is free for a new worktree: no such branch and no such folder yet. */
 export async function nameIsFreeForWorktree(req: NewWorktreeRequest, name: string): Promise<boolean> {
   const source = await worktreeRoot(req.path);
   if (!source) return true; // planNewWorktree reports the missing repository
-  const main = (await mainWorktree(source))?.path ?? source;
-  return !existsSync(join(worktreesRoot(main, req.root), name)) && !(await branchExists(source, req.branch ?? name));
+  return !existsSync(join(await worktreesRootOf(source, req.root), name)) && !(await branchExists(source, req.branch ?? name));
 }
 
 /** Checks the request against the repository and decides path, branch, base and target. */

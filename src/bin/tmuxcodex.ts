@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CLI entry: parse global flags and the command, run it, turn errors into messages and exit codes.
 import { GLOBAL_OPTIONS, asksForJson, findCommandWord, parseArgv, type OptionSpecs } from '../cli/args.js';
-import { allCommands, isCommandWord, loadCommand, unknownCommand } from '../cli/registry.js';
+import { allCommands, isCommandWord, loadCommand, unknownCommand } from '../cli/command-table.js';
 import { reportError } from '../cli/output.js';
 import { usageError } from '../errors.js';
 import { resolveServer } from '../tmux/binary.js';
@@ -63,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       clients.push(client);
       return client;
     },
+    commands: allCommands,
   };
   try {
     return (await command.run(ctx)) ?? 0;

@@ -11,6 +11,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** A connection to the daemon, started on demand unless autostart is false. */
   daemon(opts?: { autostart?: boolean; anyVersion?: boolean }): Promise<DaemonClient>;
+  /** Every command of the command table (for completion): the table imports the commands, never the other way. */
+  commands(): Promise<Command[]>;
 }
 
 export interface Command {

@@ -4,7 +4,6 @@
 import type { Command, CommandContext } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../errors.js';
-import { allCommands } from '../registry.js';
 import { commandEntries, globalEntries } from '../completion/spec.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -24,8 +23,8 @@ async function profileNames(ctx: CommandContext): Promise<string[]> {
   const names = new Set(Object.keys(BUILTIN_PROFILES));
   try {
     const { loadConfig } = await import('../../config/load.js');
-    const { findWorktreeTop } = await import('../../git/find-top.js');
-    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: findWorktreeTop(ctx.cwd), env: ctx.env });
+    const { repositoryTop } = await import('../../agents/git-facts.js');
+    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repositoryTop(ctx.cwd), env: ctx.env });
     for (const n of Object.keys(config.profiles)) names.add(n);
   } catch { /* a broken config: the built-ins still complete */ }
   return [...names];
@@ -47,7 +46,7 @@ export const completion: Command = {
     if (!shell || !(SHELLS as readonly string[]).includes(shell) || ctx.positionals.length > 1) {
       throw usageError('BAD_SHELL', shell ? `No completion for "${ctx.positionals.join(' ')}".` : 'Which shell?', `Give one of: ${SHELLS.join(', ')} (tmuxcodex completion bash).`);
     }
-    const commands = commandEntries(await allCommands());
+    const commands = commandEntries(await ctx.commands());
     const globals = globalEntries();
     const { bashScript } = await import('../completion/bash.js');
     const { zshScript } = await import('../completion/zsh.js');

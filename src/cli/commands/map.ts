@@ -3,13 +3,13 @@
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { loadConfig } from '../../config/load.js';
-import { findWorktreeTop } from '../../git/find-top.js';
-import { computeMergeMap, type MapCell } from '../../git/mergemap.js';
-import { worktreeRoot } from '../../git/repo.js';
-import { defaultBranch } from '../../git/worktree.js';
-import { usageError } from '../../errors.js';
+import { repositoryTop } from '../../agents/git-facts.js';
+import { mapWithoutAgents } from '../../agents/map-rows.js';
+import type { Result } from '../../daemon/protocol.js';
 import { daemonIfAgents, sayNoAgents } from '../read-only.js';
 import { age, printJson, table, escapeControl } from '../output.js';
+
+type MapCell = Result<'map'>['rows'][number]['targets'][string];
 
 /** One cell of the table: "↑2 ↓5 merged(squash)" or "↑1 ↓0 conflicts: a.ts, b.ts". */
 function cellText(c: MapCell | null, noCommitsYet: boolean): string {
@@ -21,13 +21,6 @@ function cellText(c: MapCell | null, noCommitsYet: boolean): string {
   return `${counts} clean`;
 }
 
-/** The map when no daemon runs and no agents exist: the targets with no rows, as the daemon would answer. */
-async function mapWithoutAgents(cwd: string, targets: string[]) {
-  const repo = await worktreeRoot(cwd);
-  if (!repo) throw usageError('NOT_IN_GIT_REPO', `${cwd} is not inside a git repository.`, 'Run `tmuxcodex map` inside the repository.');
-  return computeMergeMap(repo, targets.length ? targets : [(await defaultBranch(repo)) ?? 'main'], []);
-}
-
 export const map: Command = {
   name: 'map',
   usage: 'map [--targets main,consumer]',
@@ -35,7 +28,7 @@ export const map: Command = {
   options: { targets: { type: 'string', arg: 'A,B', help: 'targets to compare against (default: config targets, else the default branch)' } },
   async run(ctx) {
     const given = str(ctx, 'targets');
-    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: findWorktreeTop(ctx.cwd), env: ctx.env });
+    const { config } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repositoryTop(ctx.cwd), env: ctx.env });
     const targets = given ? given.split(',').map((t) => t.trim()).filter(Boolean) : config.targets;
     const client = await daemonIfAgents(ctx);
     const res = client ? await client.request('map', { cwd: ctx.cwd, targets }) : await mapWithoutAgents(ctx.cwd, targets);

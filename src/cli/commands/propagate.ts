@@ -1,12 +1,10 @@
 // `propagate REV --to AGENT... | --all`: cherry-pick a fix into the agents' worktrees that lack it.
+// The CLI runs the picks (src/agents/propagate.ts); the daemon only names the agents.
 import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
-import { requireWorktreeRoot } from '../../git/repo.js';
-import { requireCommit } from '../../git/where.js';
-import { commonGitDir } from '../../git/worktree.js';
-import { propagateInto, SETTLED } from '../../git/propagate.js';
-import { bugCommitsOf } from '../../git/bug-commits.js';
+import { requireRev } from '../../agents/git-facts.js';
+import { allSettled, bugsOf, propagateToAgents, receiversOf } from '../../agents/propagate.js';
 import { printJson, table } from '../output.js';
 
 export const propagate: Command = {
@@ -23,35 +21,15 @@ export const propagate: Command = {
     const to = (ctx.options.to as string[] | undefined) ?? [];
     if (!rev) throw usageError('MISSING_REV', 'propagate needs a REV: the commit to bring.', 'Example: tmuxcodex propagate a1b2c3d --all');
     if ((to.length > 0) === flag(ctx, 'all')) throw usageError('PROPAGATE_TARGETS', 'Say where: --to AGENT (repeatable) or --all.');
-    const repo = await requireWorktreeRoot(ctx.cwd, 'propagate works on a repository\'s worktrees');
-    const commit = await requireCommit(repo, rev);
-    // Worktrees that lack these never had the bug: not-needed there, rather than a conflict.
-    const givenBugs = (ctx.options.bug as string[] | undefined) ?? [];
-    const bugs = givenBugs.length ? await Promise.all(givenBugs.map((b) => requireCommit(repo, b))) : await bugCommitsOf(repo, commit);
+    const { repo, commit } = await requireRev(ctx.cwd, rev, 'propagate works on a repository\'s worktrees');
+    const bugs = await bugsOf(repo, commit, (ctx.options.bug as string[] | undefined) ?? []);
     const client = await ctx.daemon();
     const { agents } = await client.request('list', {});
-    const live = agents.filter((a) => a.state !== 'gone' && a.worktree);
-    // --all: agents of this repository with a worktree of their own (never a shared or existing
-    // one, which may be the user's own checkout); --to names agents explicitly.
-    const repoDir = await commonGitDir(repo);
-    const own = [];
-    for (const a of live) if (a.worktree!.mode === 'new' && (await commonGitDir(a.worktree!.path)) === repoDir) own.push(a);
-    const chosen = flag(ctx, 'all') ? own : to.map((ref) => {
-      const a = live.find((x) => x.id === ref || x.name === ref);
-      if (!a) throw usageError('AGENT_NOT_FOUND', `No live agent with a worktree is called "${ref}".`, 'Run `tmuxcodex list` to see them.');
-      return a;
-    });
-    // Agents that share a worktree get the fix once.
-    const seen = new Set<string>();
-    const results = [];
-    for (const a of chosen) {
-      if (seen.has(a.worktree!.path)) continue;
-      seen.add(a.worktree!.path);
-      results.push(await propagateInto(a.worktree!.path, a.name, commit, bugs));
-    }
+    const receivers = await receiversOf(repo, agents, flag(ctx, 'all') ? { all: true } : { all: false, to });
+    const results = await propagateToAgents(receivers, commit, bugs);
     // Exit 1 (with --json too) unless every worktree is settled: applied, already or not-needed.
     // A script must not read a conflict, a skipped worktree or an error as done.
-    const failed = results.every((r) => SETTLED.has(r.outcome)) ? 0 : 1;
+    const failed = allSettled(results) ? 0 : 1;
     if (ctx.json) {
       printJson({ rev: commit, results });
       return failed;

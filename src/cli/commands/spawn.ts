@@ -9,7 +9,7 @@ import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { requireTrust } from '../../agents/trust.js';
 import { BUILTIN_PROFILES, launchOf, programFor, type Profile } from '../../agents/profiles.js';
-import { findWorktreeTop } from '../../git/find-top.js';
+import { repositoryTop } from '../../agents/git-facts.js';
 import { adapterFor } from '../../transcripts/adapters.js';
 import type { SpawnParams } from '../../daemon/protocol.js';
 import { printJson, escapeControl } from '../output.js';
@@ -148,7 +148,7 @@ export const spawn: Command = {
     if (name !== null && name.trim() === '') throw usageError('BAD_AGENT_NAME', 'The agent name is empty.', 'Give --name a value such as "a1".');
     const task = readTask(ctx);
     const env = parseEnvPairs((ctx.options.env as string[] | undefined) ?? []);
-    const repoRoot = findWorktreeTop(ctx.cwd);
+    const repoRoot = repositoryTop(ctx.cwd);
     const { config, repoHash } = await loadConfig({ configFile: ctx.target.configFile, repoRoot, env: ctx.env });
     const parent = str(ctx, 'parent');
     // Spawned from inside an agent's pane, the caller is the parent: the child joins its worktree.

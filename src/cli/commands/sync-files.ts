@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import { join } from 'node:path';
 import { loadConfig, REPO_CONFIG } from '../../config/load.js';
 import { requireTrust } from '../../agents/trust.js';
-import { findWorktreeTop } from '../../git/find-top.js';
+import { repositoryTop } from '../../agents/git-facts.js';
 import { worktreeIncludePatterns } from '../../agents/provision/index.js';
 import { printJson, escapeControl } from '../output.js';
 
@@ -17,7 +17,7 @@ export const syncFiles: Command = {
   async run(ctx) {
     const agent = ctx.positionals[0] ?? null;
     if ((agent === null) === !flag(ctx, 'all')) throw usageError('SYNC_TARGET', 'sync-files needs one AGENT or --all.', 'Example: tmuxcodex sync-files --all');
-    const repo = findWorktreeTop(ctx.cwd);
+    const repo = repositoryTop(ctx.cwd);
     const { config, repoHash } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repo, env: ctx.env });
     // The repository's own copy steps, like spawn's, only once the person approved that file.
     requireTrust(config, null, repo ? join(repo, REPO_CONFIG) : null, repoHash, ctx.env);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import { usageError } from '../../errors.js';
-import { requireWorktreeRoot } from '../../git/repo.js';
+import { requireRepository } from '../../agents/git-facts.js';
 import { REPO_CONFIG } from '../../config/load.js';
 import { hashBytes, isApproved, trust as approve } from '../../agents/trust.js';
 import { printJson } from '../output.js';
@@ -17,7 +17,7 @@ export const trust: Command = {
   summary: "approve this repository's .tmuxcodex.yaml (its run steps and profiles) as it is now",
   options: { show: { type: 'boolean', help: 'print the file and whether it is trusted, approve nothing' } },
   async run(ctx) {
-    const root = await requireWorktreeRoot(ctx.cwd, 'trust applies to a repository\'s own config');
+    const root = await requireRepository(ctx.cwd, 'trust applies to a repository\'s own config');
     const file = join(root, REPO_CONFIG);
     if (!existsSync(file)) throw usageError('NO_REPO_CONFIG', `${file} does not exist; there is nothing to trust.`);
     if (flag(ctx, 'show')) {

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
-import { requireWorktreeRoot } from '../../git/repo.js';
+import { requireRepository } from '../../agents/git-facts.js';
 import { attachSession, requireTerminalToAttach } from '../session-attach.js';
 import { printJson } from '../output.js';
 
@@ -13,7 +13,7 @@ export const up: Command = {
     detached: { type: 'boolean', help: 'create everything but do not attach' },
   },
   async run(ctx) {
-    const root = await requireWorktreeRoot(ctx.cwd, 'tmuxcodex up works on a repository');
+    const root = await requireRepository(ctx.cwd, 'tmuxcodex up works on a repository');
     if (!flag(ctx, 'detached')) requireTerminalToAttach(ctx.target.server, ctx.env);
     const client = await ctx.daemon();
     const size = process.stdout.isTTY ? { width: process.stdout.columns, height: process.stdout.rows - 1 } : { width: null, height: null };

@@ -3,6 +3,7 @@
 import { run } from '../../proc/run.js';
 import { parseTmuxVersion, tmuxBinary, tmuxIsNewEnough, tmuxVersionText } from '../../tmux/binary.js';
 import { findOnPath } from '../../agents/profiles.js';
+import { gitProgram, type GitProgram } from '../../agents/git-facts.js';
 import { NODE_RANGE } from '../../version.js';
 import { atLeast, passed, problem, versionOf, type Check } from './check.js';
 
@@ -37,19 +38,14 @@ export async function tmuxCheck(env: NodeJS.ProcessEnv): Promise<Check> {
 
 /** git's version, and which newer git features tmuxcodex uses it has (asked of git, not guessed from the number). */
 export async function gitCheck(env: NodeJS.ProcessEnv): Promise<Check> {
-  let text: string;
-  let usage: string;
+  let git: GitProgram;
   try {
-    text = (await run('git', ['--version'], { timeoutMs: 5000, env })).stdout.trim();
-    const help = await run('git', ['merge-tree', '-h'], { timeoutMs: 5000, env, okExitCodes: [129] });
-    usage = help.stdout + help.stderr;
+    git = await gitProgram(env);
   } catch (e) {
     return problem('git version', `git failed: ${(e as Error).message.split('\n')[0]}`, 'Install git (Debian/Ubuntu: apt-get install git; macOS: brew install git)');
   }
-  const writeTree = usage.includes('--write-tree');
-  const stdin = usage.includes('--stdin');
-  const detail = `${text}; merge-tree --write-tree (merge and map without a worktree): ${writeTree ? 'yes' : 'no'}; merge-tree --stdin (the map's batched conflict prediction): ${stdin ? 'yes' : 'no'}`;
-  return writeTree && stdin ? passed('git version', detail) : problem('git version', detail, 'Upgrade git to 2.40 or newer (merge-tree --write-tree and --stdin)');
+  const detail = `${git.version}; merge-tree --write-tree (merge and map without a worktree): ${git.writeTree ? 'yes' : 'no'}; merge-tree --stdin (the map's batched conflict prediction): ${git.stdin ? 'yes' : 'no'}`;
+  return git.writeTree && git.stdin ? passed('git version', detail) : problem('git version', detail, 'Upgrade git to 2.40 or newer (merge-tree --write-tree and --stdin)');
 }
 
 /** One agent CLI: where it is and what `--version` says; absent is fine (only its profile needs it). */

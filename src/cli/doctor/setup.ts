@@ -7,9 +7,8 @@ import { dirname, join } from 'node:path';
 import { TmuxcodexError } from '../../errors.js';
 import { daemonPaths } from '../../daemon/protocol.js';
 import { loadConfig } from '../../config/load.js';
-import { findWorktreeTop } from '../../git/find-top.js';
-import { mainWorktree } from '../../git/worktree.js';
-import { worktreesRoot } from '../../agents/new-worktree.js';
+import { repositoryTop } from '../../agents/git-facts.js';
+import { worktreesRootOf } from '../../agents/new-worktree.js';
 import { claudeSettingsFile } from '../../agents/hooks.js';
 import { claudeConfigDir, codexHome } from '../../transcripts/locate.js';
 import { tmuxOnce } from '../../tmux/binary.js';
@@ -21,7 +20,7 @@ import { passed, problem, type Check } from './check.js';
 /** The config files, loaded and validated as every command does. */
 export async function configCheck(ctx: CommandContext): Promise<Check> {
   try {
-    const { files } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: findWorktreeTop(ctx.cwd), env: ctx.env });
+    const { files } = await loadConfig({ configFile: ctx.target.configFile, repoRoot: repositoryTop(ctx.cwd), env: ctx.env });
     return passed('config', files.length ? `valid: ${files.join(', ')}` : 'no config files (the defaults apply)');
   } catch (e) {
     if (!(e instanceof TmuxcodexError)) throw e;
@@ -109,11 +108,11 @@ async function reflinks(dir: string): Promise<boolean> {
 
 /** The folder new worktrees go in: writable, its filesystem, and whether it reflinks (dependency clones). */
 export async function worktreeRootCheck(ctx: CommandContext): Promise<Check> {
-  const top = findWorktreeTop(ctx.cwd);
+  const top = repositoryTop(ctx.cwd);
   if (!top) return passed('worktree root', `${ctx.cwd} is not in a git repository: run doctor in one to check where its worktrees go`);
   // A broken config is the config check's problem: here the default root stands in for it.
   const configured = await loadConfig({ configFile: ctx.target.configFile, repoRoot: top, env: ctx.env }).then((r) => r.config.worktrees.root, () => null);
-  const root = worktreesRoot((await mainWorktree(top))?.path ?? top, configured);
+  const root = await worktreesRootOf(top, configured);
   const dir = existingAncestor(root);
   const where = dir === root ? root : `${root} (not made yet; checked ${dir})`;
   try {

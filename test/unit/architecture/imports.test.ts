@@ -3,6 +3,8 @@
 // daemon/protocol.ts; agents/ never imports daemon/; only src/tmux/ names the tmux binary or writes a
 // `#{` format (its field tables and format builders). Inside the daemon: store/ and watch/ never
 // import methods/; one method table, imported by main alone; no daemon file over 250 lines.
+// Which process runs git (README, "Which process runs git"): cli/ reaches git only through agents/
+// (or the daemon), never git/ directly; only src/git/ runs the git program.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -77,6 +79,17 @@ describe('import rules', () => {
   it('nothing outside src/tmux/ writes a #{ format (src/tmux/formats.ts and its builders do)', () => {
     const bad = files.filter((f) => top(f.path) !== 'tmux').flatMap((f) => readFileSync(join(SRC, f.path), 'utf8').split('\n')
       .flatMap((line, i) => (line.includes('#{') ? [`${f.path}:${i + 1}: ${line.trim()}`] : [])));
+    expect(bad).toEqual([]);
+  });
+
+  it('cli/ never imports git/: git steps live in git/ and agents/, which the CLI calls', () => {
+    const bad = files.filter((f) => top(f.path) === 'cli').flatMap((f) => f.imports.filter((i) => top(i) === 'git').map((i) => `${f.path} -> ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('only src/git/ runs the git program', () => {
+    const runsGit = /\b(?:run|runToFile|spawn|execFile|execa)\(\s*['"]git['"]/;
+    const bad = files.filter((f) => top(f.path) !== 'git' && runsGit.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
     expect(bad).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // "Did you mean": the nearest command to a mistyped word, or nothing when no command is near.
 import { describe, expect, it } from 'vitest';
 import { editDistance, nearest } from '../../../src/cli/suggest.js';
-import { COMMAND_WORDS, unknownCommand } from '../../../src/cli/registry.js';
+import { COMMAND_WORDS, unknownCommand } from '../../../src/cli/command-table.js';
 
 describe('editDistance', () => {
   it('counts inserts, deletes, changes and swapped neighbours as one each', () => {

@@ -1,4 +1,6 @@
-// The command table: names and aliases -> lazily imported command modules (keeps start-up fast).
+// The command table: names and aliases -> lazily imported command modules (keeps start-up fast),
+// one module per command, named after it (src/cli/commands/NAME.ts). Not the daemon's registry of
+// agents (src/daemon/registry.ts): this one lists commands.
 import type { Command } from './command.js';
 import { usageError, type TmuxcodexError } from '../errors.js';
 import { nearest } from './suggest.js';
@@ -9,12 +11,12 @@ const LOADERS: Record<string, Loader> = {
   up: async () => (await import('./commands/up.js')).up,
   attach: async () => (await import('./commands/attach.js')).attach,
   spawn: async () => (await import('./commands/spawn.js')).spawn,
-  list: async () => (await import('./commands/agents.js')).list,
-  kill: async () => (await import('./commands/agents.js')).kill,
-  focus: async () => (await import('./commands/agents.js')).focus,
-  send: async () => (await import('./commands/agents.js')).send,
-  capture: async () => (await import('./commands/agents.js')).capture,
-  wait: async () => (await import('./commands/agents.js')).wait,
+  list: async () => (await import('./commands/list.js')).list,
+  kill: async () => (await import('./commands/kill.js')).kill,
+  focus: async () => (await import('./commands/focus.js')).focus,
+  send: async () => (await import('./commands/send.js')).send,
+  capture: async () => (await import('./commands/capture.js')).capture,
+  wait: async () => (await import('./commands/wait.js')).wait,
   events: async () => (await import('./commands/events.js')).events,
   sidebar: async () => (await import('./commands/sidebar.js')).sidebar,
   daemon: async () => (await import('./commands/daemon.js')).daemon,
@@ -23,15 +25,15 @@ const LOADERS: Record<string, Loader> = {
   where: async () => (await import('./commands/where.js')).where,
   propagate: async () => (await import('./commands/propagate.js')).propagate,
   fix: async () => (await import('./commands/fix.js')).fix,
-  merge: async () => (await import('./commands/land.js')).merge,
+  merge: async () => (await import('./commands/merge.js')).merge,
   pr: async () => (await import('./commands/pr.js')).pr,
-  clean: async () => (await import('./commands/land.js')).clean,
+  clean: async () => (await import('./commands/clean.js')).clean,
   plugin: async () => (await import('./commands/plugin.js')).plugin,
-  fresh: async () => (await import('./commands/sessions.js')).fresh,
-  resurrect: async () => (await import('./commands/sessions.js')).resurrect,
+  fresh: async () => (await import('./commands/fresh.js')).fresh,
+  resurrect: async () => (await import('./commands/resurrect.js')).resurrect,
   hooks: async () => (await import('./commands/hooks.js')).hooks,
-  'status-segment': async () => (await import('./commands/agents.js')).statusSegmentCommand,
-  hook: async () => (await import('./commands/hooks.js')).hook,
+  'status-segment': async () => (await import('./commands/status-segment.js')).statusSegmentCommand,
+  hook: async () => (await import('./commands/hook.js')).hook,
   archive: async () => (await import('./commands/archive.js')).archive,
   trust: async () => (await import('./commands/trust.js')).trust,
   'sync-files': async () => (await import('./commands/sync-files.js')).syncFiles,

@@ -1,11 +1,14 @@
-// `merge AGENT` lands an agent's branch on its target locally; `clean` tidies away exited agents
-// whose work is merged.
+// `merge AGENT` lands an agent's branch on its target locally (through the daemon), then tidies the
+// agent away.
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { usageError } from '../../errors.js';
-import type { LandMethod } from '../../git/land.js';
-import { printJson, table, escapeControl } from '../output.js';
-import { agentArg, teardownLines } from './agents.js';
+import type { Params } from '../../daemon/protocol.js';
+import { printJson } from '../output.js';
+import { agentArg } from '../agent-arg.js';
+import { teardownLines } from '../agent-text.js';
+
+type LandMethod = Params<'merge'>['method'];
 
 /** The one merge method the flags ask for (default: a merge commit). */
 function methodOf(ctx: Parameters<Command['run']>[0]): LandMethod {
@@ -37,22 +40,5 @@ export const merge: Command = {
     if (res.teardown) lines.push(`stopped ${res.teardown.agent.name}`, ...teardownLines(res.teardown));
     else lines.push(`kept ${res.agent.name} running (--keep)`);
     process.stdout.write(lines.join('\n') + '\n');
-  },
-};
-
-export const clean: Command = {
-  name: 'clean',
-  usage: 'clean [--dry-run]',
-  summary: 'remove the worktrees and branches of exited agents whose work is merged into their target',
-  options: { 'dry-run': { type: 'boolean', help: 'only say what would be removed' } },
-  async run(ctx) {
-    if (ctx.positionals.length) throw usageError('TOO_MANY_ARGS', `clean takes no arguments (got "${ctx.positionals[0]}").`);
-    const client = await ctx.daemon();
-    const res = await client.request('clean', { dryRun: flag(ctx, 'dry-run'), cwd: ctx.cwd });
-    client.close();
-    if (ctx.json) return printJson(res);
-    if (!res.results.length) return void process.stdout.write('nothing to clean: no agent has exited\n');
-    process.stdout.write(table(['AGENT', 'BRANCH', 'TARGET', 'MERGED', 'ACTION', 'WHY KEPT'], res.results.map((r) => [r.agent, r.branch ?? '-', r.target ?? '-', r.merged, r.action, r.reason ?? ''])));
-    for (const r of res.results) if (r.removed) process.stdout.write(escapeControl(`${r.agent}:\n${teardownLines(r.removed).join('\n')}\n`, true));
   },
 };
