@@ -1,17 +1,47 @@
-// The lock that keeps one daemon per tmux server, released by the kernel however its holder dies:
-// a listening unix socket inside the daemon's private (0700) runtime folder.
+// The lock that keeps one daemon per tmux server, released by the kernel however its holder dies.
 //
-// Why not the abstract socket it replaces (\0tmuxcodex-daemon-UID-KEY): its name is predictable
-// and abstract names belong to no folder, so any local user could bind it first and keep the
-// daemon from ever starting. Inside the private folder only this user can create the file. A
-// listening socket (not a pid file alone) because a holder that dies stops answering at once: its
-// file stays, but connect() is refused, so a stale lock is told from a live one without guessing
-// from pids. It works the same on Linux and macOS, with no native addon for flock().
+// On Linux: a listening socket in the abstract namespace under a name nobody else can know. The
+// name is random, kept in a 0600 file in the daemon's private (0700) runtime folder. bind() is
+// atomic and the kernel frees the name the moment its holder dies, so there is never a stale lock
+// to clean up, and so no window in which two starters can both win (the socket-file lock before it
+// had to move a dead holder's file aside, and under load 3 of 8 racing starters once won). The
+// predictable abstract name before that (\0tmuxcodex-daemon-UID-KEY) could be bound first by any
+// local user; this one is read only through the private folder.
+//
+// Elsewhere (no abstract namespace): a listening unix socket file in the private folder; a dead
+// holder's file is moved aside and checked again; the pid file (lock.ts) settles the rare tie.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 
-let held: { server: Server; path: string; ino: number } | null = null;
+let held: { server: Server; path: string; ino: number | null } | null = null;
+
+const NAME_PATTERN = /^[0-9a-f]{32}$/;
+
+/** The abstract socket name for the lock at path: made once (atomically, complete), then read. */
+export function abstractLockName(path: string): string {
+  const nameFile = `${path}.name`;
+  if (!existsSync(nameFile)) {
+    const tmp = `${nameFile}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    // link() either puts the whole file at the name or fails because a racing starter's is there.
+    try { linkSync(tmp, nameFile); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; } finally { unlinkSync(tmp); }
+  }
+  const name = lstatSync(nameFile).isFile() ? readFileSync(nameFile, 'utf8').trim() : '';
+  if (!NAME_PATTERN.test(name)) {
+    throw new Error(`the daemon lock's name file ${nameFile} is not what tmuxcodex wrote (32 hex digits); remove it and start again`);
+  }
+  return `\0tmuxcodex-lock-${name}`;
+}
+
+/** Listens on path (a file or an abstract name); null if it is taken (live or, for a file, stale). */
+function listenOn(path: string): Promise<Server | null> {
+  const server = createServer((c) => c.destroy());
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(null) : reject(e)));
+    server.listen(path, () => resolve(server));
+  });
+}
 
 /** True if a live process listens on the unix socket at path (a stopped one counts: the kernel queues). */
 function answers(path: string): Promise<boolean> {
@@ -22,27 +52,30 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
-/** Listens on path; false if the file is already there (live or stale). */
-function listenOn(path: string): Promise<Server | null> {
-  const server = createServer((c) => c.destroy());
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(null) : reject(e)));
-    server.listen(path, () => resolve(server));
-  });
+/** Takes the lock for path (a place in the private runtime folder). Returns false if a live process holds it. */
+export async function holdSocketLock(path: string): Promise<boolean> {
+  return process.platform === 'linux' ? holdAbstractLock(path) : holdFileLock(path);
+}
+
+async function holdAbstractLock(path: string): Promise<boolean> {
+  const server = await listenOn(abstractLockName(path));
+  if (!server) return false;
+  server.unref(); // held for the life of the process, without keeping it alive
+  held = { server, path, ino: null };
+  return true;
 }
 
 /**
- * Takes the lock at path (a socket file in the private runtime folder). Returns false if a live
- * process holds it. A stale file (its holder died) is first moved aside under a name of our own
- * and checked again there, so a lock another starter has just taken is never removed: if the
+ * The socket-file lock: a stale file (its holder died) is first moved aside under a name of our
+ * own and checked again there, so a lock another starter has just taken is never removed: if the
  * moved file turns out live, it is linked back.
  */
-export async function holdSocketLock(path: string): Promise<boolean> {
+export async function holdFileLock(path: string): Promise<boolean> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const server = await listenOn(path);
     if (server) {
       chmodSync(path, 0o600);
-      server.unref(); // held for the life of the process, without keeping it alive
+      server.unref();
       held = { server, path, ino: lstatSync(path).ino };
       return true;
     }
@@ -64,12 +97,13 @@ export async function holdSocketLock(path: string): Promise<boolean> {
   return false;
 }
 
-/** Releases the socket lock if this process holds it, removing its file only if it is still ours. */
+/** Releases the lock if this process holds it (a socket file only if it is still ours). */
 export function releaseSocketLock(): void {
   if (!held) return;
   const { server, path, ino } = held;
   held = null;
   server.close();
+  if (ino === null) return; // an abstract name: gone with the socket
   try {
     if (lstatSync(path).ino === ino) unlinkSync(path);
   } catch { /* already gone */ }

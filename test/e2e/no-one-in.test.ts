@@ -110,10 +110,14 @@ describe('another user squatting the lock', () => {
     const res = await cli(ts, ['daemon', 'start'], { cwd: repo });
     expect([res.exitCode, res.stderr]).toEqual([0, '']);
     expect(res.stdout).toMatch(/^daemon running, pid \d+/);
-    // The lock it holds instead is a socket in its own 0700 folder, which nobody cannot enter.
+    // The lock it holds instead is named only in its own 0700 folder, which nobody cannot enter.
     const paths = daemonPaths(ts.server.socketPath, ts.env);
-    expect(statSync(paths.lockSocket).isSocket()).toBe(true);
+    const name = readFileSync(`${paths.lockSocket}.name`, 'utf8').trim();
+    expect(name).toMatch(/^[0-9a-f]{32}$/);
+    expect(statSync(`${paths.lockSocket}.name`).mode & 0o777).toBe(0o600);
     expect(statSync(paths.runtimeDir).mode & 0o777).toBe(0o700);
+    // Held: the kernel's list of abstract sockets has it (listed as @NAME).
+    expect(readFileSync('/proc/net/unix', 'utf8')).toContain(`@tmuxcodex-lock-${name}`);
     expect((await cli(ts, ['daemon', 'stop'])).exitCode).toBe(0);
   });
 });

@@ -105,7 +105,7 @@ describe('who may reach the daemon and read its files', () => {
   it('the socket, token, lock, journal and log are the owner\'s only (0600 in 0700 folders)', async () => {
     const paths = daemonPaths(ts.server.socketPath, ts.env);
     for (const dir of [paths.runtimeDir, paths.stateDir]) expect(statSync(dir).mode & 0o777).toBe(0o700);
-    for (const file of [paths.socket, paths.token, paths.journal, paths.log, paths.lock, paths.lockSocket]) {
+    for (const file of [paths.socket, paths.token, paths.journal, paths.log, paths.lock, paths.lockSocket, `${paths.lockSocket}.name`]) {
       if (!existsSync(file)) continue;
       expect([file, statSync(file).mode & 0o777]).toEqual([file, 0o600]);
     }
