@@ -2,8 +2,6 @@
 // locks, the options the daemon started with, and the log.
 import { join } from 'node:path';
 import { SpawnIntents } from '../agents/spawn-intents.js';
-import type { ProgramSpec, TmuxServer } from '../tmux/command.js';
-import type { LayoutSettings } from '../agents/windows.js';
 import type { Config } from '../config/schema.js';
 import { Mutex, PaneLocks } from './locks.js';
 import { PANE_STATE_SUBSCRIPTION } from './watch/session-watch.js';
@@ -11,18 +9,11 @@ import type { Registry } from './store/registry.js';
 import type { AgentStore } from './store/publish.js';
 import { TmuxLink } from '../tmux/link.js';
 import { closeWatchers, wireWatchers, type Reactions, type Watchers } from './watch/wire.js';
+import type { WatchOptions } from './watch/session-watch.js';
 import type { PaneId } from '../tmux/ids.js';
 
-export interface ContextOptions {
-  server: TmuxServer;
-  /** The agents session this daemon manages. */
-  session: string;
-  env: NodeJS.ProcessEnv;
-  /** The sidebar layout; toggleSidebar changes its width in place (the layout keeper holds the same object). */
-  layout: LayoutSettings;
-  /** How to start a sidebar pane. */
-  sidebar: ProgramSpec;
-  log: (m: string) => void;
+/** The watchers' options (server, session, env, layout, sidebar, log), and what the methods need besides. */
+export interface ContextOptions extends WatchOptions {
   now?: () => Date;
   /** The daemon's state folder (briefs, intents and pastes are written there). */
   stateDir: string;

@@ -14,7 +14,7 @@ import type { DaemonContext } from '../../src/daemon/context.js';
 import type { TmuxLink } from '../../src/tmux/link.js';
 import type { Watchers } from '../../src/daemon/watch/wire.js';
 import { WaitingHold } from '../../src/daemon/watch/waiting-hold.js';
-import { paneId, windowId } from '../../src/tmux/ids.js';
+export { agentRecord } from './agent-record.js';
 
 /** A canned answer: output lines, or the error tmux gives (as a TmuxCommandError). */
 type Answer = string[] | { error: string };
@@ -85,15 +85,3 @@ export function fakeDaemon(agents: AgentRecord[] = []): FakeDaemon {
   return { ctx, tmux, registry, logs, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-let n = 0;
-/** An agent record (a shell in pane %N) with the given fields changed. */
-export function agentRecord(over: Partial<AgentRecord> = {}): AgentRecord {
-  n++;
-  return {
-    id: (0x20000000 + n).toString(16), name: `agent-${n}`, profile: 'shell', paneId: paneId(`%${n}`), windowId: windowId('@1'), session: 'agents',
-    cwd: '/tmp', worktree: null, branch: null, base: null, target: null, parentId: null, task: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'idle', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
-    ...over,
-  };
-}

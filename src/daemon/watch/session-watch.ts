@@ -15,9 +15,12 @@ export const PANE_STATE_SUBSCRIPTION = { name: 'tmuxcodex-panes', what: '%*', fo
 
 export interface WatchOptions {
   server: TmuxServer;
+  /** The agents session this daemon manages. */
   session: string;
   env: NodeJS.ProcessEnv;
+  /** The sidebar layout; toggleSidebar changes its width in place (the layout keeper holds the same object). */
   layout: LayoutSettings;
+  /** How to start a sidebar pane. */
   sidebar: ProgramSpec;
   log: (m: string) => void;
 }

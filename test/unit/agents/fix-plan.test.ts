@@ -1,20 +1,10 @@
 // fix --from's plan: which agent, the branch point, the fix agent's name, task and profile.
 import { describe, expect, it } from 'vitest';
-import type { AgentRecord } from '../../../src/core/agent.js';
+import { worktreeAgent } from '../../helpers/agent-record.js';
 import { planFix } from '../../../src/agents/fix-plan.js';
 
-let n = 0;
 /** An agent with a worktree of its own and a target, so no git is asked. */
-function agent(over: Partial<AgentRecord> = {}): AgentRecord {
-  n++;
-  return {
-    id: (0x40000000 + n).toString(16), name: `a${n}`, profile: 'claude', paneId: `%${n}`, windowId: '@1', session: 'agents',
-    cwd: `/tmp/wt${n}`, worktree: { path: `/tmp/wt${n}`, mode: 'new' }, branch: `a${n}`, base: null, target: 'main', parentId: null, task: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), sessionId: null, transcriptPath: null,
-    state: 'idle', exitCode: null, ports: [], source: null, deps: [], branchCreated: false, fix: null, pr: null, context: null, contextWindow: null, model: null, transcriptFormat: null, launch: null, conversation: null, git: null,
-    ...over,
-  } as AgentRecord;
-}
+const agent = worktreeAgent;
 
 describe('planFix', () => {
   it('branches from the agent\'s target, names the fix after it (the next free number), and tells where the bug was seen', async () => {
