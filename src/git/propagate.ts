@@ -5,6 +5,7 @@
 import { ProcessError } from '../proc/run.js';
 import { gitRaw, operationInProgress } from './worktree.js';
 import { presence } from './where.js';
+import { excludingNested } from './nested-worktrees.js';
 import { clearPick, markPick, recoverPick } from './interrupted-pick.js';
 
 export type Outcome = 'applied' | 'already' | 'not-needed' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
@@ -65,7 +66,8 @@ export async function propagateInto(worktree: string, agent: string | null, comm
       const subject = (await gitRaw(worktree, ['log', '-1', '--no-color', '--format=%h %s', lacked])).trim();
       return r('not-needed', `it lacks ${subject}, the commit the fix repairs`);
     }
-    const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;
+    // A worktree nested in this one (Claude's .claude/worktrees/*) is no edit of its own.
+    const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z', ...(await excludingNested(worktree))])).length > 0;
     if (dirty) return r('skipped-dirty', 'it has uncommitted changes or untracked files');
     const before = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
     if (!markPick(worktree, before, commit)) return r('skipped-busy', 'another propagate has just started picking into it');
