@@ -23,7 +23,7 @@ function isClaudeWorktreeSession(s: TmuxSessionFacts): boolean {
 
 /** How to attach a terminal to a tmux session of this server, given the server's socket. */
 export function tmuxAttachCommand(socket: string | null, session: string): string {
-  const q = (s: string) => (/^[\w./:@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const q = (s: string) => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   // From outside tmux; inside it, `switch-client` with the same -t moves the current client there.
   return `tmux${socket ? ` -S ${q(socket)}` : ''} attach -t ${q(`=${session}`)}`;
 }
