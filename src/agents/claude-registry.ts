@@ -28,7 +28,7 @@ export function parseClaudeSession(text: string): ClaudeSessionEntry | null {
   }
   if (typeof v !== 'object' || v === null || typeof v.pid !== 'number' || typeof v.cwd !== 'string') return null;
   const s = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : null);
-  return { pid: v.pid, sessionId: s('sessionId'), cwd: v.cwd, kind: s('kind') ?? 'interactive', jobId: s('jobId'), tmux: s('tmux'), name: s('name'), status: s('status') };
+  return { pid: v.pid, sessionId: s('sessionId'), cwd: v.cwd, kind: s('kind') ?? 'interactive', jobId: s('jobId'), tmux: typeof v.tmux === 'string' ? v.tmux : null, name: s('name'), status: s('status') };
 }
 
 /** The live sessions listed in configDir/sessions; none when the folder does not exist. */

@@ -5,6 +5,7 @@
 import type { AgentRecord } from '../core/agent.js';
 import type { UnmanagedSession } from '../core/unmanaged.js';
 import type { ClaudeSessionEntry } from './claude-registry.js';
+import { tmuxAttachCommand } from '../tmux/binary.js';
 
 export interface TmuxSessionFacts { name: string; path: string }
 
@@ -19,13 +20,6 @@ function claudeWorktreeOf(dir: string): string | null {
 /** Whether a tmux session is one `claude -w NAME --tmux` made: its name and its folder say so. */
 function isClaudeWorktreeSession(s: TmuxSessionFacts): boolean {
   return /_worktree-[^/]+$/.test(s.name) && CLAUDE_WORKTREE.test(s.path);
-}
-
-/** How to attach a terminal to a tmux session of this server, given the server's socket. */
-export function tmuxAttachCommand(socket: string | null, session: string): string {
-  const q = (s: string) => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  // From outside tmux; inside it, `switch-client` with the same -t moves the current client there.
-  return `tmux${socket ? ` -S ${q(socket)}` : ''} attach -t ${q(`=${session}`)}`;
 }
 
 /**
