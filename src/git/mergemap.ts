@@ -13,7 +13,7 @@ import { listKeptBranches } from './kept-branches.js';
 import { listArchives } from './archive.js';
 import { gitRaw, listWorktrees, operationInProgress, type Worktree } from './worktree.js';
 import { excludingNested } from './nested-worktrees.js';
-import { worktreeMaker, type MakerFacts } from './worktree-maker.js';
+import { branchCreatedAt, worktreeMaker, type MakerFacts } from './worktree-maker.js';
 import { detachedCells } from './detached-cells.js';
 
 export { mergeTrees } from './merge-tree.js';
@@ -248,7 +248,12 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
   const rows: RowSource[] = [...agentRows];
   if (opts.worktreeRows ?? true) {
     const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
-    for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
+    for (const w of worktrees) {
+      if (w.bare || covered.has(w.path)) continue;
+      // A Claude worktree's branch is made at HEAD: its base tells "nothing of its own yet" from "merged".
+      const base = w.branch && worktreeMaker(w.path, w.branch).by === 'claude' ? await branchCreatedAt(repo, w.branch) : null;
+      rows.push({ branch: w.branch, worktree: w.path, agent: null, base });
+    }
   }
   if (opts.keptRows) rows.push(...(await keptRowSources(repo, rows)));
   const tips: Tip[] = [...new Set(rows.map((r) => r.branch))].flatMap((name) => {

@@ -4,6 +4,7 @@
 // Anything else was made with git (by a person, a script, or tmuxcodex for an agent since gone).
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gitRaw } from './worktree.js';
 
 export type WorktreeMaker = 'claude' | 'codex' | 'git';
 
@@ -36,4 +37,16 @@ export function worktreeMaker(path: string, branch: string | null, env: NodeJS.P
   const codex = CODEX_ANY.exec(path);
   if (codex) return { by: 'codex', name: codex[1]! };
   return { by: 'git', name: branch ?? path.slice(path.lastIndexOf('/') + 1) };
+}
+
+/**
+ * The commit a branch was created at, from the oldest entry of its reflog when that entry is the
+ * creation ("branch: Created from …"); null when git no longer says. A Claude worktree's branch
+ * still there has nothing of its own: the map must not call it merged.
+ */
+export async function branchCreatedAt(repo: string, branch: string): Promise<string | null> {
+  const out = await gitRaw(repo, ['reflog', 'show', '--format=%H %gs', `refs/heads/${branch}`, '--'], { okExitCodes: [128] }).catch(() => '');
+  const oldest = out.trim().split('\n').pop() ?? '';
+  const m = /^([0-9a-f]{40,64}) branch: Created from /.exec(oldest);
+  return m ? m[1]! : null;
 }

@@ -71,11 +71,20 @@ describe("the CLIs' own worktrees", () => {
     expect(byPath(claude).madeBy).toEqual({ by: 'claude', name: 'feat1' });
     expect(byPath(claude).branch).toBe('worktree-feat1');
     expect(byPath(claude).condition).toContain('locked');
+    // Made at HEAD and not moved since (its reflog's "Created from" entry): nothing of its own, so not "merged".
+    expect(byPath(claude).noCommitsYet).toBe(true);
+    expect(byPath(claude).targets.main).toMatchObject({ ahead: 0, merged: 'no' });
     expect(byPath(codex).madeBy).toEqual({ by: 'codex', name: hex });
     expect(byPath(codex).branch).toBeNull();
     expect(byPath(codex).condition).toContain('detached HEAD');
     // Its commit is main's: in main, nothing ahead.
     expect(byPath(codex).targets.main).toMatchObject({ ahead: 0, behind: 0, merged: 'ancestor' });
+    // Once Claude commits there, the branch has work of its own, not in main.
+    await git(claude, 'add', 'wip.txt');
+    await git(claude, 'commit', '-q', '-m', 'claude work');
+    const after = (await computeMergeMap(repo, ['main'], [])).rows.find((r) => r.worktree === claude)!;
+    expect(after.noCommitsYet).toBe(false);
+    expect(after.targets.main).toMatchObject({ ahead: 1, behind: 0, merged: 'no' });
   });
 
   it('a detached Codex worktree with a commit of its own: ahead of the target and not in it, as git says', async () => {
