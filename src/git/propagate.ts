@@ -6,6 +6,7 @@ import { ProcessError } from '../proc/run.js';
 import { gitRaw, operationInProgress } from './worktree.js';
 import { presence } from './where.js';
 import { excludingNested } from './nested-worktrees.js';
+import { worktreeMaker, type MakerFacts } from './worktree-maker.js';
 import { clearPick, markPick, recoverPick } from './interrupted-pick.js';
 
 export type Outcome = 'applied' | 'already' | 'not-needed' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
@@ -19,6 +20,8 @@ export interface PropagateResult {
   files: string[];
   /** What was done first about a pick an interrupted propagate had left there. */
   recovered: 'finished' | 'rolled-back' | null;
+  /** Who made a worktree no agent works in (Claude's -w, codex --worktree, else git); null for an agent's. */
+  madeBy: MakerFacts | null;
 }
 
 /** Why a worktree cannot take a pick now: an operation in progress, or a detached HEAD; or null. */
@@ -49,7 +52,8 @@ async function lackedBug(worktree: string, bugs: readonly string[]): Promise<str
  */
 export async function propagateInto(worktree: string, agent: string | null, commit: string, bugs: readonly string[] = []): Promise<PropagateResult> {
   let recovered: PropagateResult['recovered'] = null;
-  const r = (outcome: Outcome, reason: string | null, picked: string | null = null, files: string[] = []): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, files, recovered });
+  const madeBy = agent ? null : worktreeMaker(worktree, null);
+  const r = (outcome: Outcome, reason: string | null, picked: string | null = null, files: string[] = []): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, files, recovered, madeBy });
   try {
     const recovery = await recoverPick(worktree);
     if (recovery.kind === 'finished' || recovery.kind === 'rolled-back') recovered = recovery.kind;

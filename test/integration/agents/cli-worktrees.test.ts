@@ -133,6 +133,9 @@ describe("the CLIs' own worktrees", () => {
     await git(repo, 'checkout', '-q', 'main');
     const r = await propagateInto(repo, null, fix);
     expect([r.outcome, r.reason]).toEqual(['applied', null]);
+    expect(r.madeBy).toEqual({ by: 'git', name: 'repo' });
+    // Into the Claude worktree by its folder: labelled as Claude's; the untracked work there keeps it out.
+    expect(await propagateInto(claude, null, fix)).toMatchObject({ outcome: 'skipped-dirty', madeBy: { by: 'claude', name: 'feat1' } });
     // A person's own file beside the nested worktree still counts, and is what an archive saves.
     writeFileSync(join(repo, '.claude', 'settings.local.json'), '{}\n');
     expect(await isDirty(repo)).toBe(true);
