@@ -7,6 +7,7 @@ import type { AgentRecord } from '../core/agent.js';
 import type { SessionFacts } from '../core/session.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { gitRaw } from '../git/worktree.js';
+import { excludingNested } from '../git/nested-worktrees.js';
 
 const git = (dir: string, args: string[]) => gitRaw(dir, args).then((o) => o.trimEnd(), () => '');
 
@@ -43,7 +44,7 @@ export async function handoffBrief(agent: AgentRecord, facts: SessionFacts | nul
   const [stat, log, status] = await Promise.all([
     fork ? git(dir, ['diff', '--no-color', '--stat', fork]) : Promise.resolve(''),
     git(dir, ['log', '--no-color', '--oneline', '-15', ...(fork ? [`${fork}..HEAD`] : ['HEAD'])]),
-    git(dir, ['status', '--porcelain', '--untracked-files=all']),
+    excludingNested(dir).then((tail) => git(dir, ['status', '--porcelain', '--untracked-files=all', ...tail]), () => git(dir, ['status', '--porcelain', '--untracked-files=all'])),
   ]);
   const parts = [
     `# Handoff brief: ${agent.name}, ${now.toISOString()}`,

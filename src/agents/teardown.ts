@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import type { AgentRecord } from '../core/agent.js';
 import { saveArchive, type ArchiveEntry } from '../git/archive.js';
-import { branchExists, gitRaw, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
+import { branchExists, gitRaw, listWorktrees, mainCheckoutOf, removeWorktree } from '../git/worktree.js';
+import { nestedIn } from '../git/nested-worktrees.js';
+import { worktreeMaker } from '../git/worktree-maker.js';
 import { deleteBranchKeepingTip } from '../git/branch-backup.js';
 import { unsavedSubmoduleWork } from '../git/submodule-work.js';
 import { ignoredReposWithOwnCommits } from '../git/ignored-repos.js';
@@ -44,7 +46,10 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
   let archive: ArchiveEntry | null = null;
   if (!folderGone) {
     // Read at once (they are independent): work that goes with the worktree unless saved or refused.
-    const [submoduleWork, ignoredRepos, provisioned] = await Promise.all([unsavedSubmoduleWork(wt.path), ignoredReposWithOwnCommits(wt.path), changedProvisioned(wt.path)]);
+    const [submoduleWork, ignoredRepos, provisioned, nested] = await Promise.all([unsavedSubmoduleWork(wt.path), ignoredReposWithOwnCommits(wt.path), changedProvisioned(wt.path), nestedWorktrees(repo, wt.path)]);
+    // A worktree made inside this one (the agent ran `claude -w NAME`) would go with its folder,
+    // uncommitted work and all: it is someone's checkout of its own, never this agent's to remove.
+    if (nested.length) throw failure('NESTED_WORKTREE', `${wt.path} holds other worktrees of the repository (${nested.join('; ')}) that removing it would delete; nothing was removed.`, 'Move them out (git worktree move) or remove them yourself (git worktree remove), then kill again; or kill with --keep-worktree.');
     // A submodule's repository goes with the worktree: its edits and commits of its own cannot be archived.
     if (submoduleWork.length) throw failure('SUBMODULE_WORK', `${wt.path} has work in git submodules that removing the worktree would lose (their repositories live in the worktree's own git folder): ${submoduleWork.join('; ')}. Nothing was removed.`, 'Commit and push that work from the submodule (or copy it), then kill again; or kill with --keep-worktree.');
     if (ignoredRepos.length) throw failure('IGNORED_REPO_WORK', `${wt.path} holds git-ignored repositories with commits pushed nowhere (${ignoredRepos.join(', ')}), which an archive cannot hold; nothing was removed.`, 'Push or move that work, then kill again; or kill with --keep-worktree.');
@@ -72,6 +77,16 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
     }
   }
   return { archive, removed: { worktree: wt.path, branch }, kept: null };
+}
+
+/** The live worktrees inside path, each described with who made it and its branch or commit. */
+async function nestedWorktrees(repo: string, path: string): Promise<string[]> {
+  const all = (await listWorktrees(repo)).filter((w) => !w.prunable);
+  const inside = new Set(nestedIn(path, all));
+  return all.filter((w) => inside.has(nestedIn(path, [w])[0] ?? '')).map((w) => {
+    const made = worktreeMaker(w.path, w.branch);
+    return `${w.path} (${made.by === 'git' ? '' : `made by ${made.by}, `}${w.branch ? `branch ${w.branch}` : `detached at ${w.head?.slice(0, 12) ?? '?'}`})`;
+  });
 }
 
 /** The main checkout of a worktree whose folder is gone, found from the checkout it was made from; null if that is gone too. */

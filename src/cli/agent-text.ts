@@ -8,7 +8,9 @@ import type { KillResult } from '../daemon/protocol.js';
 export function stateText(a: AgentRecord): string {
   const state = a.state === 'exited' ? `exited(${a.exitCode ?? '?'})` : a.state;
   // A worktree folder deleted by hand: the program may still run, but it works nowhere.
-  return worktreeMissing(a) ? `${state}, worktree deleted` : state;
+  const shown = worktreeMissing(a) ? `${state}, worktree deleted` : state;
+  // The person quit the agent's CLI and runs something else in its pane.
+  return a.paneRuns ? `${shown}, runs ${a.paneRuns}` : shown;
 }
 
 /** True if the agent's own worktree folder (on this machine) no longer exists. */

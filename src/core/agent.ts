@@ -63,6 +63,11 @@ export interface AgentRecord {
   model: string | null;
   /** The agent's conversation, from its transcript: when it began, last activity, turns, and earlier sessions (fresh starts). */
   conversation: { startedAt: string | null; lastActivityAt: string | null; turns: number; compactions: number; freshStartedAt: string | null; lineage: string[] } | null;
+  /**
+   * Set by `list` only (read from tmux at that moment, never kept): the command the agent's pane runs
+   * now when that is not the agent's CLI (the person quit it and runs vim there); null when it is.
+   */
+  paneRuns?: string | null;
   /** Against the agent's target, kept up to date by the daemon as refs, HEADs and indexes change. */
   git: {
     ahead: number; behind: number; dirty: number; merged: boolean; mergedHow: 'no' | 'ancestor' | 'patch' | 'squash'; mergedOn: string | null; conflicts: string[];

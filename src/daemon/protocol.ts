@@ -1,5 +1,6 @@
 // The daemon's socket API: JSON lines. The CLI and the sidebar reach the daemon only through these types.
 import type { AgentRecord } from '../core/agent.js';
+import type { UnmanagedSession } from '../core/unmanaged.js';
 import type { SpawnParams } from '../agents/spawn-params.js';
 import type { NotifyKind } from '../config/schema.js';
 import type { ArchiveEntry } from '../git/archive.js';
@@ -36,7 +37,7 @@ export interface Methods {
   ensureSession: [{ session: string | null; cwd: string; width: number | null; height: number | null }, { session: string; windowId: string }];
   spawn: [SpawnParams, AgentRecord];
   /** notices: what the daemon had to work around at start (a broken config, an unreadable journal). */
-  list: [Record<string, never>, { agents: AgentRecord[]; notices?: string[] }];
+  list: [Record<string, never>, { agents: AgentRecord[]; notices?: string[]; unmanaged: UnmanagedSession[] }];
   /** children: what to do with the agent's live children (null: refuse when it has any). */
   kill: [{ agent: string; force: boolean; keepWorktree: boolean; children?: 'kill' | 'keep' | null }, KillResult];
   map: [{ cwd: string; targets: string[] }, MergeMap];

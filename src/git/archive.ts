@@ -8,6 +8,7 @@ import { indexTreeOf } from './index-state.js';
 import { changedPaths, filesInTheWay } from './landing-writes.js';
 import { indexMatchesDiskRaw } from './raw-blobs.js';
 import { gitRaw } from './worktree.js';
+import { excludingNested, nestedExcludes } from './nested-worktrees.js';
 
 export const ARCHIVE_PREFIX = 'refs/tmuxcodex/archive/';
 /** The commit message line that names the index's tree, when the archive keeps one. */
@@ -37,9 +38,9 @@ async function commitEnv(dir: string): Promise<NodeJS.ProcessEnv> {
   return env;
 }
 
-/** True if the worktree has uncommitted changes or untracked files that are not ignored. */
+/** True if the worktree has uncommitted changes or untracked files that are not ignored (worktrees nested in it are their own). */
 export async function isDirty(worktree: string): Promise<boolean> {
-  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).length > 0;
+  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all', ...(await excludingNested(worktree))])).length > 0;
 }
 
 /** The next free archive number for agent. */
@@ -98,7 +99,9 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     // Commits made on a detached HEAD are reachable from no ref: they go with the worktree unless saved.
     const reachable = (await gitRaw(worktree, ['for-each-ref', '--contains', head, '--count=1', '--format=%(refname)'])).trim() !== '';
     await gitRaw(worktree, ['read-tree', head], { env });
-    await gitRaw(worktree, ['add', '--all', '--', '.'], { env, timeoutMs: 300_000 });
+    // A worktree nested in this one (Claude's .claude/worktrees/*) is not this one's work: left out.
+    const nested = await nestedExcludes(worktree);
+    await gitRaw(worktree, ['add', '--all', '--', '.', ...nested], { env, timeoutMs: 300_000 });
     // Ignored files that are work all the same (copied in at provisioning, changed since): added by name.
     if (o.ignoredToSave?.length) await gitRaw(worktree, ['add', '--force', '--pathspec-from-file=-', '--pathspec-file-nul'], { env: { ...env, GIT_LITERAL_PATHSPECS: '1' }, input: o.ignoredToSave.join('\0') });
     const headTree = (await gitRaw(worktree, ['rev-parse', `${head}^{tree}`])).trim();
@@ -119,7 +122,7 @@ export async function saveArchive(worktree: string, o: { agent: string; agentId:
     // Clean filters (text=auto, autocrlf) would store converted bytes, and `archive restore` would
     // then not give back the same file: refuse to remove such a worktree rather than change its files.
     const stillDiffers = (await gitRaw(worktree, ['diff-files', '--name-only', '-z'], { env })).length > 0;
-    const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], { env })).length > 0;
+    const untracked = (await gitRaw(worktree, ['ls-files', '--others', '--exclude-standard', '-z', ...(nested.length ? ['--', ...nested] : [])], { env })).length > 0;
     if (stillDiffers || untracked || !(await indexMatchesDiskRaw(worktree, head, env))) throw failure('ARCHIVE_UNVERIFIED', `The archive of ${worktree} does not match the files on disk byte for byte (line-ending or filter conversion?); nothing was removed.`, 'Commit or copy the work by hand, then kill the agent again.');
     const same = await sameArchive(worktree, o, tree, head, indexTree);
     if (same) return same;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { run } from '../proc/run.js';
 import { gitRaw, worktreeGitDir } from './worktree.js';
+import { excludingNested } from './nested-worktrees.js';
 
 const MARKER = 'tmuxcodex-propagate.json';
 /** How long a pick can write: propagate's own 120 s limit, and a margin. Later changes are someone else's. */
@@ -94,7 +95,7 @@ async function removeDeadLocks(worktree: string, gitDir: string, markedAt: numbe
 
 /** Paths `git status` reports as changed (tracked or untracked), without rename pairing. */
 async function changedPaths(worktree: string): Promise<string[]> {
-  const out = await gitRaw(worktree, ['status', '--porcelain', '-z', '--no-renames', '--untracked-files=all']);
+  const out = await gitRaw(worktree, ['status', '--porcelain', '-z', '--no-renames', '--untracked-files=all', ...(await excludingNested(worktree))]);
   return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
 }
 

@@ -12,6 +12,9 @@ import { readRefs, targetRef, type RefsSnapshot } from './refs-snapshot.js';
 import { listKeptBranches } from './kept-branches.js';
 import { listArchives } from './archive.js';
 import { gitRaw, listWorktrees, operationInProgress, type Worktree } from './worktree.js';
+import { excludingNested } from './nested-worktrees.js';
+import { branchCreatedAt, worktreeMaker, type MakerFacts } from './worktree-maker.js';
+import { detachedCells } from './detached-cells.js';
 
 export { mergeTrees } from './merge-tree.js';
 
@@ -44,6 +47,10 @@ export interface MapRow {
   /** A branch tmuxcodex created whose agent is gone ("no agent"): who had it, and its archive if any. */
   keptFrom: { agent: string; archive: string | null } | null;
   targets: Record<string, MapCell | null>;
+  /** The commit the row's worktree has checked out (a detached one has no branch to name it); null without a worktree. */
+  head: string | null;
+  /** Who made a worktree no agent works in (Claude's -w, codex --worktree, else git), with the name it gave; null for agents' rows. */
+  madeBy: MakerFacts | null;
 }
 
 export interface MergeMap {
@@ -202,9 +209,10 @@ async function computeCells(repo: string, targets: readonly Target[], tips: read
   return result;
 }
 
-/** Uncommitted and untracked paths in a worktree. */
-export async function dirtyCount(worktree: string): Promise<number> {
-  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0').filter((l) => /^[ MADRCTU?!]{2} /.test(l)).length;
+/** Uncommitted and untracked paths in a worktree, leaving out the worktrees nested in it (given, or git's list). */
+export async function dirtyCount(worktree: string, worktrees?: readonly Worktree[]): Promise<number> {
+  const tail = await excludingNested(worktree, worktrees);
+  return (await gitRaw(worktree, ['status', '--porcelain', '-z', '--untracked-files=all', ...tail])).split('\0').filter((l) => /^[ MADRCTU?!]{2} /.test(l)).length;
 }
 
 /** Why a worktree's row is special, or null. */
@@ -240,7 +248,12 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
   const rows: RowSource[] = [...agentRows];
   if (opts.worktreeRows ?? true) {
     const covered = new Set(agentRows.map((r) => r.worktree).filter(Boolean));
-    for (const w of worktrees) if (!w.bare && !covered.has(w.path)) rows.push({ branch: w.branch, worktree: w.path, agent: null });
+    for (const w of worktrees) {
+      if (w.bare || covered.has(w.path)) continue;
+      // A Claude worktree's branch is made at HEAD: its base tells "nothing of its own yet" from "merged".
+      const base = w.branch && worktreeMaker(w.path, w.branch).by === 'claude' ? await branchCreatedAt(repo, w.branch) : null;
+      rows.push({ branch: w.branch, worktree: w.path, agent: null, base });
+    }
   }
   if (opts.keptRows) rows.push(...(await keptRowSources(repo, rows)));
   const tips: Tip[] = [...new Set(rows.map((r) => r.branch))].flatMap((name) => {
@@ -255,7 +268,7 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     const cached = cache.dirty.get(path);
     if (cached !== undefined && opts.dirtyFor && !opts.dirtyFor.has(path)) return Promise.resolve(cached);
     if (!dirtyOf.has(path)) {
-      dirtyOf.set(path, dirtyCount(path).then((n) => { cache.dirty.set(path, n); return n; }, () => { cache.dirty.delete(path); return null; }));
+      dirtyOf.set(path, dirtyCount(path, worktrees).then((n) => { cache.dirty.set(path, n); return n; }, () => { cache.dirty.delete(path); return null; }));
     }
     return dirtyOf.get(path)!;
   };
@@ -266,13 +279,23 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
     const dirty = w && !w.prunable ? await readDirty(w.path) : null;
     return { condition, dirty };
   });
-  const [cells, facts] = await Promise.all([computeCells(repo, targets, tips, cache, keep), rowFacts]);
+  // A detached worktree (codex --worktree) has no branch: its HEAD commit is checked against each target.
+  const detachedHeads = [...new Set(rows.flatMap((r) => {
+    const w = r.branch === null && r.worktree ? byPath.get(r.worktree) : undefined;
+    return w?.head && !w.prunable ? [w.head] : [];
+  }))];
+  const [cells, facts, detached] = await Promise.all([computeCells(repo, targets, tips, cache, keep), rowFacts, detachedCells(repo, targets, detachedHeads)]);
   await creditRemoteMerges(repo, refs, targets, tips, cells, cache, keep);
 
   const computed = rows.map((r, i): MapRow => {
     const noCommitsYet = hasNoCommitsYet(refs, r);
-    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, keptFrom: r.keptFrom ?? null, agents: r.agents ?? (r.agent ? [r.agent] : []), target: r.target ?? null, targets: {} };
+    const w = r.worktree ? byPath.get(r.worktree) : undefined;
+    const head = w?.head ?? null;
+    const madeBy = !r.agent && w ? worktreeMaker(w.path, w.branch) : null;
+    const row: MapRow = { branch: r.branch, worktree: r.worktree, agent: r.agent, dirty: facts[i]!.dirty, lastCommitAt: r.branch ? (refs.get(`refs/heads/${r.branch}`)?.committedAt ?? null) : null, condition: facts[i]!.condition, noCommitsYet, keptFrom: r.keptFrom ?? null, agents: r.agents ?? (r.agent ? [r.agent] : []), target: r.target ?? null, targets: {}, head, madeBy };
     for (const t of targets) {
+      const off = !r.branch && head ? detached.get(head)?.get(t.name) : undefined;
+      if (off) { row.targets[t.name] = off; continue; }
       const cell = r.branch ? cells.get(t.ref)?.get(r.branch) : undefined;
       // Its tip is in the target's history only because the target is where it started.
       row.targets[t.name] = cell ? publicCell(noCommitsYet ? { ...cell, merged: 'no' } : cell, t) : null;

@@ -5,6 +5,8 @@
 import { ProcessError } from '../proc/run.js';
 import { gitRaw, operationInProgress } from './worktree.js';
 import { presence } from './where.js';
+import { excludingNested } from './nested-worktrees.js';
+import { worktreeMaker, type MakerFacts } from './worktree-maker.js';
 import { clearPick, markPick, recoverPick } from './interrupted-pick.js';
 
 export type Outcome = 'applied' | 'already' | 'not-needed' | 'skipped-dirty' | 'skipped-busy' | 'conflict' | 'error';
@@ -18,6 +20,8 @@ export interface PropagateResult {
   files: string[];
   /** What was done first about a pick an interrupted propagate had left there. */
   recovered: 'finished' | 'rolled-back' | null;
+  /** Who made a worktree no agent works in (Claude's -w, codex --worktree, else git); null for an agent's. */
+  madeBy: MakerFacts | null;
 }
 
 /** Why a worktree cannot take a pick now: an operation in progress, or a detached HEAD; or null. */
@@ -48,7 +52,8 @@ async function lackedBug(worktree: string, bugs: readonly string[]): Promise<str
  */
 export async function propagateInto(worktree: string, agent: string | null, commit: string, bugs: readonly string[] = []): Promise<PropagateResult> {
   let recovered: PropagateResult['recovered'] = null;
-  const r = (outcome: Outcome, reason: string | null, picked: string | null = null, files: string[] = []): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, files, recovered });
+  const madeBy = agent ? null : worktreeMaker(worktree, null);
+  const r = (outcome: Outcome, reason: string | null, picked: string | null = null, files: string[] = []): PropagateResult => ({ agent, worktree, outcome, reason, commit: picked, files, recovered, madeBy });
   try {
     const recovery = await recoverPick(worktree);
     if (recovery.kind === 'finished' || recovery.kind === 'rolled-back') recovered = recovery.kind;
@@ -65,7 +70,8 @@ export async function propagateInto(worktree: string, agent: string | null, comm
       const subject = (await gitRaw(worktree, ['log', '-1', '--no-color', '--format=%h %s', lacked])).trim();
       return r('not-needed', `it lacks ${subject}, the commit the fix repairs`);
     }
-    const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z'])).length > 0;
+    // A worktree nested in this one (Claude's .claude/worktrees/*) is no edit of its own.
+    const dirty = (await gitRaw(worktree, ['status', '--porcelain', '-z', ...(await excludingNested(worktree))])).length > 0;
     if (dirty) return r('skipped-dirty', 'it has uncommitted changes or untracked files');
     const before = (await gitRaw(worktree, ['rev-parse', 'HEAD'])).trim();
     if (!markPick(worktree, before, commit)) return r('skipped-busy', 'another propagate has just started picking into it');

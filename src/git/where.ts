@@ -1,10 +1,20 @@
 // `where REV`: which worktrees and branches contain a commit, contain an equivalent patch, or lack it.
 import { usageError } from '../errors.js';
 import { gitRaw, listWorktrees, resolveCommit } from './worktree.js';
+import { worktreeMaker, type MakerFacts } from './worktree-maker.js';
+import { dirtyCount } from './mergemap.js';
 
 export type Presence = 'contains' | 'equivalent' | 'lacks';
 
-export interface WhereRow { branch: string | null; worktree: string | null; agent: string | null; status: Presence }
+export interface WhereRow {
+  branch: string | null; worktree: string | null; agent: string | null; status: Presence;
+  /** The commit the worktree has checked out: a detached one (codex --worktree) is named by it. */
+  head: string | null;
+  /** Who made a worktree no agent works in (claude, codex, git) and the name it gave; null for agents'. */
+  madeBy: MakerFacts | null;
+  /** Uncommitted and untracked files, worktrees nested in it left out; null when git could not say. */
+  dirty: number | null;
+}
 
 /** The commit REV names, or a usage error that says what to give instead. */
 export async function requireCommit(repo: string, rev: string): Promise<string> {
@@ -26,11 +36,14 @@ export async function presence(repo: string, commit: string, tip: string): Promi
 
 /** Every worktree (by its HEAD) and every agent branch without a worktree row, against commit. */
 export async function whereIs(repo: string, commit: string, agents: ReadonlyArray<{ name: string; branch: string | null; worktree: string | null }>): Promise<WhereRow[]> {
-  const worktrees = (await listWorktrees(repo)).filter((w) => !w.bare && !w.prunable);
+  const all = await listWorktrees(repo);
+  const worktrees = all.filter((w) => !w.bare && !w.prunable);
   const rows: WhereRow[] = [];
+  // One worktree at a time, as before: a repository with many worktrees must not start dozens of gits at once.
   for (const w of worktrees) {
     const agent = agents.find((a) => a.worktree === w.path);
-    rows.push({ branch: w.branch, worktree: w.path, agent: agent?.name ?? null, status: await presence(repo, commit, w.head ?? 'HEAD') });
+    const [status, dirty] = await Promise.all([presence(repo, commit, w.head ?? 'HEAD'), dirtyCount(w.path, all).catch(() => null)]);
+    rows.push({ branch: w.branch, worktree: w.path, agent: agent?.name ?? null, status, head: w.head, madeBy: agent ? null : worktreeMaker(w.path, w.branch), dirty });
   }
   return rows;
 }

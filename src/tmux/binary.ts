@@ -81,3 +81,10 @@ export function resolveServer(opts: { socketName?: string; socketPath?: string }
 export async function tmuxOnce(server: TmuxServer, command: TmuxCommand, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<string> {
   return (await run(tmuxBinary(env), toArgv(server, command), { timeoutMs, env: tmuxClientEnv(env) })).stdout;
 }
+
+/** How to attach a terminal to a tmux session of this server, given the server's socket. */
+export function tmuxAttachCommand(socket: string | null, session: string): string {
+  const q = (s: string) => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  // From outside tmux; inside it, `switch-client` with the same -t moves the current client there.
+  return `tmux${socket ? ` -S ${q(socket)}` : ''} attach -t ${q(`=${session}`)}`;
+}

@@ -110,5 +110,9 @@ export const SESSION_ID = fieldFormat({ sessionId: ['session_id', sessionIdOf] }
 export const CLIENT_NAMES = fieldFormat({ controlMode: ['client_control_mode', bool], name: ['client_name', str] });
 /** Clients: each one's pid and whether it is a control client (to reap stale ones of ours). */
 export const CLIENT_PIDS = fieldFormat({ pid: ['client_pid', int], controlMode: ['client_control_mode', bool] });
+/** Each pane's foreground command (what runs in it now, by tmux's reading of the terminal) and whether its program ended. */
+export const PANE_COMMANDS = fieldFormat({ paneId: ['pane_id', paneIdOf], dead: ['pane_dead', bool], command: ['pane_current_command', str] });
+/** Each session's name and working folder (the -c of new-session: a `claude -w --tmux` session's worktree). */
+export const SESSION_PATHS = fieldFormat({ name: ['session_name', str], path: ['session_path', str] });
 /** Whether a pane is one tmuxcodex made: its agent id, or its role (a sidebar). */
 export const AGENT_MARKS = fieldFormat({ id: [PANE_META.id, str], role: [ROLE_OPTION, str] });

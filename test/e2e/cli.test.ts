@@ -78,7 +78,7 @@ describe('tmuxcodex end to end', () => {
     expect(list.map((a) => a.name)).toEqual(expect.arrayContaining(['a1', 'a2', 'a3', 'a4', 'a5', 'a6']));
     const a1 = list.find((a) => a.name === 'a1')!;
     expect(Object.keys(a1).sort()).toEqual(['base', 'branch', 'context', 'createdAt', 'cwd', 'exitCode', 'git', 'id', 'name', 'paneId', 'parentId', 'profile',
-      'session', 'sessionId', 'state', 'target', 'task', 'transcriptPath', 'windowId', 'worktree', 'ports', 'source', 'deps', 'branchCreated', 'fix', 'pr', 'contextWindow', 'transcriptFormat', 'launch', 'conversation', 'model'].sort());
+      'session', 'sessionId', 'state', 'target', 'task', 'transcriptPath', 'windowId', 'worktree', 'ports', 'source', 'deps', 'branchCreated', 'fix', 'pr', 'contextWindow', 'transcriptFormat', 'launch', 'conversation', 'model', 'paneRuns'].sort());
     expect(a1).toMatchObject({ profile: 'shell', state: 'running', branch: 'main', session: 'agents', worktree: { path: repo, mode: 'shared' } });
     expect(a1.id).toMatch(/^[0-9a-f]{8}$/);
     const opt = (await ts.tmux(tmux.showPaneOption(a1.paneId!, '@tmuxcodex-id'))).trim();

@@ -1,7 +1,8 @@
 // copy and symlink steps: bring files git does not carry (.env, local config) into a new worktree.
 import { cp, mkdir, readdir, realpath, rm, symlink, lstat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { gitRaw } from '../../git/worktree.js';
+import { gitRaw, listWorktrees } from '../../git/worktree.js';
+import { nestedIn } from '../../git/nested-worktrees.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { sourceInside, targetInside } from './contain.js';
 
@@ -27,8 +28,12 @@ async function exists(path: string): Promise<boolean> {
 export async function copyMatching(source: string, target: string, globs: readonly string[], entries?: readonly string[], overwrite = false, refused: string[] = []): Promise<string[]> {
   const res = globs.map(globToRegExp);
   const copied: string[] = [];
+  // Worktrees nested in the source (Claude's .claude/worktrees/*) are checkouts of their own: a copy
+  // would be a second folder git takes for that worktree. A `.claude` glob copies around them.
+  const nested = new Set(nestedIn(source, await listWorktrees(source).catch(() => [])).map((r) => join(source, r)));
   for (const entry of await matchingEntries(source, entries ?? (await untrackedEntries(source)), globs, res)) {
     const rel = entry.replace(/\/$/, '');
+    if (nested.has(join(source, rel))) continue;
     const to = join(target, rel);
     if (!overwrite && (await exists(to))) continue;
     // A tracked symlink on the way (apps -> /elsewhere) must not carry the copy out of the
@@ -47,7 +52,11 @@ export async function copyMatching(source: string, target: string, globs: readon
       recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: !overwrite, force: overwrite,
       // Node's cp refuses to replace a symlink by one with the same absolute target ("subdirectory
       // of self"): an existing symlink is removed first.
-      filter: overwrite ? async (_src, dest) => { if ((await lstat(dest).catch(() => null))?.isSymbolicLink()) await rm(dest); return true; } : undefined,
+      filter: async (src, dest) => {
+        if (nested.has(src)) return false;
+        if (overwrite && (await lstat(dest).catch(() => null))?.isSymbolicLink()) await rm(dest);
+        return true;
+      },
     });
     copied.push(rel);
   }

@@ -36,8 +36,8 @@ export const where: Command = {
       printJson({ rev: commit, rows });
       return failed;
     }
-    process.stdout.write(table(['WORKTREE', 'BRANCH', 'AGENT', 'STATUS', ...(command !== null ? ['RUN', 'LOG'] : [])],
-      rows.map((r) => [r.worktree ?? '-', r.branch ?? '(detached)', r.agent ?? '-', r.status,
+    process.stdout.write(table(['WORKTREE', 'BRANCH', 'AGENT', 'DIRTY', 'STATUS', ...(command !== null ? ['RUN', 'LOG'] : [])],
+      rows.map((r) => [r.worktree ?? '-', r.branch ?? `(detached ${r.head?.slice(0, 12) ?? '?'})`, r.agent ?? (r.madeBy ? `- (${r.madeBy.by}: ${r.madeBy.name})` : '-'), r.dirty === null ? '?' : String(r.dirty), r.status,
         ...(command !== null ? [r.run ? (r.run.timedOut ? 'timeout' : r.run.exitCode === 0 ? 'pass' : `fail (${r.run.exitCode ?? '?'})`) : '-', r.run?.log ?? '-'] : [])])));
     return failed;
   },

@@ -7,6 +7,7 @@ import { listSessionPanes } from '../../agents/pane-query.js';
 import { managedWindows, markManagedWindow } from '../../agents/windows.js';
 import { sessionExists, tmuxOnce } from '../../tmux/link.js';
 import type { DaemonContext } from '../context.js';
+import { listExtras } from './list-extras.js';
 import type { ClientConn } from '../server.js';
 import type { Params, Result } from '../protocol.js';
 
@@ -31,10 +32,11 @@ export function stop(ctx: DaemonContext): Result<'stop'> {
   return { stopping: true };
 }
 
-/** Every agent; with the start's notices when there are any (a broken config, an unreadable journal). */
-export function list(ctx: DaemonContext): Result<'list'> {
+/** Every agent (each saying what its pane runs when not its CLI), the CLIs' own sessions beside them, and the start's notices when there are any. */
+export async function list(ctx: DaemonContext): Promise<Result<'list'>> {
   const notices = ctx.daemon.notices();
-  return notices.length ? { agents: ctx.registry.all(), notices } : { agents: ctx.registry.all() };
+  const { agents, unmanaged } = await listExtras(ctx, ctx.registry.all());
+  return notices.length ? { agents, notices, unmanaged } : { agents, unmanaged };
 }
 
 /** Turns the connection into an event stream; answers with the agents as they are now. */

@@ -224,6 +224,22 @@ describe('copy and symlink steps', () => {
     expect(existsSync(join(t, 'config/local/run.sh'))).toBe(false);
   });
 
+  it("a glob over Claude's folder copies its files but not the worktrees nested there (.claude/worktrees/*)", async () => {
+    const s = fresh('copy-nested-src');
+    await gitIn(s, ['init', '-q', '-b', 'main'], env);
+    put(join(s, 'a.txt'), 'a\n');
+    await gitIn(s, ['add', '-A'], env);
+    await gitIn(s, ['-c', 'user.name=P', '-c', 'user.email=p@example.com', 'commit', '-q', '-m', 'a'], env);
+    await gitIn(s, ['worktree', 'add', '-q', '-b', 'worktree-x', join(s, '.claude', 'worktrees', 'x')], env);
+    put(join(s, '.claude', 'settings.local.json'), '{}\n');
+    const t = fresh('copy-nested-dst');
+    expect(await copyMatching(s, t, ['.claude'])).toEqual(['.claude']);
+    expect(readFileSync(join(t, '.claude', 'settings.local.json'), 'utf8')).toBe('{}\n');
+    expect(existsSync(join(t, '.claude', 'worktrees', 'x'))).toBe(false);
+    // git still knows one folder for that worktree, the real one.
+    expect((await gitIn(s, ['worktree', 'list', '--porcelain'], env)).match(/^worktree /gm)).toHaveLength(2);
+  });
+
   it('takes the entries it is given instead of asking git', async () => {
     const t = fresh('copy-given');
     expect(await copyMatching(source, t, ['*.txt'], ['notes.txt', 'src/index.js'])).toEqual(['notes.txt']);
