@@ -21,7 +21,7 @@ import { slack } from '../helpers/slack.js';
 import { userConfigPath } from '../../src/config/load.js';
 import { tmux } from '../../src/tmux/command.js';
 import type { AgentRecord } from '../../src/core/agent.js';
-import { claudeTranscriptPath, codexRollouts, liveClaudeSessions, readClaudeTranscript, readCodexRollout, type TranscriptView } from '../real-cli/read-transcript.js';
+import { claudeTranscriptPath, codexPrompts, codexRollouts, codexTurnTriggers, liveClaudeSessions, readClaudeTranscript, readCodexRollout, type TranscriptView } from '../real-cli/read-transcript.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const versions = JSON.parse(readFileSync(here('../real-cli/versions.json'), 'utf8')) as { codex: string; claude: string };
@@ -183,6 +183,10 @@ describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
       expect(a.conversation?.turns).toBe(i + 1);
     }
     const first = readCodexRollout(rollout);
+    // The first prompt was typed (no rollout, so no thread to queue to yet); the next two went
+    // through `codex queue`, and Codex ran each as a turn of its own, started by the queue.
+    expect(codexTurnTriggers(rollout)).toEqual(['user', 'queue', 'queue']);
+    expect(codexPrompts(rollout)).toEqual(['hello from tmuxcodex', 'second turn', 'third turn']);
 
     // fresh: a new session in the same pane; its first prompt is the handoff brief.
     const fresh = await cliJson<{ agent: AgentRecord; previousSessionId: string }>(ts, ['fresh', 'cx']);
@@ -205,6 +209,7 @@ describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
     await turn('cx', 'after resurrect');
     a = await expectFromRollout(newFile, [first.sessionId!], 'a turn after resurrect');
     expect(a.conversation?.turns).toBe(beforeKill.turns + 1);
+    expect(codexTurnTriggers(newFile).at(-1), 'the resumed thread took the prompt from the queue').toBe('queue');
     expect(codexRollouts(ts.env.CODEX_HOME!)).toHaveLength(2);
     console.log(`real Codex CLI: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await cli(ts, ['kill', 'cx']);

@@ -52,6 +52,26 @@ export function readCodexRollout(path: string): TranscriptView {
   return v;
 }
 
+/** What started each turn of a Codex rollout, in order: "user" (typed), "queue" (`codex queue`), "exec" (FORMATS.md §5.7). */
+export function codexTurnTriggers(path: string): string[] {
+  const out: string[] = [];
+  for (const r of records(path)) {
+    const p = r.payload as Rec | undefined;
+    if (r.type === 'event_msg' && p?.type === 'task_started') out.push(String(p.turn_attribution?.turn_trigger ?? '?'));
+  }
+  return out;
+}
+
+/** The prompts of a Codex rollout, as the user message items give them. */
+export function codexPrompts(path: string): string[] {
+  const out: string[] = [];
+  for (const r of records(path)) {
+    const p = r.payload as Rec | undefined;
+    if (r.type === 'event_msg' && p?.type === 'item_completed' && p.item?.type === 'UserMessage') out.push((p.item.content as Rec[]).filter((c) => c?.type === 'text').map((c) => c.text).join(''));
+  }
+  return out;
+}
+
 /** A user line that is a prompt: not meta, not a tool result, not a slash command's echo. */
 function isPrompt(r: Rec): boolean {
   if (r.type !== 'user' || r.isMeta || r.isCompactSummary || r.isSidechain) return false;
