@@ -24,7 +24,8 @@ export class SessionRegistry {
   /** Writes the new status (busy, idle, or waiting and why) in one rename, as a reader never sees half a file. */
   set(status, waitingFor = null) {
     const now = Date.now();
-    const body = { ...this.fields, status, ...(status === 'waiting' ? { waitingFor } : {}), updatedAt: now, statusUpdatedAt: now };
+    // 2.1.332 puts waitingFor last (a live TUI's file, FORMATS.md §5.1).
+    const body = { ...this.fields, status, updatedAt: now, statusUpdatedAt: now, ...(status === 'waiting' ? { waitingFor } : {}) };
     writeFileSync(`${this.path}.tmp`, JSON.stringify(body));
     renameSync(`${this.path}.tmp`, this.path);
   }

@@ -119,15 +119,15 @@ export function claudeTranscriptPath(configDir: string, cwd: string, sessionId: 
 }
 
 /** The session ids of the live Claude Code processes, from the CLI's own sessions/<pid>.json registry. */
-export function liveClaudeSessions(configDir: string): Array<{ pid: number; sessionId: string; cwd: string }> {
+export function liveClaudeSessions(configDir: string): Array<{ pid: number; sessionId: string; cwd: string; status: string | null; waitingFor: string | null }> {
   let names: string[];
   try { names = readdirSync(join(configDir, 'sessions')); } catch { return []; }
-  const out: Array<{ pid: number; sessionId: string; cwd: string }> = [];
+  const out: Array<{ pid: number; sessionId: string; cwd: string; status: string | null; waitingFor: string | null }> = [];
   for (const n of names.filter((x) => /^\d+\.json$/.test(x))) {
     try {
       const s = JSON.parse(readFileSync(join(configDir, 'sessions', n), 'utf8')) as Rec;
       process.kill(s.pid, 0); // a file left behind by a killed process does not count
-      out.push({ pid: s.pid, sessionId: s.sessionId, cwd: s.cwd });
+      out.push({ pid: s.pid, sessionId: s.sessionId, cwd: s.cwd, status: s.status ?? null, waitingFor: s.waitingFor ?? null });
     } catch { /* gone or torn */ }
   }
   return out;
