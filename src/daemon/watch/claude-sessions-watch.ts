@@ -25,6 +25,8 @@ export class ClaudeSessionsWatcher {
   private retry: NodeJS.Timeout | null = null;
   /** The Claude process whose file each agent follows. */
   private readonly pidOf = new Map<string, number>();
+  /** Claude processes found in no agent's pane (the person's own sessions): not looked for again until the agents change. */
+  private readonly foreign = new Set<number>();
   private closed = false;
 
   constructor(
@@ -39,6 +41,7 @@ export class ClaudeSessionsWatcher {
   sync(): void {
     const live = new Set(this.agents().filter(isClaude).map((a) => a.id));
     for (const id of this.pidOf.keys()) if (!live.has(id)) this.pidOf.delete(id);
+    this.foreign.clear();
     if (!live.size || this.closed) return;
     if (this.watcher) void this.readAll();
     else this.open();
@@ -115,11 +118,12 @@ export class ClaudeSessionsWatcher {
     const agents = this.agents().filter(isClaude);
     const known = agents.find((a) => this.pidOf.get(a.id) === s.pid) ?? agents.find((a) => s.sessionId && a.sessionId?.toLowerCase() === s.sessionId.toLowerCase());
     if (known) return known;
-    if (s.entrypoint !== 'cli') return null;
+    if (s.entrypoint !== 'cli' || this.foreign.has(s.pid)) return null;
     for (const a of agents) {
       const pane = await this.panePid(a);
       if (pane && processTree(pane).includes(s.pid)) return a;
     }
+    this.foreign.add(s.pid);
     return null;
   }
 }
