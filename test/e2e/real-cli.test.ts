@@ -21,7 +21,7 @@ import { slack } from '../helpers/slack.js';
 import { userConfigPath } from '../../src/config/load.js';
 import { tmux } from '../../src/tmux/command.js';
 import type { AgentRecord } from '../../src/core/agent.js';
-import { claudeTranscriptPath, codexPrompts, codexRollouts, codexTurnTriggers, liveClaudeSessions, readClaudeTranscript, readCodexRollout, type TranscriptView } from '../real-cli/read-transcript.js';
+import { claudeTranscriptPath, codexPromptsByTurn, codexRollouts, codexTurnTriggers, liveClaudeSessions, readClaudeTranscript, readCodexRollout, type TranscriptView } from '../real-cli/read-transcript.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const versions = JSON.parse(readFileSync(here('../real-cli/versions.json'), 'utf8')) as { codex: string; claude: string };
@@ -182,11 +182,22 @@ describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
       expect(a.transcriptPath).toBe(rollout);
       expect(a.conversation?.turns).toBe(i + 1);
     }
+    // Busy: a prompt queued while a turn runs is taken right after it, in a turn of its own (never
+    // inside the running one), and wait --idle waits for that turn, not just for the running one's end.
+    const slow = await cli(ts, ['send', 'cx', 'SLOW_REPLY: 4000 take your time', '--json']);
+    expect((JSON.parse(slow.stdout) as { via: string }).via).toBe('queue');
+    await waitFor(async () => (await agent('cx')).state === 'working', { timeoutMs: 15_000, what: 'cx busy with the slow turn' });
+    const queued = await cli(ts, ['send', 'cx', 'queued while busy', '--json']);
+    expect((JSON.parse(queued.stdout) as { via: string }).via).toBe('queue');
+    const waitedQueued = await cli(ts, ['wait', 'cx', '--idle', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(waitedQueued.exitCode, waitedQueued.stderr).toBe(0);
+    expect(readCodexRollout(rollout).turns, 'wait --idle returned after the queued turn').toBe(5);
+    await expectFromRollout(rollout, [], 'the turn queued while busy');
+    // The first prompt was typed (no rollout, so no thread to queue to yet); the others went through
+    // `codex queue`, and Codex ran each as a turn of its own, started by the queue.
+    expect(codexTurnTriggers(rollout)).toEqual(['user', 'queue', 'queue', 'queue', 'queue']);
+    expect(codexPromptsByTurn(rollout)).toEqual([['hello from tmuxcodex'], ['second turn'], ['third turn'], ['SLOW_REPLY: 4000 take your time'], ['queued while busy']]);
     const first = readCodexRollout(rollout);
-    // The first prompt was typed (no rollout, so no thread to queue to yet); the next two went
-    // through `codex queue`, and Codex ran each as a turn of its own, started by the queue.
-    expect(codexTurnTriggers(rollout)).toEqual(['user', 'queue', 'queue']);
-    expect(codexPrompts(rollout)).toEqual(['hello from tmuxcodex', 'second turn', 'third turn']);
 
     // fresh: a new session in the same pane; its first prompt is the handoff brief.
     const fresh = await cliJson<{ agent: AgentRecord; previousSessionId: string }>(ts, ['fresh', 'cx']);

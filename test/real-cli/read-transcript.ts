@@ -62,12 +62,13 @@ export function codexTurnTriggers(path: string): string[] {
   return out;
 }
 
-/** The prompts of a Codex rollout, as the user message items give them. */
-export function codexPrompts(path: string): string[] {
-  const out: string[] = [];
+/** The prompts of a Codex rollout, turn by turn (task_started to the next), as the user message items give them. */
+export function codexPromptsByTurn(path: string): string[][] {
+  const out: string[][] = [];
   for (const r of records(path)) {
     const p = r.payload as Rec | undefined;
-    if (r.type === 'event_msg' && p?.type === 'item_completed' && p.item?.type === 'UserMessage') out.push((p.item.content as Rec[]).filter((c) => c?.type === 'text').map((c) => c.text).join(''));
+    if (r.type === 'event_msg' && p?.type === 'task_started') out.push([]);
+    else if (r.type === 'event_msg' && p?.type === 'item_completed' && p.item?.type === 'UserMessage') out.at(-1)?.push((p.item.content as Rec[]).filter((c) => c?.type === 'text').map((c) => c.text).join(''));
   }
   return out;
 }

@@ -74,6 +74,7 @@ async function viaQueue(ctx: DaemonContext, agent: AgentRecord, text: string): P
     return null;
   }
   ctx.lastSent.set(agent.id, sentAt);
+  ctx.queuedAtTurns.set(agent.id, agent.conversation?.turns ?? 0);
   return { agent, via: 'queue' };
 }
 
@@ -89,7 +90,7 @@ async function sendNow(ctx: DaemonContext, p: Params<'send'>): Promise<Result<'s
   const sentAt = Date.now();
   if (p.text.includes('\n') || p.text.length > PASTE_ABOVE) await paste(ctx, agent.id, paneId, p.text);
   else if (p.text.length) await ctx.link.run(tmux.sendText(paneId, p.text));
-  if (p.enter) ctx.lastSent.set(agent.id, sentAt);
+  if (p.enter) { ctx.lastSent.set(agent.id, sentAt); ctx.queuedAtTurns.delete(agent.id); }
   if (p.enter) {
     // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md):
     // an agent CLI gets the Enter once it has drawn the text (in a read of its own), else after a pause.

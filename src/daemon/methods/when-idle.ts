@@ -11,6 +11,8 @@ import type { ClientConn } from '../server.js';
 /** Whether the agent is between turns: no turn runs, and what was sent last has been taken. */
 function betweenTurns(ctx: DaemonContext, a: AgentRecord): boolean {
   if (a.state === 'working' || a.state === 'waiting') return false;
+  const queuedAt = ctx.queuedAtTurns.get(a.id);
+  if (queuedAt !== undefined && (a.conversation?.turns ?? 0) <= queuedAt) return false;
   const sent = ctx.lastSent.get(a.id);
   return sent === undefined || Date.parse(a.conversation?.lastActivityAt ?? '') >= sent;
 }
