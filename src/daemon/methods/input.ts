@@ -41,12 +41,13 @@ export async function focus(ctx: DaemonContext, p: Params<'focus'>): Promise<Res
 
 /**
  * Gives an agent a prompt: a Codex agent's through `codex queue` (taken between turns, no keys),
- * else typed (then Enter). With whenIdle, a typed prompt waits for the end of the current turn.
+ * else (or with keys, or to answer a dialog while it waits for the person) typed, then Enter. With whenIdle, a typed prompt waits for the end of the current turn.
  * Sends to one pane run one at a time, so they never interleave.
  */
 export async function send(ctx: DaemonContext, p: Params<'send'>, client?: ClientConn): Promise<Result<'send'>> {
   const { agent, paneId } = livePane(ctx, p.agent);
-  if (p.enter && agent.state !== 'exited') {
+  // A dialog on screen (waiting for the person) is answered with keys: a queued "y" would wait for the turn's end.
+  if (p.enter && !p.keys && agent.state !== 'exited' && agent.state !== 'waiting') {
     const queued = await viaQueue(ctx, agent, p.text);
     if (queued) return queued;
   }
