@@ -2,11 +2,13 @@
 // status in $CLAUDE_CONFIG_DIR/sessions/<pid>.json (idle, busy, waiting and why). The fake agent
 // writes that file as the real one does (test/fake-agent/session-registry.mjs); the daemon watches
 // the folder and list --json and the pane's state option follow it, checked against the file itself.
+// send --when-idle holds a prompt until the turn running ends, checked against the transcript.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createTestServer, type TestServer } from '../helpers/tmux-server.js';
 import { cli, cliJson, FAKE_AGENT } from '../helpers/cli.js';
+import { daemonPaths } from '../../src/daemon/paths.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { userConfigPath } from '../../src/config/load.js';
@@ -79,5 +81,32 @@ describe('Claude agents\' state from sessions/<pid>.json, no hooks installed', (
     expect((await sessionsFile(working)).status).toBe('busy');
     expect(await paneOption(working, '@tmuxcodex-state')).toBe('working');
     await sendAndWait('s1', 'release', (x) => x.state === 'idle' && x.conversation?.turns === 3, 's1 idle after release');
+  });
+
+  it('send --when-idle holds a prompt during a turn and types it once the turn ends', async () => {
+    const before = await agent('s1');
+    const prompts = () => readFileSync(before.transcriptPath!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type?: string; message?: { content?: unknown } })
+      .filter((r) => r.type === 'user' && typeof r.message?.content === 'string').map((r) => r.message!.content as string);
+    const turns = before.conversation!.turns;
+    await sendAndWait('s1', 'hold the first job', (x) => x.state === 'working', 's1 working on the first job');
+    const log = daemonPaths(ts.server.socketPath, ts.env).log;
+    const logged = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('send to s1: held until its turn ends')).length : 0);
+    const heldBefore = logged();
+    const held = cli(ts, ['send', 's1', '--when-idle', 'the next job', '--json']);
+    let settled = false;
+    void held.then(() => { settled = true; });
+    // The daemon has the request and holds it: nothing typed, nothing in the transcript, the CLI still waits.
+    await waitFor(() => logged() > heldBefore, { what: 'the daemon holding the prompt' });
+    expect(settled).toBe(false);
+    expect(prompts()).not.toContain('the next job');
+    expect((await cli(ts, ['capture', 's1'])).stdout).not.toContain('the next job');
+    expect((await cli(ts, ['send', 's1', 'release'])).exitCode).toBe(0);
+    const res = await held;
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect((JSON.parse(res.stdout) as { via: string }).via).toBe('keys');
+    // In the transcript: the held turn, then the prompt sent with --when-idle, each a turn of its own.
+    const done = await waitFor(async () => { const a = await agent('s1'); return a.state === 'idle' && a.conversation?.turns === turns + 2 ? a : null; }, { timeoutMs: 10_000, what: 's1 idle after the held prompt\'s turn' });
+    expect(prompts().slice(-2)).toEqual(['the first job', 'the next job']); // "hold " is the fake agent's command word
+    expect(done.state).toBe('idle');
   });
 });
