@@ -23,6 +23,8 @@ export interface AgentRecord {
   transcriptPath: string | null;
   /** 'running' = the process is alive and no transcript says more; 'gone' = its pane was killed outside tmuxcodex. */
   state: AgentState;
+  /** While waiting: what for, as the CLI says it ("permission prompt", "dialog open", a hook's message); null otherwise. */
+  waitingFor?: string | null;
   exitCode: number | null;
   /** Ports allocated to the agent; the first is its PORT. */
   ports: number[];

@@ -50,6 +50,11 @@ export interface DaemonContext extends AgentStore {
   readonly intents: SpawnIntents;
   /** When each agent was last sent a line with Enter (wait --idle waits for activity after it). */
   readonly lastSent: Map<string, number>;
+  /**
+   * For a prompt last given through `codex queue`: the agent's turn count then. A queued prompt always
+   * becomes a turn of its own, so wait --idle waits for that turn, not for the end of the one running.
+   */
+  readonly queuedAtTurns: Map<string, number>;
   /** The sidebar's state: the pane shown selected, and the configured width (o.layout's may be folded). */
   readonly sidebar: { highlighted: PaneId | null; readonly width: number };
   now(): Date;
@@ -65,7 +70,7 @@ export function createContext(registry: Registry, o: ContextOptions, daemon: Dae
   const watch = wireWatchers(store, { ...o, hookDir: o.hookDir ?? null }, reactions);
   return {
     ...store, o, daemon, watch, mutex: new Mutex(), paneLocks: new PaneLocks(),
-    intents: new SpawnIntents(join(o.stateDir, 'intents')), lastSent: new Map(),
+    intents: new SpawnIntents(join(o.stateDir, 'intents')), lastSent: new Map(), queuedAtTurns: new Map(),
     sidebar: { highlighted: null, width: o.layout.sidebarWidth }, now: o.now ?? (() => new Date()),
   };
 }

@@ -53,7 +53,12 @@ export interface Methods {
   setPr: [{ agent: string; pr: { url: string; base: string } }, { agent: AgentRecord }];
   syncFiles: [{ agent: string | null; globs: string[] }, { results: Array<{ agent: string; worktree: string; copied: string[] }> }];
   focus: [{ agent: string }, { agent: AgentRecord }];
-  send: [{ agent: string; text: string; enter: boolean }, { agent: AgentRecord }];
+  /**
+   * whenIdle: hold typed text until the agent's current turn ends; keys: type it even where `codex
+   * queue` could take it (to answer what is on the screen). via: how it was given: `codex queue` (a
+   * Codex agent's next turn, taken between turns) or keys typed into the pane.
+   */
+  send: [{ agent: string; text: string; enter: boolean; whenIdle?: boolean; keys?: boolean }, { agent: AgentRecord; via: 'queue' | 'keys' }];
   capture: [{ agent: string; lines: number }, { text: string }];
   wait: [{ agent: string; until: 'exit' | 'idle' | 'waiting'; timeoutMs: number | null }, { agent: AgentRecord; timedOut: boolean; reached: boolean }];
   /** journal: why the journal cannot be written now (null: it can); after that the journal event says. */

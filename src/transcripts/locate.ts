@@ -46,7 +46,7 @@ export function uuidV7Time(id: string): number | null {
 const ROLLOUT = /^rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
 
 /** The process ids below pid (inclusive), from /proc (Linux); empty elsewhere. */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   let entries: string[];
   try {

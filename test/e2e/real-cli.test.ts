@@ -21,7 +21,7 @@ import { slack } from '../helpers/slack.js';
 import { userConfigPath } from '../../src/config/load.js';
 import { tmux } from '../../src/tmux/command.js';
 import type { AgentRecord } from '../../src/core/agent.js';
-import { claudeTranscriptPath, codexRollouts, liveClaudeSessions, readClaudeTranscript, readCodexRollout, type TranscriptView } from '../real-cli/read-transcript.js';
+import { claudeTranscriptPath, codexPromptsByTurn, codexRollouts, codexTurnTriggers, liveClaudeSessions, readClaudeTranscript, readCodexRollout, type TranscriptView } from '../real-cli/read-transcript.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const versions = JSON.parse(readFileSync(here('../real-cli/versions.json'), 'utf8')) as { codex: string; claude: string };
@@ -182,6 +182,21 @@ describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
       expect(a.transcriptPath).toBe(rollout);
       expect(a.conversation?.turns).toBe(i + 1);
     }
+    // Busy: a prompt queued while a turn runs is taken right after it, in a turn of its own (never
+    // inside the running one), and wait --idle waits for that turn, not just for the running one's end.
+    const slow = await cli(ts, ['send', 'cx', 'SLOW_REPLY: 4000 take your time', '--json']);
+    expect((JSON.parse(slow.stdout) as { via: string }).via).toBe('queue');
+    await waitFor(async () => (await agent('cx')).state === 'working', { timeoutMs: 15_000, what: 'cx busy with the slow turn' });
+    const queued = await cli(ts, ['send', 'cx', 'queued while busy', '--json']);
+    expect((JSON.parse(queued.stdout) as { via: string }).via).toBe('queue');
+    const waitedQueued = await cli(ts, ['wait', 'cx', '--idle', '--timeout', '60'], { timeoutMs: 70_000 });
+    expect(waitedQueued.exitCode, waitedQueued.stderr).toBe(0);
+    expect(readCodexRollout(rollout).turns, 'wait --idle returned after the queued turn').toBe(5);
+    await expectFromRollout(rollout, [], 'the turn queued while busy');
+    // The first prompt was typed (no rollout, so no thread to queue to yet); the others went through
+    // `codex queue`, and Codex ran each as a turn of its own, started by the queue.
+    expect(codexTurnTriggers(rollout)).toEqual(['user', 'queue', 'queue', 'queue', 'queue']);
+    expect(codexPromptsByTurn(rollout)).toEqual([['hello from tmuxcodex'], ['second turn'], ['third turn'], ['SLOW_REPLY: 4000 take your time'], ['queued while busy']]);
     const first = readCodexRollout(rollout);
 
     // fresh: a new session in the same pane; its first prompt is the handoff brief.
@@ -205,6 +220,7 @@ describe(`Codex CLI ${versions.codex} (real) through tmuxcodex`, () => {
     await turn('cx', 'after resurrect');
     a = await expectFromRollout(newFile, [first.sessionId!], 'a turn after resurrect');
     expect(a.conversation?.turns).toBe(beforeKill.turns + 1);
+    expect(codexTurnTriggers(newFile).at(-1), 'the resumed thread took the prompt from the queue').toBe('queue');
     expect(codexRollouts(ts.env.CODEX_HOME!)).toHaveLength(2);
     console.log(`real Codex CLI: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await cli(ts, ['kill', 'cx']);
@@ -234,8 +250,8 @@ describe(`Claude Code ${versions.claude} (real) through tmuxcodex`, () => {
       const a = await expectFromTranscript(spawned.sessionId!, [], `turn ${i + 1}`);
       expect(a.conversation?.turns).toBe(i + 1);
     }
-    // The id tmuxcodex chose is the one the running CLI registers for itself.
-    expect(liveClaudeSessions(cfg).filter((s) => s.cwd === repo).map((s) => s.sessionId)).toEqual([spawned.sessionId]);
+    // The id tmuxcodex chose is the one the running CLI registers for itself, with the state list shows.
+    expect(liveClaudeSessions(cfg).filter((s) => s.cwd === repo).map((s) => [s.sessionId, s.status])).toEqual([[spawned.sessionId, 'idle']]);
     const firstId = spawned.sessionId!;
     const first = readClaudeTranscript(claudeTranscriptPath(cfg, repo, firstId));
 
@@ -263,4 +279,36 @@ describe(`Claude Code ${versions.claude} (real) through tmuxcodex`, () => {
     console.log(`real Claude Code: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await cli(ts, ['kill', 'cl']);
   }, slack(120_000));
+
+  it('with no hooks installed, a dialog and a permission prompt show as waiting (and what for) as sessions/<pid>.json says, then idle', async () => {
+    requireClis();
+    const cfg = ts.env.CLAUDE_CONFIG_DIR!;
+    expect(existsSync(join(cfg, 'settings.json')) ? readFileSync(join(cfg, 'settings.json'), 'utf8') : '').not.toContain('hooks');
+    const spawned = await cliJson<AgentRecord>(ts, ['spawn', 'claude', '--name', 'cw', '--worktree', 'shared'], { cwd: repo });
+    await turn('cw', 'hello');
+    /** What Claude's own file says for this session (the truth list --json is checked against). */
+    const file = () => liveClaudeSessions(cfg).find((s) => s.sessionId === spawned.sessionId);
+    /** Waits until list --json and the file both say waiting for `why`. */
+    const waitingFor = (why: string) => waitFor(async () => {
+      const a = await agent('cw');
+      return a.state === 'waiting' && a.waitingFor === why && file()?.status === 'waiting' && file()?.waitingFor === why ? a : null;
+    }, { timeoutMs: 30_000, what: `cw waiting for ${why} (last: ${JSON.stringify(file())})` });
+    // The fake model asks for a command that fails; offline, auto mode cannot check it (FORMATS.md §5.1):
+    // first a dialog, then the permission prompt.
+    expect((await cli(ts, ['send', 'cw', "RUN_SHELL: sh -c 'echo FAIL; exit 1'"])).exitCode).toBe(0);
+    const dialog = await waitingFor('dialog open');
+    expect((await ts.tmux(tmux.showPaneOption(dialog.paneId!, '@tmuxcodex-state'))).trim()).toBe('waiting');
+    /** Presses keys as a person would, again if the screen did not take them yet (the dialog may still be drawing). */
+    const press = async (keys: string[], taken: () => boolean, what: string) => waitFor(async () => {
+      if (taken()) return true;
+      for (const k of keys) await ts.tmux({ words: ['send-keys', '-t', dialog.paneId!, k] });
+      return waitFor(taken, { timeoutMs: 2000, what }).catch(() => false);
+    }, { timeoutMs: 30_000, what });
+    await press(['Enter'], () => file()?.waitingFor !== 'dialog open', 'the dialog answered (Enter: stay in auto mode)');
+    await waitingFor('permission prompt');
+    await press(['Down', 'Enter'], () => file()?.status !== 'waiting', 'the permission prompt answered (Yes)');
+    const idle = await waitFor(async () => { const a = await agent('cw'); return a.state === 'idle' && file()?.status === 'idle' ? a : null; }, { timeoutMs: 30_000, what: 'cw idle after the command ran' });
+    expect(idle.waitingFor ?? null).toBeNull();
+    await cli(ts, ['kill', 'cw']);
+  }, slack(90_000));
 });

@@ -8,10 +8,13 @@
 // ("ask-late TEXT": its tool_use line is found only after the hook, as a daemon behind would);
 // "hold TEXT" is a prompt whose turn runs until "release" is typed (a test sees it working however
 // busy the machine is);
-// anything else is a prompt. As Claude Code does, it runs the hooks its settings.json declares.
+// anything else is a prompt. As Claude Code does, it runs the hooks its settings.json declares;
+// with FAKE_CLAUDE_SESSIONS=1 (claude) it also keeps sessions/<pid>.json as 2.1.332 does
+// (session-registry.mjs): busy in a turn, waiting for "permission prompt" at an ask, idle between.
 // Usage: fake-agent.mjs [--format codex|claude] [--session-id ID] [--model M] [--resume ID | resume ID] [--] [TASK...]
 import { createInterface } from 'node:readline';
 import { ClaudeWriter, CodexWriter } from './transcript-writer.mjs';
+import { SessionRegistry } from './session-registry.mjs';
 
 const args = process.argv.slice(2);
 const take = (flag) => {
@@ -29,6 +32,7 @@ const task = args.filter((a) => a !== '--').join(' ');
 
 const writer = format === 'codex' ? new CodexWriter(process.cwd(), { resumeId })
   : format === 'claude' ? new ClaudeWriter(process.cwd(), resumeId ?? sessionId, model) : null;
+const registry = format === 'claude' && process.env.FAKE_CLAUDE_SESSIONS === '1' ? new SessionRegistry(writer.id, process.cwd()) : null;
 let turns = 0;
 /** The rest of a turn that waits for the person to allow a tool. */
 let pendingAnswer = null;
@@ -37,9 +41,11 @@ let pendingAnswer = null;
 function prompt(text, delayMs = 0) {
   turns++;
   const answer = `answer ${turns} to: ${text}`;
+  registry?.set('busy');
   const t = writer?.turn(text, answer);
   const done = () => {
     t?.finish();
+    registry?.set('idle');
     process.stdout.write(`${answer}\n> `);
   };
   if (delayMs > 0) setTimeout(done, delayMs);
@@ -64,16 +70,19 @@ function onLine(line) {
     turns++;
     const answer = `answer ${turns} to: ${ask[2]}`;
     const t = writer.turn(ask[2], answer);
+    registry?.set('busy');
     writer.askPermission('npm test', ask[1] ? 400 : 0);
-    pendingAnswer = () => { writer.permissionGranted(); t.finish(); process.stdout.write(`${answer}\n> `); };
+    registry?.set('waiting', 'permission prompt');
+    pendingAnswer = () => { registry?.set('busy'); writer.permissionGranted(); t.finish(); registry?.set('idle'); process.stdout.write(`${answer}\n> `); };
     return void process.stdout.write('allow Bash(npm test)? (yes)\n> ');
   }
   const hold = /^hold (.*)$/.exec(text);
   if (hold && writer) {
     turns++;
     const answer = `answer ${turns} to: ${hold[1]}`;
+    registry?.set('busy');
     const t = writer.turn(hold[1], answer);
-    pendingAnswer = () => { t.finish(); process.stdout.write(`${answer}\n> `); };
+    pendingAnswer = () => { t.finish(); registry?.set('idle'); process.stdout.write(`${answer}\n> `); };
     return;
   }
   if ((text === 'yes' || text === 'release') && pendingAnswer) {

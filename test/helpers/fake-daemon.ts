@@ -79,7 +79,7 @@ export function fakeDaemon(agents: AgentRecord[] = []): FakeDaemon {
     registry, link: tmux as unknown as TmuxLink, log,
     o: { server: { socketName: 'fake' }, session: 'agents', env: {}, layout, sidebar: { kind: 'argv', argv: ['sidebar'] }, log, stateDir: dir, settings: {} as DaemonContext['o']['settings'], hookDir: null },
     daemon: { version: 'test', socket: join(dir, 'sock'), tmuxSocket: join(dir, 'tmux'), tmuxVersion: '3.4', notices: () => [], requestStop: () => {}, started: Promise.resolve() },
-    watch, mutex: new Mutex(), paneLocks: new PaneLocks(), intents: new SpawnIntents(join(dir, 'intents')), lastSent: new Map(),
+    watch, mutex: new Mutex(), paneLocks: new PaneLocks(), intents: new SpawnIntents(join(dir, 'intents')), lastSent: new Map(), queuedAtTurns: new Map(),
     sidebar: { highlighted: null, width: 30 }, now: () => new Date('2026-01-01T00:00:00Z'),
   };
   return { ctx, tmux, registry, logs, dispose: () => rmSync(dir, { recursive: true, force: true }) };

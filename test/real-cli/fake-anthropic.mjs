@@ -3,6 +3,9 @@
 // Usage is deterministic per turn, and the turn is read from the request itself (assistant
 // messages already in it, plus 1), so the numbers stay right across --resume and a fresh session:
 //   context(turn) = base + (turn-1)*perTurn = input_tokens + cache_creation + cache_read
+// A prompt holding `RUN_SHELL: CMD` (to the end of its line) is answered with a Bash tool call of
+// CMD, and the tool's result with text, so a test can make Claude ask the person (FORMATS.md §5.1:
+// `sh -c '...; exit 1'` needs approval offline).
 // Run as a program it prints `port N`; imported, startFakeAnthropic() resolves to the server.
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -20,9 +23,21 @@ export function anthropicUsage(turn, o = ANTHROPIC_DEFAULTS) {
 const turnOf = (body) => (Array.isArray(body.messages) ? body.messages : []).filter((m) => m && m.role === 'assistant').length + 1;
 const sse = (res, obj) => res.write(`event: ${obj.type}\ndata: ${JSON.stringify(obj)}\n\n`);
 
+/** The text of a message's content (a string, or its text blocks). */
+const textOf = (m) => (typeof m?.content === 'string' ? m.content : Array.isArray(m?.content) ? m.content.filter((b) => b?.type === 'text').map((b) => b.text).join('\n') : '');
+
+/** The shell command the last user message asks for (RUN_SHELL: CMD), unless it carries the tool's result already. */
+function shellAsked(body) {
+  const last = Array.isArray(body.messages) ? body.messages.at(-1) : null;
+  if (!last || last.role !== 'user' || (Array.isArray(last.content) && last.content.some((b) => b?.type === 'tool_result'))) return null;
+  if (!Array.isArray(body.tools) || !body.tools.some((t) => t?.name === 'Bash')) return null;
+  return /RUN_SHELL: (.+)/.exec(textOf(last))?.[1]?.trim() ?? null;
+}
+
 /** Answers one /v1/messages request, streamed the way the real API does when asked to. */
 function answer(res, body, o) {
   const turn = turnOf(body);
+  const shell = body.stream ? shellAsked(body) : null;
   const usage = anthropicUsage(turn, o);
   const text = `Hello from the fake Anthropic server (turn ${turn}).`;
   const id = `msg_fake_${crypto.randomBytes(12).toString('hex')}`;
@@ -35,10 +50,16 @@ function answer(res, body, o) {
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   sse(res, { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...full, output_tokens: 1 } } });
-  sse(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  sse(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+  if (shell) {
+    const input = { command: shell, description: 'Run the command asked for' };
+    sse(res, { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: `toolu_fake_${crypto.randomBytes(12).toString('hex')}`, name: 'Bash', input: {} } });
+    sse(res, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } });
+  } else {
+    sse(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    sse(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+  }
   sse(res, { type: 'content_block_stop', index: 0 });
-  sse(res, { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage });
+  sse(res, { type: 'message_delta', delta: { stop_reason: shell ? 'tool_use' : 'end_turn', stop_sequence: null }, usage });
   sse(res, { type: 'message_stop' });
   res.end();
 }

@@ -3,6 +3,7 @@
 // 127.0.0.1 only. Usage is deterministic per turn, read from the request itself (assistant
 // messages already in its input, plus 1), so it stays right across a resume:
 //   input_tokens = base + (turn-1)*perTurn (cached: the previous turn's), output_tokens = output
+// A prompt holding `SLOW_REPLY: MS` is answered MS ms late, so a test sees Codex busy.
 // Run as a program it prints `port N`; imported, startFakeOpenAI() resolves to the server.
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -20,6 +21,14 @@ export function openaiUsage(turn, o = OPENAI_DEFAULTS) {
 const turnOf = (body) => (Array.isArray(body.input) ? body.input : []).filter((i) => i && i.role === 'assistant' && (i.type === 'message' || i.type === undefined)).length + 1;
 const rid = (p) => `${p}_${crypto.randomBytes(12).toString('hex')}`;
 const sse = (res, obj) => res.write(`event: ${obj.type}\ndata: ${JSON.stringify(obj)}\n\n`);
+
+/** The delay the last user message asks for (SLOW_REPLY: MS), else 0. */
+function slowReply(body) {
+  const users = (Array.isArray(body.input) ? body.input : []).filter((i) => i && i.role === 'user');
+  const last = users.at(-1);
+  const text = typeof last?.content === 'string' ? last.content : Array.isArray(last?.content) ? last.content.map((c) => c?.text ?? '').join('\n') : '';
+  return Number(/SLOW_REPLY: (\d+)/.exec(text)?.[1] ?? 0);
+}
 
 /** Answers one /responses request with a single assistant message, streamed unless stream is false. */
 function answer(res, body, o) {
@@ -60,7 +69,7 @@ export function startFakeOpenAI(options = {}) {
       try { body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}; } catch { body = {}; }
       const path = new URL(req.url, 'http://x').pathname;
       if (req.method === 'HEAD') { res.writeHead(200); res.end(); return; }
-      if (req.method === 'POST' && path.endsWith('/responses')) { answer(res, body, o); return; }
+      if (req.method === 'POST' && path.endsWith('/responses')) { setTimeout(() => answer(res, body, o), slowReply(body)); return; }
       if (req.method === 'GET' && path.endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ object: 'list', data: [], models: [] })); // no remote models: Codex uses its bundled list

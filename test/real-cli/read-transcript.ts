@@ -52,6 +52,27 @@ export function readCodexRollout(path: string): TranscriptView {
   return v;
 }
 
+/** What started each turn of a Codex rollout, in order: "user" (typed), "queue" (`codex queue`), "exec" (FORMATS.md §5.7). */
+export function codexTurnTriggers(path: string): string[] {
+  const out: string[] = [];
+  for (const r of records(path)) {
+    const p = r.payload as Rec | undefined;
+    if (r.type === 'event_msg' && p?.type === 'task_started') out.push(String(p.turn_attribution?.turn_trigger ?? '?'));
+  }
+  return out;
+}
+
+/** The prompts of a Codex rollout, turn by turn (task_started to the next), as the user message items give them. */
+export function codexPromptsByTurn(path: string): string[][] {
+  const out: string[][] = [];
+  for (const r of records(path)) {
+    const p = r.payload as Rec | undefined;
+    if (r.type === 'event_msg' && p?.type === 'task_started') out.push([]);
+    else if (r.type === 'event_msg' && p?.type === 'item_completed' && p.item?.type === 'UserMessage') out.at(-1)?.push((p.item.content as Rec[]).filter((c) => c?.type === 'text').map((c) => c.text).join(''));
+  }
+  return out;
+}
+
 /** A user line that is a prompt: not meta, not a tool result, not a slash command's echo. */
 function isPrompt(r: Rec): boolean {
   if (r.type !== 'user' || r.isMeta || r.isCompactSummary || r.isSidechain) return false;
@@ -99,15 +120,15 @@ export function claudeTranscriptPath(configDir: string, cwd: string, sessionId: 
 }
 
 /** The session ids of the live Claude Code processes, from the CLI's own sessions/<pid>.json registry. */
-export function liveClaudeSessions(configDir: string): Array<{ pid: number; sessionId: string; cwd: string }> {
+export function liveClaudeSessions(configDir: string): Array<{ pid: number; sessionId: string; cwd: string; status: string | null; waitingFor: string | null }> {
   let names: string[];
   try { names = readdirSync(join(configDir, 'sessions')); } catch { return []; }
-  const out: Array<{ pid: number; sessionId: string; cwd: string }> = [];
+  const out: Array<{ pid: number; sessionId: string; cwd: string; status: string | null; waitingFor: string | null }> = [];
   for (const n of names.filter((x) => /^\d+\.json$/.test(x))) {
     try {
       const s = JSON.parse(readFileSync(join(configDir, 'sessions', n), 'utf8')) as Rec;
       process.kill(s.pid, 0); // a file left behind by a killed process does not count
-      out.push({ pid: s.pid, sessionId: s.sessionId, cwd: s.cwd });
+      out.push({ pid: s.pid, sessionId: s.sessionId, cwd: s.cwd, status: s.status ?? null, waitingFor: s.waitingFor ?? null });
     } catch { /* gone or torn */ }
   }
   return out;

@@ -34,17 +34,19 @@ async function sendText(ctx: CommandContext): Promise<string> {
 
 export const send: Command = {
   name: 'send',
-  usage: 'send AGENT TEXT|- [--file F] [--no-enter]',
+  usage: 'send AGENT TEXT|- [--file F] [--no-enter] [--when-idle] [--keys]',
   summary: 'give the agent TEXT (multi-line text as one paste), then Enter',
   options: {
     'no-enter': { type: 'boolean', help: 'give the text without pressing Enter' },
     file: { type: 'string', arg: 'F', help: 'send the contents of file F' },
+    'when-idle': { type: 'boolean', help: 'hold the text until the agent\'s current turn ends (a Codex agent\'s queue does this itself)' },
+    keys: { type: 'boolean', help: 'type the text even where codex queue could take it (to answer what is on the screen)' },
   },
   async run(ctx) {
     const agent = agentArg(ctx, 1);
     const text = await sendText(ctx);
     const client = await daemonForAgent(ctx, agent);
-    const res = await client.request('send', { agent, text, enter: !flag(ctx, 'no-enter') });
+    const res = await client.request('send', { agent, text, enter: !flag(ctx, 'no-enter'), whenIdle: flag(ctx, 'when-idle'), keys: flag(ctx, 'keys') });
     client.close();
     if (ctx.json) printJson(res);
   },

@@ -65,6 +65,7 @@ export async function recordFresh(ctx: DaemonContext, agent: AgentRecord, after:
     },
   });
   ctx.watch.transcripts.reset(agent.id);
+  ctx.queuedAtTurns.delete(agent.id); // the new session counts its turns from 0
 }
 
 /** thresholds.autoFresh: the fresh session the policy asks for; a turn begun since idle postpones it. */

@@ -11,6 +11,11 @@ import { adapterFor } from '../../transcripts/adapters.js';
 import type { DaemonContext } from '../context.js';
 import type { Params, Result } from '../protocol.js';
 import type { PaneId } from '../../tmux/ids.js';
+import type { ClientConn } from '../server.js';
+import { codexQueue, codexQueueProgram } from '../../agents/codex-queue.js';
+import { untilTurnEnds } from './when-idle.js';
+import { panePid } from '../store/pane-pid.js';
+import { codexHome, codexSessionFromProcesses } from '../../transcripts/locate.js';
 
 /** Text longer than this (or with a newline) is pasted rather than typed. */
 const PASTE_ABOVE = 2000;
@@ -34,10 +39,44 @@ export async function focus(ctx: DaemonContext, p: Params<'focus'>): Promise<Res
   return { agent };
 }
 
-/** Types text (then Enter) into an agent; sends to one pane run one at a time, so they never interleave. */
-export async function send(ctx: DaemonContext, p: Params<'send'>): Promise<Result<'send'>> {
-  const { paneId } = livePane(ctx, p.agent);
+/**
+ * Gives an agent a prompt: a Codex agent's through `codex queue` (taken between turns, no keys),
+ * else (or with keys, or to answer a dialog while it waits for the person) typed, then Enter. With whenIdle, a typed prompt waits for the end of the current turn.
+ * Sends to one pane run one at a time, so they never interleave.
+ */
+export async function send(ctx: DaemonContext, p: Params<'send'>, client?: ClientConn): Promise<Result<'send'>> {
+  const { agent, paneId } = livePane(ctx, p.agent);
+  // A dialog on screen (waiting for the person) is answered with keys: a queued "y" would wait for the turn's end.
+  if (p.enter && !p.keys && agent.state !== 'exited' && agent.state !== 'waiting') {
+    const queued = await viaQueue(ctx, agent, p.text);
+    if (queued) return queued;
+  }
+  if (p.whenIdle) await untilTurnEnds(ctx, agent, client);
   return ctx.paneLocks.run(paneId, () => sendNow(ctx, p));
+}
+
+/** Queues the prompt with `codex queue` when the agent's CLI has one; null when it has not or it failed (then keys, logged). */
+async function viaQueue(ctx: DaemonContext, agent: AgentRecord, text: string): Promise<Result<'send'> | null> {
+  const program = codexQueueProgram(agent, text);
+  if (!program) return null;
+  // A --no-daemon TUI holds its thread's lock: one that holds another thread (after /new) would never
+  // take a prompt queued for the old one. (With Codex's daemon the pane holds none; the daemon runs it.)
+  const pid = await panePid(ctx.link, agent, ctx.log);
+  const held = pid ? await codexSessionFromProcesses(pid, codexHome({ ...ctx.o.env, ...agent.launch?.env })) : null;
+  if (held && held.toLowerCase() !== agent.sessionId?.toLowerCase()) {
+    ctx.log(`send to ${agent.name}: its pane runs Codex thread ${held}, not ${agent.sessionId ?? '?'}; typing the text instead of queueing it`);
+    return null;
+  }
+  const sentAt = Date.now();
+  try {
+    await codexQueue(program, agent, text, ctx.o.env);
+  } catch (e) {
+    ctx.log(`send to ${agent.name}: codex queue failed (${(e as Error).message}); typing the text instead`);
+    return null;
+  }
+  ctx.lastSent.set(agent.id, sentAt);
+  ctx.queuedAtTurns.set(agent.id, agent.conversation?.turns ?? 0);
+  return { agent, via: 'queue' };
 }
 
 /** send's work, once the pane's lock is held (the agent is looked up again: it may have gone meanwhile). */
@@ -52,7 +91,7 @@ async function sendNow(ctx: DaemonContext, p: Params<'send'>): Promise<Result<'s
   const sentAt = Date.now();
   if (p.text.includes('\n') || p.text.length > PASTE_ABOVE) await paste(ctx, agent.id, paneId, p.text);
   else if (p.text.length) await ctx.link.run(tmux.sendText(paneId, p.text));
-  if (p.enter) ctx.lastSent.set(agent.id, sentAt);
+  if (p.enter) { ctx.lastSent.set(agent.id, sentAt); ctx.queuedAtTurns.delete(agent.id); }
   if (p.enter) {
     // Codex takes text followed at once by Enter as a paste and does not submit it (agent-tuis.md):
     // an agent CLI gets the Enter once it has drawn the text (in a read of its own), else after a pause.
@@ -71,7 +110,7 @@ async function sendNow(ctx: DaemonContext, p: Params<'send'>): Promise<Result<'s
       await ensureSubmitted(ctx.link, paneId, p.text, { deadlineMs: SUBMIT_DEADLINE_MS, taken });
     }
   }
-  return { agent };
+  return { agent, via: 'keys' };
 }
 
 /**

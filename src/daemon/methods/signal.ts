@@ -9,9 +9,10 @@ export async function signal(ctx: DaemonContext, p: Params<'signal'>): Promise<R
   const agent = ctx.registry.resolve(p.agent);
   if (agent.state === 'exited' || agent.state === 'gone') return { agent };
   ctx.watch.waitingHold.hooked(agent.id, p.state);
-  if (agent.state === p.state) return { agent };
+  const waitingFor = p.state === 'waiting' ? p.detail ?? null : null;
+  if (agent.state === p.state && (agent.waitingFor ?? null) === waitingFor) return { agent };
   // The registry first: the sidebar and the status segment hear of it without waiting for tmux. The
   // state option is only for borders and is never read back, so no reconcile can undo the change.
-  const now = await publishAgentChange(ctx, agent.id, { patch: { state: p.state }, shown: [[STATE_OPTION, p.state]] });
+  const now = await publishAgentChange(ctx, agent.id, { patch: { state: p.state, waitingFor }, shown: [[STATE_OPTION, p.state]] });
   return { agent: now ?? agent };
 }

@@ -51,7 +51,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodEntry<M> } = {
   highlight: entry('highlight', { agent: 'string?' }, highlight),
   syncFiles: entry('syncFiles', { agent: 'string?', globs: 'array' }, syncFiles),
   focus: entry('focus', { agent: 'string' }, focus),
-  send: entry('send', { agent: 'string', text: 'string', enter: 'boolean' }, send),
+  send: entry('send', { agent: 'string', text: 'string', enter: 'boolean', whenIdle: 'boolean?', keys: 'boolean?' }, send),
   capture: entry('capture', { agent: 'string', lines: 'number' }, capture),
   wait: entry('wait', { agent: 'string', until: 'string', timeoutMs: 'number?' }, wait),
   subscribe: entry('subscribe', {}, subscribe),

@@ -28,6 +28,9 @@ export async function wait(ctx: DaemonContext, p: Params<'wait'>, client: Client
   const settled = (a: AgentRecord) => {
     if (a.state !== 'idle' && a.state !== 'waiting') return false;
     const sent = ctx.lastSent.get(a.id);
+    // A prompt queued while a turn ran is its own turn after it: the end of the running one is not enough.
+    const queuedAt = ctx.queuedAtTurns.get(a.id);
+    if (queuedAt !== undefined && (a.conversation?.turns ?? 0) <= queuedAt) return false;
     return sent === undefined || Date.parse(a.conversation?.lastActivityAt ?? '') >= sent;
   };
   const reached = (a: AgentRecord) => (p.until === 'exit' ? ended(a) : p.until === 'idle' ? settled(a) : a.state === 'waiting');

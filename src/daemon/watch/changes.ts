@@ -3,6 +3,7 @@ import type { AgentRecord } from '../../core/agent.js';
 import { CONTEXT_OPTION, PANE_META, STATE_OPTION, encodeOptionValue } from '../../tmux/agent-options.js';
 import { publishAgentChange, type AgentStore, type PaneOption } from '../store/publish.js';
 import type { TranscriptUpdate } from './transcript-watch.js';
+import type { SessionsReport } from './claude-sessions-watch.js';
 import type { WaitingHold } from './waiting-hold.js';
 
 /** The context percent as the pane option shows it ('' when unknown). */
@@ -30,8 +31,24 @@ export async function transcriptUpdated(store: AgentStore, hold: WaitingHold, id
     patch: (now) => {
       // A hook may have spoken while the pane options were set: its waiting holds as above.
       const latest = ended(now) ? now.state : hold.resolve(id, now.state, u.state, u.conversation?.lastActivityAt ?? null);
-      return { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, model: u.model ?? now.model, state: latest };
+      return { sessionId: u.sessionId, transcriptPath: u.transcriptPath, context: u.context, conversation: u.conversation, model: u.model ?? now.model, state: latest, ...(latest !== 'waiting' ? { waitingFor: null } : {}) };
     },
+  });
+}
+
+/**
+ * Publishes the state Claude's sessions file says (waiting and why, working, idle), unless a newer
+ * hook or file spoke (waiting-hold.ts). As for a hook, the registry first, then the pane's state
+ * option (only drawn, never read back). An exited or gone agent keeps that state.
+ */
+export async function sessionsStateReported(store: AgentStore, hold: WaitingHold, r: SessionsReport): Promise<void> {
+  const before = store.registry.get(r.agentId);
+  if (!before || before.state === 'exited' || before.state === 'gone') return;
+  if (!hold.sessionsSaid(r.agentId, r.at)) return;
+  if (before.state === r.state && (before.waitingFor ?? null) === r.waitingFor) return;
+  await publishAgentChange(store, r.agentId, {
+    patch: (now) => (now.state === 'exited' || now.state === 'gone' ? null : { state: r.state, waitingFor: r.waitingFor }),
+    shown: [[STATE_OPTION, r.state]],
   });
 }
 

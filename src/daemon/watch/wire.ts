@@ -10,9 +10,10 @@ import { AttentionWatcher, type FreshDue } from './attention.js';
 import { StatusKeeper } from './status-keeper.js';
 import { TranscriptWatcher } from './transcript-watch.js';
 import { SessionWatch, type WatchOptions } from './session-watch.js';
+import { ClaudeSessionsWatcher } from './claude-sessions-watch.js';
 import { panePid } from '../store/pane-pid.js';
 import type { AgentStore } from '../store/publish.js';
-import { depsMadePrivate, fixTipRecorded, transcriptUpdated } from './changes.js';
+import { depsMadePrivate, fixTipRecorded, sessionsStateReported, transcriptUpdated } from './changes.js';
 
 export interface Watchers {
   /** tmux's side: pane deaths, layouts, windows, sidebars. */
@@ -22,6 +23,8 @@ export interface Watchers {
   /** The live git fields of each agent, and the merge map's cache. */
   readonly gitFields: GitWatcher;
   readonly transcripts: TranscriptWatcher;
+  /** Claude agents' status from Claude's own sessions/<pid>.json. */
+  readonly claudeSessions: ClaudeSessionsWatcher;
   /** Waiting, finished and threshold moments; the daemon's server broadcasts them as events. */
   readonly attention: AttentionWatcher;
   readonly hooks: HookInbox | null;
@@ -63,6 +66,9 @@ export function wireWatchers(store: AgentStore, o: WireOptions, react: Reactions
   const transcripts = new TranscriptWatcher(() => registry.all(), (id, u) => void transcriptUpdated(store, waitingHold, id, u), (a) => panePid(link, a, log), o.env, log);
   for (const ev of ['added', 'removed'] as const) registry.on(ev, () => transcripts.sync());
   transcripts.sync();
+  const claudeSessions = new ClaudeSessionsWatcher(() => registry.all(), (a) => panePid(link, a, log), o.env, (r) => void sessionsStateReported(store, waitingHold, r).catch(logged(log, `sessions file of ${r.agentId}`)), log);
+  for (const ev of ['added', 'removed'] as const) registry.on(ev, () => claudeSessions.sync());
+  claudeSessions.sync();
   const session = new SessionWatch(link, registry, o);
   const attention = new AttentionWatcher(link, o.settings, () => registry.all(), log);
   const status = new StatusKeeper(link, o.session, () => registry.all(), log);
@@ -75,7 +81,7 @@ export function wireWatchers(store: AgentStore, o: WireOptions, react: Reactions
   registry.on('removed', (a) => { hooks?.remove(a.id); waitingHold.forget(a.id); });
   // thresholds.autoFresh: between-turns: the fresh session the policy asks for, once the turn has ended.
   attention.on('fresh-due', (due) => react.freshDue(due));
-  return { session, deps, fixes, gitFields, transcripts, attention, hooks, waitingHold, status };
+  return { session, deps, fixes, gitFields, transcripts, claudeSessions, attention, hooks, waitingHold, status };
 }
 
 /** Stops every watcher (the tmux link is closed after, by its owner). */
@@ -84,6 +90,7 @@ export async function closeWatchers(w: Watchers): Promise<void> {
   await w.fixes.close();
   await w.gitFields.close();
   w.transcripts.close();
+  w.claudeSessions.close();
   w.attention.close();
   w.hooks?.close();
   w.status.close();

@@ -114,6 +114,8 @@ function agentBlock(a: AgentRecord, o: ViewOptions, g: typeof GLYPHS.unicode): S
     for (const p of a.git?.conflictsWith ?? []) lines.push([{ text: `  ${g.conflict} with ${p.agent}: ${p.files.join(', ')}`, fg: COLOR.red }]);
   }
   if (a.fixBlocked) lines.push([{ text: `  fix blocked: ${a.fixBlocked.reason}`, fg: COLOR.red, bold: true }]);
+  // What the agent waits for, as its CLI says it (Claude's sessions file: "permission prompt", "dialog open").
+  if (a.state === 'waiting' && a.waitingFor) lines.push([{ text: `  needs you: ${a.waitingFor}`, fg: STATE_COLOR.waiting }]);
   const facts: string[] = [];
   if (a.git?.dirty) facts.push(`${g.dirty}${a.git.dirty}`);
   const since = a.conversation?.freshStartedAt ?? a.conversation?.startedAt;

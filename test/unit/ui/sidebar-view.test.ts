@@ -101,3 +101,12 @@ describe('sidebar view', () => {
     expect(plainText(sidebarLines([], opts()), null)).toContain('n: spawn one');
   });
 });
+
+describe('what a waiting agent waits for', () => {
+  it('shows under the agent while it waits, and not once it works again', () => {
+    const waiting = agent({ name: 'asker', state: 'waiting', waitingFor: 'permission prompt', transcriptFormat: 'claude' });
+    const text = plainText(sidebarLines([waiting], opts()), null);
+    expect(text).toContain('  needs you: permission prompt');
+    expect(plainText(sidebarLines([{ ...waiting, state: 'working' }], opts()), null)).not.toContain('needs you');
+  });
+});

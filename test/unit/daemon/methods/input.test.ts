@@ -1,5 +1,8 @@
 // focus, send and capture over a fake tmux: the commands each gives, and what each refuses.
 import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { capture, focus, send } from '../../../../src/daemon/methods/input.js';
 import { TmuxcodexError } from '../../../../src/errors.js';
 import { agentRecord, fakeDaemon, type FakeDaemon } from '../../../helpers/fake-daemon.js';
@@ -51,6 +54,34 @@ describe('send', () => {
     d = fakeDaemon([a]);
     d.tmux.answer(['send-keys', '-t', a.paneId!, 'Enter'], { error: `can't find pane: ${a.paneId}` });
     expect(await codeOf(send(d.ctx, { agent: a.id, text: '', enter: true }))).toBe('AGENT_GONE');
+  });
+});
+
+describe('send to a Codex agent', () => {
+  const THREAD = '01a24dda-7cfc-7872-8858-f9fe235cef18';
+  /** A `codex` that records its arguments and CODEX_HOME, as a stand-in for Codex's queue command. */
+  function fakeCodex(): { program: string; calls: () => string[][]; dispose: () => void } {
+    const dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-fake-codex-'));
+    const program = join(dir, 'codex');
+    writeFileSync(program, `#!/bin/sh\nprintf '%s\\n' "$CODEX_HOME" "$@" >> ${JSON.stringify(join(dir, 'calls'))}\necho ---- >> ${JSON.stringify(join(dir, 'calls'))}\n`);
+    chmodSync(program, 0o755);
+    const calls = () => { try { return readFileSync(join(dir, 'calls'), 'utf8').split('----\n').filter(Boolean).map((c) => c.trimEnd().split('\n')); } catch { return []; } };
+    return { program, calls, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  it('queues the prompt through the codex the agent runs, in its CODEX_HOME, and types nothing', async () => {
+    const codex = fakeCodex();
+    try {
+      const a = agentRecord({ profile: 'codex', transcriptFormat: 'codex', sessionId: THREAD, transcriptPath: '/h/rollout.jsonl', conversation: { startedAt: null, lastActivityAt: null, turns: 3, compactions: 0, freshStartedAt: null, lineage: [] }, launch: { argv: [codex.program, '--no-daemon'], taskPrefix: ['--'], env: { CODEX_HOME: '/h' } } });
+      d = fakeDaemon([a]);
+      expect((await send(d.ctx, { agent: a.id, text: 'run the tests', enter: true })).via).toBe('queue');
+      expect(codex.calls()).toEqual([['/h', 'queue', '--thread', THREAD, '--message', 'run the tests']]);
+      expect(d.tmux.commands.filter((c) => c[0] === 'send-keys')).toEqual([]);
+      // wait --idle waits for the queued prompt's own turn (the fourth).
+      expect(d.ctx.queuedAtTurns.get(a.id)).toBe(3);
+    } finally {
+      codex.dispose();
+    }
   });
 });
 
