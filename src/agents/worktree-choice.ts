@@ -7,8 +7,7 @@ import type { AgentRecord, WorktreeMode } from '../core/agent.js';
 import { usageError } from '../errors.js';
 import { currentBranch, repoFacts, worktreeRoot } from '../git/repo.js';
 import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
-import type { SpawnParams } from './spawn-params.js';
-import { freeDefaultName, makeWorktree, planWorktreeIn } from './new-worktree.js';
+import { freeDefaultName, makeWorktree, planWorktreeIn, type NewWorktreeRequest } from './new-worktree.js';
 
 export interface WorktreeRequest {
   mode: Extract<WorktreeMode, 'shared' | 'existing'>;
@@ -42,6 +41,16 @@ export interface WorktreeDeps {
   intents?: SpawnIntents;
 }
 
+/** The part of a spawn's request (spawn-params.ts SpawnParams) that choosing a worktree reads. */
+export interface WorktreeAsk {
+  worktree: WorktreeRequest | NewWorktreeRequest;
+  /** The name asked for; null: a default name was picked. */
+  name: string | null;
+  profile: string;
+  parentId: string | null;
+  target: string | null;
+}
+
 export interface ChosenWorktree {
   /** The agent's name: the one asked for, or a default that no kept branch or folder holds. */
   name: string;
@@ -56,7 +65,7 @@ export interface ChosenWorktree {
 }
 
 /** The agent's worktree and final name; what it made goes on undo, what ends its intent on finished. */
-export async function chooseWorktree(deps: WorktreeDeps, params: SpawnParams, name: string, undo: Undo, finished: Array<() => void>): Promise<ChosenWorktree> {
+export async function chooseWorktree(deps: WorktreeDeps, params: WorktreeAsk, name: string, undo: Undo, finished: Array<() => void>): Promise<ChosenWorktree> {
   const req = params.worktree;
   if (req.mode !== 'new') {
     const parent = params.parentId ? deps.parent(params.parentId) : null;
