@@ -1,6 +1,7 @@
 // Where a spawned agent works: its parent's or the caller's worktree (shared), an existing one, or
 // a new one made now. For a new one the repository is asked about once, here, and its facts are
-// handed down to the name and the plan. Runs in the daemon, where git is already warm.
+// handed down to the name and the plan. Runs in the daemon, where git is already warm, so the
+// `spawn` command itself starts no subprocess.
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AgentRecord, WorktreeMode } from '../core/agent.js';
