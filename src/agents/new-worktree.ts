@@ -4,8 +4,9 @@ import { existsSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { othersCanSwap } from '../fs/others-can-swap.js';
-import { worktreeRoot } from '../git/repo.js';
-import { branchExists, defaultBranch, isValidBranchName, listWorktrees, mainWorktree, resolveCommit } from '../git/worktree.js';
+import { defaultName } from '../core/naming.js';
+import { repoFacts, type RepoFacts } from '../git/repo.js';
+import { addWorktree, branchExists, defaultBranch, deleteBranch, gitRaw, isValidBranchName, mainWorktree, removeWorktree, resolveCommit } from '../git/worktree.js';
 
 export interface NewWorktreeRequest {
   mode: 'new';
@@ -43,19 +44,31 @@ export async function worktreesRootOf(repo: string, configured: string | null): 
 }
 
 /** True if name is free for a new worktree: no such branch and no such folder yet. */
-export async function nameIsFreeForWorktree(req: NewWorktreeRequest, name: string): Promise<boolean> {
-  const source = await worktreeRoot(req.path);
-  if (!source) return true; // planNewWorktree reports the missing repository
-  return !existsSync(join(await worktreesRootOf(source, req.root), name)) && !(await branchExists(source, req.branch ?? name));
+async function nameIsFreeForWorktree(repo: RepoFacts, req: NewWorktreeRequest, name: string): Promise<boolean> {
+  return !existsSync(join(worktreesRoot(repo.mainCheckout, req.root), name)) && !(await branchExists(repo.root, req.branch ?? name));
 }
 
-/** Checks the request against the repository and decides path, branch, base and target. */
+/** A default name that also skips branches and folders left by earlier agents (kept, unmerged). */
+export async function freeDefaultName(repo: RepoFacts, req: NewWorktreeRequest, profile: string, name: string, takenNames: Set<string>): Promise<string> {
+  const taken = new Set(takenNames);
+  for (let tries = 0; tries < 200 && !(await nameIsFreeForWorktree(repo, req, name)); tries++) {
+    taken.add(name);
+    name = defaultName(profile, taken);
+  }
+  return name;
+}
+
+/** Checks the request against the repository at req.path (asked of git here) and decides the plan. */
 export async function planNewWorktree(req: NewWorktreeRequest, name: string, target: string | null): Promise<WorktreePlan> {
-  const source = await worktreeRoot(req.path);
-  if (!source) throw usageError('NOT_IN_GIT_REPO', `${req.path} is not inside a git repository, so there is nothing to make a worktree of.`, 'cd into a repository, or spawn with --worktree shared.');
+  return planWorktreeIn(await repoFacts(req.path), req, name, target);
+}
+
+/** Checks the request against the repository's facts (null: no repository) and decides path, branch, base and target. */
+export async function planWorktreeIn(repo: RepoFacts | null, req: NewWorktreeRequest, name: string, target: string | null): Promise<WorktreePlan> {
+  if (!repo) throw usageError('NOT_IN_GIT_REPO', `${req.path} is not inside a git repository, so there is nothing to make a worktree of.`, 'cd into a repository, or spawn with --worktree shared.');
+  const source = repo.root;
   if (!(await resolveCommit(source, 'HEAD'))) throw usageError('NO_COMMITS', `The repository at ${source} has no commits yet; a worktree needs a commit to start from.`, 'Make a first commit (git commit --allow-empty -m init) and spawn again.');
-  const main = (await mainWorktree(source))?.path ?? source;
-  const root = worktreesRoot(main, req.root);
+  const root = worktreesRoot(repo.mainCheckout, req.root);
   // A repository in /tmp gets its worktrees at a name anyone can make first: never in a folder of theirs.
   const unsafe = othersCanSwap(root);
   if (unsafe) throw usageError('UNSAFE_WORKTREE_ROOT', `${unsafe.folder} ${unsafe.why}: ${unsafe.why.startsWith('belongs') ? 'that user' : 'they'} could replace the agents' worktrees in it with folders of their own; nothing was created.`, 'Set worktrees.root in your config to a folder of your own, or remove that folder if it should not be there.');
@@ -66,14 +79,14 @@ export async function planNewWorktree(req: NewWorktreeRequest, name: string, tar
   if (!(await isValidBranchName(source, branch))) throw usageError('BAD_BRANCH_NAME', `"${branch}" is not a valid branch name (git check-ref-format).`, 'Pick another --branch (or --name).');
   let create = true;
   if (await branchExists(source, branch)) {
-    const holder = (await listWorktrees(source)).find((w) => w.branch === branch);
+    const holder = repo.worktrees.find((w) => w.branch === branch);
     if (holder) throw usageError('BRANCH_CHECKED_OUT', `Branch "${branch}" is checked out in ${holder.path}; git lets a branch be checked out in one worktree at a time.`, `Pick another --branch, or spawn into that worktree with --worktree ${holder.path}.`);
     if (req.branch === null) throw usageError('BRANCH_TAKEN', `A branch named "${branch}" exists already.`, `Pick another --name, or pass --branch ${branch} to work on that branch as it is.`);
     if (req.base !== null) throw usageError('BASE_WITH_EXISTING_BRANCH', `--base applies to a new branch, but "${branch}" exists already.`, 'Leave out --base to check the branch out as it is.');
     create = false;
   }
 
-  const resolvedTarget = target ?? req.targets[0] ?? (await defaultBranch(source));
+  const resolvedTarget = target ?? req.targets[0] ?? (await defaultBranch(source, repo.main));
   if (!resolvedTarget) throw usageError('NO_TARGET', 'The repository has no default branch to target.', 'Pass --target BRANCH, or set targets in the config.');
   const base = create ? (req.base ?? resolvedTarget) : branch;
   const baseCommit = await resolveCommit(source, base);
@@ -83,4 +96,16 @@ export async function planNewWorktree(req: NewWorktreeRequest, name: string, tar
       : usageError('BAD_TARGET', `The target "${resolvedTarget}" does not exist in ${source}, so there is no tip to start from.`, 'Pass --target with an existing branch, or --base REF.');
   }
   return { source, path, branch, create, base, baseCommit, target: resolvedTarget };
+}
+
+/** Creates the planned worktree; returns what takes it back (the worktree, and its branch if new). */
+export async function makeWorktree(plan: WorktreePlan, lockReason: string | undefined): Promise<() => Promise<void>> {
+  const { source, path, branch, create } = plan;
+  await addWorktree(source, { path, branch, create, base: plan.base, lockReason, startCommit: create ? plan.baseCommit : undefined });
+  return async () => {
+    // Still locked only if the spawn failed before its claim; unlocking an unlocked worktree fails, and that is fine.
+    await gitRaw(source, ['worktree', 'unlock', path]).catch(() => {});
+    await removeWorktree(source, path, true);
+    if (create) await deleteBranch(source, branch);
+  };
 }

@@ -1,11 +1,9 @@
 // Spawning an agent: a pane in a managed window, its metadata in pane options, its record registered.
 import { configuredClaudeModel } from './claude-model.js';
-import { realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { AgentRecord, WorktreeMode } from '../core/agent.js';
+import type { AgentRecord } from '../core/agent.js';
 import { PANE_META, encodeOptionValue, recordToPaneMeta, type PaneMetaKey } from '../tmux/agent-options.js';
 import { defaultName, nameProblem, newAgentId } from '../core/naming.js';
-import { spawnLockReason, type SpawnIntents } from './spawn-intents.js';
+import type { SpawnIntents } from './spawn-intents.js';
 import { tmux, type ProgramSpec } from '../tmux/command.js';
 import { NEW_PANE } from '../tmux/formats.js';
 import type { PaneId, WindowId } from '../tmux/ids.js';
@@ -13,9 +11,7 @@ import { TmuxCommandError } from '../tmux/control/connection.js';
 import { failure, usageError } from '../errors.js';
 import type { SpawnParams } from './spawn-params.js';
 import { listSessionPanes, type TmuxRunner } from './pane-query.js';
-import { resolveWorktree } from './worktree-choice.js';
-import { nameIsFreeForWorktree, planNewWorktree } from './new-worktree.js';
-import { addWorktree, deleteBranch, gitRaw, removeWorktree } from '../git/worktree.js';
+import { chooseWorktree, type Undo } from './worktree-choice.js';
 import { provisionWorktree } from './provision/index.js';
 import { recordProvisioned } from '../git/provisioned-files.js';
 import { withSetupSteps } from './provision/run-steps.js';
@@ -88,67 +84,16 @@ async function newAgentPane(deps: PaneDeps, cwd: string, program: ProgramSpec | 
   return { paneId, windowId };
 }
 
-/** What to take back if a spawn fails half way, last first: nothing is left half created. */
-type Undo = Array<() => Promise<unknown>>;
-
+/** Takes back what a failed spawn made, last first: nothing is left half created. */
 async function rollback(undo: Undo, log: (m: string) => void): Promise<void> {
   for (const step of undo.reverse()) {
     await step().catch((e) => log(`undoing a failed spawn: ${(e as Error).message}`));
   }
 }
 
-/** The agent's worktree: an existing one, the caller's or its parent's (shared), or a new one made now. */
-async function chooseWorktree(deps: SpawnDeps, params: SpawnParams, name: string, undo: Undo, finished: Array<() => void>): Promise<ChosenWorktree> {
-  const req = params.worktree;
-  if (req.mode !== 'new') {
-    const parent = params.parentId ? deps.parent(params.parentId) : null;
-    if (req.mode === 'shared' && parent?.worktree) {
-      return { worktree: { path: parent.worktree.path, mode: 'shared' }, branch: parent.branch, branchCreated: false, base: parent.base, target: parent.target ?? params.target, source: parent.source, snapshotRoot: null };
-    }
-    const { worktree, branch } = await resolveWorktree(req);
-    return { worktree: { ...worktree, path: realpathSync(worktree.path) }, branch, branchCreated: false, base: null, target: params.target, source: null, snapshotRoot: null };
-  }
-  const plan = await planNewWorktree(req, name, params.target);
-  // Written down first: a daemon killed from here until the agent is recorded leaves this behind,
-  // and the next one undoes the half-made worktree (SpawnIntents.recover).
-  const intent = deps.intents?.begin({ source: plan.source, path: plan.path, branch: plan.branch, create: plan.create, baseCommit: plan.baseCommit });
-  if (intent) undo.push(async () => deps.intents!.end(intent));
-  await addWorktree(plan.source, { path: plan.path, branch: plan.branch, create: plan.create, base: plan.base, lockReason: intent ? spawnLockReason(intent) : undefined });
-  undo.push(async () => {
-    await gitRaw(plan.source, ['worktree', 'unlock', plan.path]).catch(() => {}); // locked if the claim below failed
-    await removeWorktree(plan.source, plan.path, true);
-    if (plan.create) await deleteBranch(plan.source, plan.branch);
-  });
-  if (intent) await deps.intents!.claim(intent, plan.path);
-  if (intent) finished.push(() => deps.intents!.end(intent));
-  // Recorded by its real path: a symlinked worktrees.root must not make one worktree look like two.
-  const path = realpathSync(plan.path);
-  const snapshotRoot = join(dirname(path), '.tmuxcodex-snapshots');
-  return { worktree: { path, mode: 'new' }, branch: plan.branch, branchCreated: plan.create, base: plan.baseCommit, target: plan.target, source: plan.source, snapshotRoot };
-}
-
-interface ChosenWorktree {
-  worktree: { path: string; mode: WorktreeMode };
-  branch: string | null;
-  branchCreated: boolean;
-  base: string | null;
-  target: string | null;
-  source: string | null;
-  /** Where clone snapshots live (beside new worktrees); null when nothing is provisioned. */
-  snapshotRoot: string | null;
-}
-
 /** Spawns one agent and returns its record (not yet registered). On failure, undoes what it made. */
 export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<AgentRecord> {
-  let name = chooseName(params, deps.takenNames);
-  if (params.name === null && params.worktree.mode === 'new') {
-    // A default name also skips branches and folders left by earlier agents (kept, unmerged).
-    const taken = new Set(deps.takenNames);
-    for (let tries = 0; tries < 200 && !(await nameIsFreeForWorktree(params.worktree, name)); tries++) {
-      taken.add(name);
-      name = defaultName(params.profile, taken);
-    }
-  }
+  const asked = chooseName(params, deps.takenNames);
   // Every string here ends up in tmux, which cannot carry a NUL; some only as a stored option.
   if ([params.task, params.target, ...Object.values(params.env)].some((v) => v?.includes('\0'))) {
     throw usageError('NUL_IN_ARGUMENT', 'A NUL byte cannot be passed to tmux (in a name, task, text or path).', 'Remove the NUL byte from the input.');
@@ -158,7 +103,8 @@ export async function spawnAgent(deps: SpawnDeps, params: SpawnParams): Promise<
   try {
     // Run once the agent is complete (its pane carries its metadata): the spawn's intent is done.
     const finished: Array<() => void> = [];
-    const chosen = await chooseWorktree(deps, params, name, undo, finished);
+    const chosen = await chooseWorktree(deps, params, asked, undo, finished);
+    const name = chosen.name;
     let program = params.program;
     let provisioned: string[] = [];
     let background: Array<() => Promise<void>> = [];

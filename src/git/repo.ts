@@ -1,6 +1,6 @@
 // Facts about the git repository around a folder. Reads only.
 import { ProcessError } from '../proc/run.js';
-import { gitRaw } from './worktree.js';
+import { gitRaw, listWorktrees, type Worktree } from './worktree.js';
 import { usageError } from '../errors.js';
 
 /** Runs git in dir and returns trimmed stdout. */
@@ -33,4 +33,26 @@ export async function currentBranch(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** What a spawn needs of the repository around a folder, asked of git once and handed down. */
+export interface RepoFacts {
+  /** The top of the worktree containing the folder. */
+  root: string;
+  /** The main worktree (where .git lives), or null for a bare repository. */
+  main: Worktree | null;
+  /** The main checkout's folder: main's path, else root. */
+  mainCheckout: string;
+  /** Every worktree of the repository, the main one first (who holds which branch). */
+  worktrees: Worktree[];
+}
+
+/** The repository facts around dir (two git processes), or null outside a repository. */
+export async function repoFacts(dir: string): Promise<RepoFacts | null> {
+  const root = await worktreeRoot(dir);
+  if (!root) return null;
+  const worktrees = await listWorktrees(root);
+  const first = worktrees[0];
+  const main = first && !first.bare ? first : null;
+  return { root, main, mainCheckout: main?.path ?? root, worktrees };
 }

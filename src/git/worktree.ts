@@ -102,26 +102,28 @@ export async function branchExists(dir: string, branch: string): Promise<boolean
  * The repository's default branch: origin's HEAD when there is a remote, else the main worktree's
  * branch, else init.defaultBranch, else the first of main/master that exists.
  */
-export async function defaultBranch(dir: string): Promise<string | null> {
+export async function defaultBranch(dir: string, knownMain?: Worktree | null): Promise<string | null> {
   try {
     const remoteHead = (await gitRaw(dir, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'])).trim();
     if (remoteHead) return remoteHead.replace(/^origin\//, '');
   } catch { /* no remote HEAD */ }
-  const main = await mainWorktree(dir);
+  // knownMain: the caller listed the worktrees already (a spawn's repoFacts); no second list.
+  const main = knownMain === undefined ? await mainWorktree(dir) : knownMain;
   if (main?.branch) return main.branch;
   for (const b of ['main', 'master']) if (await branchExists(dir, b)) return b;
   return null;
 }
 
 /** Creates a worktree at path: on a new branch from base, or on an existing branch. */
-export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null; lockReason?: string }): Promise<void> {
+export async function addWorktree(dir: string, o: { path: string; branch: string; create: boolean; base: string | null; lockReason?: string; startCommit?: string }): Promise<void> {
   const args = ['worktree', 'add', '--quiet'];
   // Locked with a reason from the first moment git creates it: who made it can be told even from a half-made one.
   if (o.lockReason) args.push('--lock', '--reason', o.lockReason);
   if (o.create) args.push('-b', o.branch, '--', o.path, o.base ?? 'HEAD');
   else args.push('--', o.path, o.branch);
   // The commit a new branch starts at: only a branch still there, at that commit, is ours to take back.
-  const start = o.create ? await resolveCommit(dir, o.base ?? 'HEAD') : null;
+  // startCommit: the caller resolved base already (a spawn's plan); no second rev-parse.
+  const start = o.create ? o.startCommit ?? await resolveCommit(dir, o.base ?? 'HEAD') : null;
   try {
     await gitRaw(dir, args, { timeoutMs: 300_000 });
   } catch (e) {

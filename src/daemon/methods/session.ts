@@ -50,8 +50,8 @@ export function ensureSession(ctx: DaemonContext, p: Params<'ensureSession'>): P
   return ctx.mutex.run(() => ensureSessionHeld(ctx, p));
 }
 
-/** ensureSession's work, for callers that hold the mutex already. */
-async function ensureSessionHeld(ctx: DaemonContext, p: Params<'ensureSession'>): Promise<Result<'ensureSession'>> {
+/** ensureSession's work, for callers that hold the mutex already (spawn). */
+export async function ensureSessionHeld(ctx: DaemonContext, p: Params<'ensureSession'>): Promise<Result<'ensureSession'>> {
   const { o } = ctx;
   if (p.session !== null && p.session !== o.session) {
     const problem = sessionNameProblem(p.session);

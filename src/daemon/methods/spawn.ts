@@ -3,12 +3,15 @@ import type { AgentRecord } from '../../core/agent.js';
 import { spawnAgent } from '../../agents/spawn.js';
 import type { DaemonContext } from '../context.js';
 import type { Params } from '../protocol.js';
-import { ensureSession } from './session.js';
+import { ensureSessionHeld } from './session.js';
 
-/** Makes sure the session runs, then spawns under the mutex (two spawns must not pick one window slot). */
+/**
+ * Makes sure the session runs, then spawns, both under one hold of the mutex: two spawns must not
+ * pick one window slot, and nothing may close the session between the check and the spawn.
+ */
 export async function spawn(ctx: DaemonContext, p: Params<'spawn'>): Promise<AgentRecord> {
-  await ensureSession(ctx, { session: p.session, cwd: p.cwd, width: null, height: null });
   return ctx.mutex.run(async () => {
+    await ensureSessionHeld(ctx, { session: p.session, cwd: p.cwd, width: null, height: null });
     const { registry, o } = ctx;
     const live = registry.all().filter((a) => a.state !== 'gone');
     const record = await spawnAgent({
