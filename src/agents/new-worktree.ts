@@ -45,7 +45,9 @@ export async function worktreesRootOf(repo: string, configured: string | null): 
 
 /** True if name is free for a new worktree: no such branch and no such folder yet. */
 async function nameIsFreeForWorktree(repo: RepoFacts, req: NewWorktreeRequest, name: string): Promise<boolean> {
-  return !existsSync(join(worktreesRoot(repo.mainCheckout, req.root), name)) && !(await branchExists(repo.root, req.branch ?? name));
+  if (existsSync(join(worktreesRoot(repo.mainCheckout, req.root), name))) return false;
+  // With --branch B the name is only the folder's: B is the plan's to judge (an existing one is worked on as it is).
+  return req.branch !== null || !(await branchExists(repo.root, name));
 }
 
 /** A default name that also skips branches and folders left by earlier agents (kept, unmerged). */

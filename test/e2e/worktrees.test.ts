@@ -524,6 +524,18 @@ describe('bad input: exit 2, a clear message, nothing left behind', () => {
     expect(await world(proj)).toEqual(before);
   });
 
+  it('--branch of an existing branch without --name takes the first free default name (the branch is not the name)', async () => {
+    await git(proj, ['branch', 'kept-b', 'main'], ts.env);
+    const taken = new Set((await cliJson<{ agents: AgentRecord[] }>(ts, ['list'])).agents.map((a) => a.name));
+    let expected = '';
+    for (let n = 1; !expected; n++) if (!taken.has(`cmd-${n}`) && !existsSync(join(wtRoot, `cmd-${n}`))) expected = `cmd-${n}`;
+    const a = await cliJson<AgentRecord>(ts, ['spawn', '--worktree', 'new', '--branch', 'kept-b', ...cmd], { cwd: proj });
+    expect(a.name).toBe(expected);
+    expect(a.branch).toBe('kept-b');
+    expect((await git(a.worktree!.path, ['symbolic-ref', '--short', 'HEAD'], ts.env)).trim()).toBe('kept-b');
+    expect((await cli(ts, ['kill', a.name, '--force'])).exitCode).toBe(0);
+  });
+
   it('a failure after the worktree was made (no free port) takes the worktree and branch back', async () => {
     const held: Server = createServer();
     const port = await new Promise<number>((resolve) => held.listen({ port: 0, host: '0.0.0.0' }, () => resolve((held.address() as { port: number }).port)));
