@@ -1,7 +1,7 @@
 // The map's cells for a worktree on a detached HEAD (what `codex --worktree` makes): no branch to
 // ask for-each-ref or the cache about, so its commit is checked against each target directly:
 // ahead/behind by rev-list, "in the target" by ancestry, conflicts and squash by one merge-tree.
-import type { MapCell, Merged } from './mergemap.js';
+import type { MapCell, Merged } from './map-cell.js';
 import { mergeTrees } from './merge-tree.js';
 import { gitRaw } from './worktree.js';
 

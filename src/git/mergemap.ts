@@ -18,17 +18,9 @@ import { detachedCells } from './detached-cells.js';
 
 export { mergeTrees } from './merge-tree.js';
 
-export type Merged = 'no' | 'ancestor' | 'patch' | 'squash';
-
-export interface MapCell {
-  ahead: number;
-  behind: number;
-  merged: Merged;
-  /** Where the work is merged: the target itself, or its remote-tracking branch (origin/main) when only there; null when not merged. */
-  mergedOn: string | null;
-  /** Paths that would conflict if the branch were merged into the target now. */
-  conflicts: string[];
-}
+// The cell types live apart so that detached-cells.ts (which makes cells) needs nothing of this file.
+import type { MapCell, Merged } from './map-cell.js';
+export type { MapCell, Merged };
 
 export interface MapRow {
   branch: string | null;

@@ -4,7 +4,8 @@
 // `#{` format (its field tables and format builders). Inside the daemon: store/ and watch/ never
 // import methods/; one method table, imported by main alone; no daemon file over 250 lines.
 // Which process runs git (README, "Which process runs git"): cli/ reaches git only through agents/
-// (or the daemon), never git/ directly; only src/git/ runs the git program.
+// (or the daemon), never git/ directly; only src/git/ runs the git program. No file imports itself
+// through others (no circles, type-only imports included).
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -91,5 +92,20 @@ describe('import rules', () => {
     const runsGit = /\b(?:run|runToFile|spawn|execFile|execa)\(\s*['"]git['"]/;
     const bad = files.filter((f) => top(f.path) !== 'git' && runsGit.test(readFileSync(join(SRC, f.path), 'utf8'))).map((f) => f.path);
     expect(bad).toEqual([]);
+  });
+
+  it('no circles: no file reaches itself through its imports (type-only ones included)', () => {
+    const graph = new Map(files.map((f) => [f.path, f.imports.filter((i) => i !== f.path)]));
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (path: string, trail: string[]): void => {
+      if (state.get(path) === 'done') return;
+      if (state.get(path) === 'open') return void circles.push([...trail.slice(trail.indexOf(path)), path].join(' -> '));
+      state.set(path, 'open');
+      for (const next of graph.get(path) ?? []) if (graph.has(next)) visit(next, [...trail, path]);
+      state.set(path, 'done');
+    };
+    for (const path of graph.keys()) visit(path, []);
+    expect(circles).toEqual([]);
   });
 });
