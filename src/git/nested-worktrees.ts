@@ -20,7 +20,9 @@ export function nestedIn(outer: string, worktrees: readonly Worktree[]): string[
   const top = real(outer);
   const out: string[] = [];
   for (const w of worktrees) {
-    if (w.bare) continue;
+    // A prunable entry's checkout is gone: whatever is at its path now (a folder a person made
+    // again) is the outer worktree's own files, never to be left out of its archive or status.
+    if (w.bare || w.prunable) continue;
     const rel = relative(top, real(w.path));
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) out.push(rel.split(sep).join('/'));
   }
