@@ -11,7 +11,8 @@
 // Elsewhere (no abstract namespace): a listening unix socket file in the private folder; a dead
 // holder's file is moved aside and checked again; the pid file (lock.ts) settles the rare tie.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { connect, createServer, type Server } from 'node:net';
 
 let held: { server: Server; path: string; ino: number | null } | null = null;
@@ -32,6 +33,47 @@ export function abstractLockName(path: string): string {
     throw new Error(`the daemon lock's name file ${nameFile} is not what tmuxcodex wrote (32 hex digits); remove it and start again`);
   }
   return `\0tmuxcodex-lock-${name}`;
+}
+
+/** Writes a fresh random name for the lock at path, in place of the one there (whole, atomically). */
+function renewAbstractLockName(path: string): void {
+  const nameFile = `${path}.name`;
+  const tmp = `${nameFile}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  try { renameSync(tmp, nameFile); } catch (e) { try { unlinkSync(tmp); } catch { /* gone */ } throw e; }
+}
+
+/**
+ * True only when the kernel lists a socket bound to the abstract name and none of this user's
+ * processes has it open. Anything unsure (no /proc, the name not listed, a socket found) is false:
+ * the name is then left alone, as held.
+ */
+function heldByOthersOnly(abstractName: string): boolean {
+  let table: string;
+  try { table = readFileSync('/proc/net/unix', 'utf8'); } catch { return false; }
+  const at = `@${abstractName.slice(1)}`;
+  const inodes = new Set<string>();
+  for (const line of table.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    // Node binds the whole sun_path: the name is listed padded with NULs, shown as @.
+    if (f.length >= 8 && f[7]!.replace(/@+$/, '') === at) inodes.add(f[6]!);
+  }
+  if (!inodes.size) return false;
+  const uid = userInfo().uid;
+  let pids: string[];
+  try { pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)); } catch { return false; }
+  for (const pid of pids) {
+    try {
+      // The status file, not the folder's owner: a process that changed its uid is shown as root's.
+      const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (!ids || (Number(ids[1]) !== uid && Number(ids[2]) !== uid)) continue;
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return false;
+      }
+    } catch { /* exited, or not ours to read */ }
+  }
+  return true;
 }
 
 /** Listens on path (a file or an abstract name); null if it is taken (live or, for a file, stale). */
@@ -58,7 +100,16 @@ export async function holdSocketLock(path: string): Promise<boolean> {
 }
 
 async function holdAbstractLock(path: string): Promise<boolean> {
-  const server = await listenOn(abstractLockName(path));
+  let name = abstractLockName(path);
+  let server = await listenOn(name);
+  // The name is no secret after all: /proc/net/unix lists every abstract socket to every local
+  // user. One who read it binds it once our daemon stops; a name no process of ours holds is then
+  // given up for a new one (racing starters that both renew settle on the pid file, as elsewhere).
+  if (!server && heldByOthersOnly(name)) {
+    renewAbstractLockName(path);
+    name = abstractLockName(path);
+    server = await listenOn(name);
+  }
   if (!server) return false;
   server.unref(); // held for the life of the process, without keeping it alive
   held = { server, path, ino: null };
