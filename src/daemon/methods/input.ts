@@ -14,6 +14,7 @@ import type { PaneId } from '../../tmux/ids.js';
 import type { ClientConn } from '../server.js';
 import { codexQueue, codexQueueProgram } from '../../agents/codex-queue.js';
 import { untilTurnEnds } from './when-idle.js';
+import { ProcessError } from '../../proc/run.js';
 import { panePid } from '../store/pane-pid.js';
 import { codexHome, codexSessionFromProcesses } from '../../transcripts/locate.js';
 
@@ -71,6 +72,12 @@ async function viaQueue(ctx: DaemonContext, agent: AgentRecord, text: string): P
   try {
     await codexQueue(program, agent, text, ctx.o.env);
   } catch (e) {
+    // Killed at the time limit, it may have written its row already: typing the text too would
+    // give the agent the prompt twice. Only a queue that said no (or never ran) falls back to keys.
+    if (e instanceof ProcessError && e.timedOut) {
+      ctx.log(`send to ${agent.name}: codex queue timed out; the prompt may be queued, so it was not typed`);
+      throw failure('QUEUE_UNCERTAIN', `\`codex queue\` did not finish in time for agent "${agent.name}": the prompt may or may not have been queued, so it was not typed as well.`, `Look at the agent (\`tmuxcodex capture ${agent.name}\`) once its turn has ended; send again only if the prompt did not arrive (--keys types it instead).`, e);
+    }
     ctx.log(`send to ${agent.name}: codex queue failed (${(e as Error).message}); typing the text instead`);
     return null;
   }

@@ -85,6 +85,29 @@ describe('send to a Codex agent', () => {
   });
 });
 
+describe('send to a Codex agent whose codex queue hangs', () => {
+  // `codex queue` that wrote its row and then hung (a busy sqlite, a loaded machine) was killed at
+  // the time limit and the prompt then typed as well: the agent got it twice. A queue that timed
+  // out may have queued: send now says so instead of typing.
+  it('does not type a prompt the timed-out queue may already hold', async () => {
+    const THREAD = '01a24dda-7cfc-7872-8858-f9fe235cef18';
+    const dir = mkdtempSync(join(tmpdir(), 'tmuxcodex-slow-codex-'));
+    const program = join(dir, 'codex');
+    writeFileSync(program, `#!/bin/sh\necho queued >> ${JSON.stringify(join(dir, 'rows'))}\nexec sleep 30\n`);
+    chmodSync(program, 0o755);
+    try {
+      const a = agentRecord({ profile: 'codex', transcriptFormat: 'codex', sessionId: THREAD, transcriptPath: '/h/rollout.jsonl', launch: { argv: [program], taskPrefix: ['--'], env: { CODEX_HOME: '/h' } } });
+      d = fakeDaemon([a]);
+      const outcome = await send(d.ctx, { agent: a.id, text: 'run the tests', enter: true }).then((r) => r.via, (e: unknown) => (e as TmuxcodexError).code);
+      expect(readFileSync(join(dir, 'rows'), 'utf8')).toBe('queued\n');
+      expect(d.tmux.commands.filter((c) => c[0] === 'send-keys' || c[0] === 'paste-buffer')).toEqual([]);
+      expect(outcome).toBe('QUEUE_UNCERTAIN');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
 describe('capture and focus', () => {
   it('capture drops the trailing blank lines of the screen', async () => {
     const a = agentRecord();
