@@ -13,7 +13,7 @@ import type { Params, Result } from '../protocol.js';
 import type { PaneId } from '../../tmux/ids.js';
 import type { ClientConn } from '../server.js';
 import { codexQueue, codexQueueProgram } from '../../agents/codex-queue.js';
-import { untilTurnEnds } from './when-idle.js';
+import { betweenTurns, untilTurnEnds } from './when-idle.js';
 import { ProcessError } from '../../proc/run.js';
 import { panePid } from '../store/pane-pid.js';
 import { codexHome, codexSessionFromProcesses } from '../../transcripts/locate.js';
@@ -52,8 +52,17 @@ export async function send(ctx: DaemonContext, p: Params<'send'>, client?: Clien
     const queued = await viaQueue(ctx, agent, p.text);
     if (queued) return queued;
   }
-  if (p.whenIdle) await untilTurnEnds(ctx, agent, client);
-  return ctx.paneLocks.run(paneId, () => sendNow(ctx, p));
+  if (!p.whenIdle) return ctx.paneLocks.run(paneId, () => sendNow(ctx, p));
+  // Held prompts let go by the same end of a turn each wait for the pane: the one typed first starts
+  // the next turn, so each checks again, holding the pane, and else waits for that turn's end too.
+  for (;;) {
+    await untilTurnEnds(ctx, ctx.registry.get(agent.id) ?? agent, client);
+    const sent = await ctx.paneLocks.run(paneId, async () => {
+      const now = ctx.registry.get(agent.id);
+      return !now || betweenTurns(ctx, now) ? sendNow(ctx, p) : null;
+    });
+    if (sent) return sent;
+  }
 }
 
 /** Queues the prompt with `codex queue` when the agent's CLI has one; null when it has not or it failed (then keys, logged). */

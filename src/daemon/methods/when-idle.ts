@@ -9,7 +9,7 @@ import type { DaemonContext } from '../context.js';
 import type { ClientConn } from '../server.js';
 
 /** Whether the agent is between turns: no turn runs, and what was sent last has been taken. */
-function betweenTurns(ctx: DaemonContext, a: AgentRecord): boolean {
+export function betweenTurns(ctx: DaemonContext, a: AgentRecord): boolean {
   if (a.state === 'working' || a.state === 'waiting') return false;
   const queuedAt = ctx.queuedAtTurns.get(a.id);
   if (queuedAt !== undefined && (a.conversation?.turns ?? 0) <= queuedAt) return false;
