@@ -54,4 +54,21 @@ describe('a prunable nested worktree entry', () => {
     expect(blob).toContain('only copy');
     expect(readFileSync(join(nested, 'notes.md'), 'utf8')).toContain('only copy');
   });
+
+  it('a live nested worktree named with glob characters hides only itself, never the files beside it', async () => {
+    const repo = join(dir, 'repo2');
+    mkdirSync(repo);
+    await git(repo, 'init', '-q');
+    writeFileSync(join(repo, 'a.txt'), 'a\n');
+    await git(repo, 'add', '-A');
+    await git(repo, 'commit', '-q', '-m', 'base');
+    const wt = join(dir, 'wt2');
+    await git(repo, 'worktree', 'add', '-q', '-b', 'agent2', wt);
+    for (const [i, name] of ['*', '[ab]', '!x', '#y', 'sp '].entries()) await git(repo, 'worktree', 'add', '-q', '-b', `n${i}`, join(wt, 'nest', name));
+    for (const name of ['a', 'b', 'x', '!x-not', 'zz']) { mkdirSync(join(wt, 'nest', `${name}.d`), { recursive: true }); writeFileSync(join(wt, 'nest', `${name}.d`, 'f.txt'), `${name}\n`); }
+    writeFileSync(join(wt, 'nest', 'sp'), 'no trailing space\n');
+    const saved = await saveArchive(wt, { agent: 'a2', agentId: 'id2', branch: 'agent2' });
+    const files = (await git(repo, 'ls-tree', '-r', '--name-only', saved!.ref)).trim().split('\n').sort();
+    expect(files).toEqual(['a.txt', 'nest/!x-not.d/f.txt', 'nest/a.d/f.txt', 'nest/b.d/f.txt', 'nest/sp', 'nest/x.d/f.txt', 'nest/zz.d/f.txt']);
+  });
 });
