@@ -86,7 +86,22 @@ export class DaemonClient {
       if (!opts.autostart) throw failure('DAEMON_NOT_RUNNING', 'The tmuxcodex daemon is not running for this tmux server.', 'Start it with `tmuxcodex daemon start` (any other command starts it too).');
       client = await DaemonClient.waitForDaemon(paths, await DaemonClient.start(target, paths));
     }
-    const hello = await client.request('hello', { token: client.token, version: VERSION, ...(opts.clientName ? { client: opts.clientName } : {}) });
+    const greet = (c: DaemonClient) => c.request('hello', { token: c.token, version: VERSION, ...(opts.clientName ? { client: opts.clientName } : {}) });
+    let hello: Result<'hello'>;
+    try {
+      hello = await greet(client);
+    } catch (e) {
+      // The token read was a killed daemon's, and the daemon that answered (started meanwhile, by
+      // another command or a sidebar) has published its own since: greet that one, once. Anyone
+      // who cannot read the token file gets the same refusal again.
+      const fresh = readToken(paths);
+      if (!(e instanceof Error && (e as { code?: string }).code === 'UNAUTHORIZED') || !fresh || fresh === client.token) throw e;
+      client.close();
+      const again = await DaemonClient.tryConnect(paths);
+      if (!again) throw e;
+      client = again;
+      hello = await greet(client);
+    }
     client.daemonVersion = hello.version;
     client.daemonPid = hello.pid;
     // `daemon status` and `daemon stop` pass anyVersion: they must reach a daemon of another version.

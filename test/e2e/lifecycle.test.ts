@@ -512,6 +512,56 @@ describe('the daemon: status, events, wait, SIGTERM, stale control clients, stop
       expect(received).toContain('stop');
     });
   });
+
+  describe('a daemon started between the token read and hello (a killed daemon\'s token still on disk)', () => {
+    let fake: Server;
+    const hellos: string[] = [];
+
+    beforeAll(async () => {
+      const paths = daemonPaths(ts.server.socketPath, ts.env);
+      // The killed daemon's token is what a client reads; the daemon that answers publishes its
+      // own just after (as the real one does once it listens), and refuses the stale one.
+      writeFileSync(paths.token, 'token-of-the-killed-daemon\n', { mode: 0o600 });
+      fake = createServer((s) => {
+        s.setEncoding('utf8');
+        let buf = '';
+        s.on('error', () => {});
+        s.on('data', (chunk: string) => {
+          buf += chunk;
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+            const req = JSON.parse(buf.slice(0, i)) as { id: number; method: string; params?: { token?: string } };
+            buf = buf.slice(i + 1);
+            if (req.method === 'hello') hellos.push(req.params?.token ?? '');
+            if (req.method === 'hello' && req.params?.token !== 'token-of-the-new-daemon') {
+              writeFileSync(paths.token, 'token-of-the-new-daemon\n', { mode: 0o600 });
+              s.end(JSON.stringify({ id: req.id, error: { code: 'UNAUTHORIZED', message: 'The daemon refused this connection: no valid token.', hint: null, kind: 'usage' } }) + '\n');
+              return;
+            }
+            const reply = (result: unknown) => s.write(JSON.stringify({ id: req.id, result }) + '\n');
+            if (req.method === 'hello') reply({ version: VERSION, pid: process.pid });
+            else if (req.method === 'status') reply({ running: true, pid: process.pid, socket: paths.socket, version: VERSION, session: 'agents', tmux: { socket: ts.server.socketPath, version: 'tmux 3.3a', connected: true }, agents: 0 });
+            else s.write(JSON.stringify({ id: req.id, error: { code: 'UNKNOWN_METHOD', message: `no ${req.method} here`, hint: null, kind: 'usage' } }) + '\n');
+          }
+        });
+      });
+      await new Promise<void>((resolve) => fake.listen(paths.socket, resolve));
+    });
+
+    afterAll(() => {
+      fake.close();
+      const paths = daemonPaths(ts.server.socketPath, ts.env);
+      for (const p of [paths.token, paths.socket]) { try { unlinkSync(p); } catch { /* gone */ } }
+    });
+
+    it('the client reads the token again and greets the new daemon once more: no UNAUTHORIZED for its owner', async () => {
+      const res = await cli(ts, ['daemon', 'status', '--json']);
+      expect(res.exitCode, res.stderr).toBe(0);
+      expect(JSON.parse(res.stdout)).toMatchObject({ running: true, version: VERSION });
+      // The stale token was tried, then the new one (a sidebar left running may greet too).
+      expect(hellos).toContain('token-of-the-killed-daemon');
+      expect(hellos).toContain('token-of-the-new-daemon');
+    });
+  });
 });
 
 // ---- 5: the tmux server dies under a running daemon -------------------------------------------------
