@@ -12,6 +12,7 @@ import { unsavedSubmoduleWork } from '../git/submodule-work.js';
 import { ignoredReposWithOwnCommits } from '../git/ignored-repos.js';
 import { changedProvisioned } from '../git/provisioned-files.js';
 import { mergedForDeletion } from './merged-for-deletion.js';
+import { stopBackgroundWork } from './provision/background.js';
 import { failure } from '../errors.js';
 
 export interface TeardownResult {
@@ -59,6 +60,8 @@ export async function teardownWorktree(agent: AgentRecord, others: readonly Agen
       throw failure('ARCHIVE_FAILED', `Could not save the uncommitted work in ${wt.path}, so the worktree was kept: ${(e as Error).message}`, 'Commit or copy the work by hand, then run `tmuxcodex kill` again.', e);
     }
   }
+  // Files still being given inodes of their own would be written while git removes the folder.
+  await stopBackgroundWork(wt.path);
   try {
     await removeWorktree(repo, wt.path, true);
   } catch (e) {

@@ -341,16 +341,18 @@ export async function cloneTree(o: { source: string; target: string; snapshotRoo
  * starts (gently: a few files at a time, yielding to the event loop), and again when a worktree's
  * lock file changes. Returns how many files were unshared.
  */
-export async function unshareTree(dir: string, o: { gentle?: boolean } = {}): Promise<number> {
+export async function unshareTree(dir: string, o: { gentle?: boolean; signal?: AbortSignal } = {}): Promise<number> {
   const limiter = new Limiter(o.gentle ? GENTLE : 16);
   let count = 0;
   const walk = async (d: string): Promise<void> => {
+    if (o.signal?.aborted) return; // stopped (the worktree is being removed): no new file is begun
     const entries = await limiter.run(() => readdir(d, { withFileTypes: true }));
     await Promise.all(entries.map(async (e) => {
       const p = join(d, e.name);
       if (e.isDirectory()) return walk(p);
       if (!e.isFile()) return;
       await limiter.run(async () => {
+        if (o.signal?.aborted) return;
         const st = await lstat(p);
         if (st.nlink < 2) return;
         const tmp = `${p}.tmuxcodex-unshare`;

@@ -7,6 +7,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SetupStep } from '../../config/schema.js';
 import { cloneTree, refillSpare, scopeOfDir, unshareTree } from './clone.js';
+import { runInBackground } from './background.js';
 import { copyMatching, symlinkPaths, untrackedEntries } from './files.js';
 import { sourceInside, targetInside } from './contain.js';
 import { parsePatternFile } from './glob.js';
@@ -126,7 +127,7 @@ export async function provisionWorktree(o: { source: string; target: string; ste
       if (key && (r.method === 'hardlink' || r.spare)) {
         result.clones.push({ dir: step.clone, key });
         // Once the agent runs, side by side: its hardlinked files get inodes of their own, and the next spawn's spare is made.
-        if (r.method === 'hardlink') result.background.push(async () => { await unshareTree(target, { gentle: true }); });
+        if (r.method === 'hardlink') result.background.push(async () => { await runInBackground(o.target, (signal) => unshareTree(target, { gentle: true, signal })); });
         result.background.push(() => refillSpare({ source: from, snapshotRoot: o.snapshotRoot, key, scope }));
       }
     } else {
