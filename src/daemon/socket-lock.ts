@@ -19,12 +19,18 @@ let held: { server: Server; path: string; ino: number | null } | null = null;
 
 const NAME_PATTERN = /^[0-9a-f]{32}$/;
 
+/** Writes a fresh random name to a temp file beside nameFile; returns its path (the caller puts it in place). */
+function newNameFile(nameFile: string): string {
+  const tmp = `${nameFile}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return tmp;
+}
+
 /** The abstract socket name for the lock at path: made once (atomically, complete), then read. */
 export function abstractLockName(path: string): string {
   const nameFile = `${path}.name`;
   if (!existsSync(nameFile)) {
-    const tmp = `${nameFile}.${process.pid}-${randomBytes(4).toString('hex')}`;
-    writeFileSync(tmp, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    const tmp = newNameFile(nameFile);
     // link() either puts the whole file at the name or fails because a racing starter's is there.
     try { linkSync(tmp, nameFile); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; } finally { unlinkSync(tmp); }
   }
@@ -38,8 +44,7 @@ export function abstractLockName(path: string): string {
 /** Writes a fresh random name for the lock at path, in place of the one there (whole, atomically). */
 function renewAbstractLockName(path: string): void {
   const nameFile = `${path}.name`;
-  const tmp = `${nameFile}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  const tmp = newNameFile(nameFile);
   try { renameSync(tmp, nameFile); } catch (e) { try { unlinkSync(tmp); } catch { /* gone */ } throw e; }
 }
 

@@ -81,11 +81,13 @@ export interface MapCache {
   changedFiles: GenerationCache<string[]>;
   /** Dirty file count per worktree path: the only fact here that is not a function of commit ids. */
   dirty: Map<string, number>;
+  /** git's worktree list as the last map read it (a new worktree moves the git folder, and so the map): what a dirty recount leaves out as nested. */
+  worktrees: Worktree[] | null;
 }
 
 /** Room for a few thousand branch-target answers and the patch ids of tens of thousands of commits. */
 export function newMapCache(): MapCache {
-  return { cells: new GenerationCache(4096), patchIds: new GenerationCache(32_768), pairConflicts: new GenerationCache(4096), changedFiles: new GenerationCache(4096), dirty: new Map() };
+  return { cells: new GenerationCache(4096), patchIds: new GenerationCache(32_768), pairConflicts: new GenerationCache(4096), changedFiles: new GenerationCache(4096), dirty: new Map(), worktrees: null };
 }
 
 export interface MapOptions {
@@ -231,6 +233,7 @@ export async function computeMergeMap(repo: string, targetNames: readonly string
   // A map of given branches alone (a landing's check, a merged test) needs no worktree list.
   const needWorktrees = (opts.worktreeRows ?? true) || agentRows.some((r) => r.worktree);
   const [refs, worktrees] = await Promise.all([readRefs(repo), needWorktrees ? listWorktrees(repo) : Promise.resolve([])]);
+  if (needWorktrees) cache.worktrees = worktrees;
   const targets: Target[] = targetNames.map((name) => {
     const ref = targetRef(refs, name);
     if (!ref) throw unknownTarget(repo, name);

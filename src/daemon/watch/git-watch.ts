@@ -116,7 +116,9 @@ export class GitWatcher {
   private async recountDirty(worktree: string): Promise<void> {
     const mine = this.agents().filter((a) => a.state !== 'gone' && a.worktree?.path === worktree && this.last.has(a.id));
     if (!mine.length) return;
-    const n = await dirtyCount(worktree);
+    // The worktree list the last map read: an edit moves no worktree, so git need not be asked again.
+    const holder = [...this.repos.values()].find((r) => r.cache.dirty.has(worktree));
+    const n = await dirtyCount(worktree, holder?.cache.worktrees ?? undefined);
     for (const r of this.repos.values()) if (r.cache.dirty.has(worktree)) r.cache.dirty.set(worktree, n);
     for (const a of mine) {
       const before = this.last.get(a.id)!;
